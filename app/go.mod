@@ -1,0 +1,3 @@
+module devops-info-service
+
+go 1.25

@@ -1,0 +1,226 @@
+"""The shape of data/measurements.json, defined once: the measurement writes it, the site reads it.
+
+`load` turns any missing or malformed field into one error naming the field and the file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+SCHEMA_VERSION = 1
+DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "measurements.json"
+SCHEMA_FILE = DATA_FILE.with_name("measurements.schema.json")
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class BaseImage(Model):
+    requested: str
+    source: Literal["pulled", "present", "standin"]
+    image_id: str
+    recipe: str | None = None
+    recipe_version: str | None = None
+
+
+class EngineFacts(Model):
+    version: str
+    api_version: str
+    storage_driver: str
+    os: str
+    architecture: str
+    cpus: int
+
+
+class Provenance(Model):
+    measured_at: datetime
+    git_commit: str
+    git_dirty: bool
+    engine: EngineFacts
+    builder: str
+    host_os: str
+    host_architecture: str
+    cpu_count: int
+    python_version: str
+    go_version: str
+    bases: list[BaseImage]
+    inputs_hash: str
+    repeats: int
+    only: list[str]
+    duration_seconds: float
+    docker_seconds: float
+
+
+class Spread(Model):
+    """Repeated timings: the median, the range and every sample."""
+
+    median: float
+    min: float
+    max: float
+    samples: list[float]
+
+
+class Layer(Model):
+    instruction: str
+    size: int
+
+
+class ImageSize(Model):
+    ref: str
+    role: Literal["base", "builder", "variant"]
+    variant: str | None
+    image_id: str
+    size: int
+    compressed_size: int
+    layers: list[Layer]
+
+
+class StepTiming(Model):
+    number: int
+    instruction: str
+    seconds: Spread
+    cached: bool
+
+
+class BuildTiming(Model):
+    variant: str
+    kind: Literal["cold", "cached", "code_change"]
+    total: Spread
+    steps: list[StepTiming]
+
+
+class Binary(Model):
+    flavour: Literal["default", "stripped", "stripped_trimpath", "cgo"]
+    flags: str
+    size: int
+    linking: Literal["static", "dynamic"]
+    interpreter: str | None
+
+
+class Probe(Model):
+    variant: str
+    started: bool
+    seconds_to_healthy: float | None
+    root_body: dict[str, Any] | None
+    health_body: dict[str, Any] | None
+    not_found_status: int | None
+    not_found_body: dict[str, Any] | None
+    spec_problems: list[str]
+    process_uid: int | None
+    healthcheck_status: str | None
+    memory_bytes: int | None
+    stop_seconds: float | None
+    exit_code: int | None
+    error_text: str | None
+    logs: list[str]
+
+
+class Surface(Model):
+    variant: str
+    packages: int
+    files: int
+    has_shell: bool
+    has_package_manager: bool
+    has_compiler: bool
+    has_ca_bundle: bool
+    has_tzdata: bool
+    setuid_files: list[str]
+    user: str
+
+
+class Efficiency(Model):
+    variant: str
+    score: float
+    wasted_bytes: int
+
+
+class LintFinding(Model):
+    code: str
+    level: str
+    line: int
+    message: str
+
+
+class Lint(Model):
+    dockerfile: str
+    findings: list[LintFinding]
+
+
+class Publish(Model):
+    variant: str
+    pushed_ref: str
+    digest: str
+    compressed_size: int
+    pull_seconds: Spread
+    docker_hub: str | None
+
+
+class Failure(Model):
+    phase: str
+    variant: str | None
+    error: str
+
+
+class Measurements(Model):
+    schema_version: Literal[1]
+    provenance: Provenance
+    images: list[ImageSize]
+    builds: list[BuildTiming]
+    cold_build_log: list[str]
+    binaries: list[Binary]
+    probes: list[Probe]
+    surfaces: list[Surface]
+    efficiency: list[Efficiency]
+    lint: list[Lint]
+    publish: list[Publish]
+    failures: list[Failure]
+
+
+class DataError(ValueError):
+    """The data file is missing or does not match the schema; the message says which field."""
+
+
+def load(path: Path = DATA_FILE) -> Measurements:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise DataError(f"{path}: missing; run `make measure` to create it") from error
+    except json.JSONDecodeError as error:
+        raise DataError(f"{path}: not JSON ({error}); restore it with `git checkout {path.name}` "
+                        "or run `make measure`") from error
+    try:
+        return Measurements.model_validate(raw)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise DataError(f"{path}: field {where}: {first['msg']} "
+                        f"({error.error_count()} problem(s)); run `make measure`") from error
+
+
+def save(measurements: Measurements, path: Path = DATA_FILE) -> None:
+    """Writes atomically: a failed or interrupted run leaves the previous file intact."""
+    write_atomically(path, measurements.model_dump_json(indent=1) + "\n")
+
+
+def write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def json_schema_text() -> str:
+    return json.dumps(Measurements.model_json_schema(), indent=1, sort_keys=True) + "\n"
