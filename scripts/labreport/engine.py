@@ -7,8 +7,6 @@ LABEL and removed again by the context managers here, on success, on error and o
 from __future__ import annotations
 
 import contextlib
-import gzip
-import io
 import json
 import os
 import re
@@ -92,6 +90,7 @@ class Timer:
 
 
 _STEP = re.compile(r"^Step (\d+)/(\d+) : (.*)$")
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def parse_build_stream(
@@ -126,7 +125,7 @@ def parse_build_stream(
         text = chunk.get("stream")
         if not isinstance(text, str):
             continue
-        for line in text.splitlines():
+        for line in _ANSI.sub("", text).splitlines():
             if not line.strip():
                 continue
             log.append(line.rstrip())
@@ -219,10 +218,15 @@ class Engine:
         with self.timer.measure():
             return [str(image.id) for image in self.client.images.list(filters={"label": label})]
 
-    def prune_dangling(self) -> None:
-        """Drops images our rebuilds left untagged (their parent chains go with them)."""
+    def dangling_images(self) -> list[str]:
         with self.timer.measure():
-            self.client.images.prune(filters={"dangling": True, "label": LABEL})
+            return [str(image.id) for image in self.client.images.list(filters={"dangling": True})]
+
+    def remove_images(self, image_ids: set[str]) -> None:
+        """Removes images a run left untagged (earlier builds, stages of multi-stage builds)."""
+        for image_id in image_ids:
+            with self.timer.measure(), contextlib.suppress(docker.errors.APIError):
+                self.client.images.remove(image_id, force=True)
 
     def import_rootfs(self, tarball: Path, ref: str, labels: Mapping[str, str]) -> str:
         changes = [f'LABEL {key}="{value}"' for key, value in {LABEL: "1", **labels}.items()]
@@ -268,26 +272,11 @@ class Engine:
         return Build(image_id=image_id, seconds=round(time.monotonic() - started, 3),
                      steps=tuple(steps), log=tuple(log))
 
-    def compressed_layer_sizes(self, ref: str) -> list[int]:
-        """What a pull downloads: each layer of `docker save`, gzipped at level 6."""
-        sizes: list[int] = []
-        with tempfile.TemporaryFile() as saved:
-            with self.timer.measure():
-                for chunk in self.client.images.get(ref).save(named=True):
-                    saved.write(chunk)
-            saved.seek(0)
-            with tarfile.open(fileobj=saved) as archive:
-                manifest_file = archive.extractfile("manifest.json")
-                assert manifest_file is not None
-                manifest = json.load(manifest_file)
-                for name in manifest[0]["Layers"]:
-                    member = archive.extractfile(name)
-                    assert member is not None
-                    counter = _CountingSink()
-                    with gzip.GzipFile(fileobj=counter, mode="wb", compresslevel=6, mtime=0) as zipped:
-                        shutil.copyfileobj(member, zipped, 1 << 20)
-                    sizes.append(counter.count)
-        return sizes
+    def save_image(self, ref: str, destination: Path) -> None:
+        """`docker save`: the archive the size, package and efficiency analyses read."""
+        with self.timer.measure(), destination.open("wb") as archive:
+            for chunk in self.client.images.get(ref).save(named=True):
+                archive.write(chunk)
 
     def export_files(self, ref: str) -> list[tarfile.TarInfo]:
         """The merged file list of an image (via a created, never started, container)."""
@@ -328,18 +317,6 @@ class Engine:
                     container.remove(force=True)
 
 
-class _CountingSink(io.RawIOBase):
-    def __init__(self) -> None:
-        self.count = 0
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data: Any) -> int:
-        self.count += len(data)
-        return len(data)
-
-
 def _tidy_instruction(created_by: str) -> str:
     text = created_by.replace("/bin/sh -c #(nop) ", "").replace("/bin/sh -c ", "RUN ")
     return " ".join(text.split())
@@ -349,3 +326,107 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def _wait_until(check: Any, what: str, seconds: float = 30.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with contextlib.suppress(Exception):
+            if check():
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"{what} did not come up within {seconds:.0f}s")
+
+
+@contextlib.contextmanager
+def local_registry() -> Iterator[str]:
+    """Debian's docker-registry on 127.0.0.1, with no auth; yields its host:port, then stops it."""
+    binary = shutil.which("docker-registry")
+    if binary is None:
+        raise RuntimeError("docker-registry is missing: apt-get install docker-registry")
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="labreport-registry-") as scratch:
+        config = Path(scratch) / "config.yml"
+        config.write_text(
+            "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n"
+            f"    rootdirectory: {scratch}/data\nhttp:\n  addr: 127.0.0.1:{port}\n")
+        process = subprocess.Popen([binary, "serve", str(config)], stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        try:
+            address = f"127.0.0.1:{port}"
+            _wait_until(lambda: requests.get(f"http://{address}/v2/", timeout=1).ok, "the registry")
+            yield address
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def fresh_daemon() -> Iterator[Engine]:
+    """A second dockerd with an empty data root: a node that has never seen our images."""
+    binary = shutil.which("dockerd")
+    if binary is None:
+        raise RuntimeError("dockerd is missing: apt-get install docker.io")
+    with tempfile.TemporaryDirectory(prefix="labreport-node-") as scratch:
+        root = Path(scratch)
+        socket_path = root / "docker.sock"
+        process = subprocess.Popen(
+            [binary, "--data-root", str(root / "data"), "--exec-root", str(root / "exec"),
+             "--pidfile", str(root / "docker.pid"), "--host", f"unix://{socket_path}",
+             "--bridge", "none", "--iptables=false", "--ip-masq=false"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            _wait_until(socket_path.exists, "the second dockerd")
+            engine = Engine.connect(f"unix://{socket_path}")
+            yield engine
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            subprocess.run(["umount", "-R", str(root / "data")], stderr=subprocess.DEVNULL, check=False)
+
+
+def push(engine: Engine, ref: str, target: str, auth: Mapping[str, str] | None = None) -> str:
+    """Pushes `ref` as `target`; returns the manifest digest. The target tag is removed after."""
+    repository, _, tag = target.rpartition(":")
+    engine.tag(ref, target)
+    digest = ""
+    try:
+        with engine.timer.measure():
+            for chunk in engine.client.images.push(repository, tag=tag, stream=True, decode=True,
+                                                   auth_config=dict(auth) if auth else None):
+                if "error" in chunk:
+                    raise RuntimeError(f"push of {target} failed: {chunk['error']}")
+                aux = chunk.get("aux")
+                if isinstance(aux, dict) and "Digest" in aux:
+                    digest = str(aux["Digest"])
+    finally:
+        with engine.timer.measure(), contextlib.suppress(docker.errors.ImageNotFound):
+            engine.client.images.remove(target)
+    return digest
+
+
+def manifest_size(registry: str, repository: str, tag: str) -> int:
+    """The bytes a pull downloads, from the registry's manifest: config plus compressed layers."""
+    response = requests.get(
+        f"http://{registry}/v2/{repository}/manifests/{tag}", timeout=10,
+        headers={"Accept": "application/vnd.docker.distribution.manifest.v2+json"})
+    response.raise_for_status()
+    manifest = response.json()
+    return int(manifest["config"]["size"]) + sum(int(layer["size"]) for layer in manifest["layers"])
+
+
+def timed_pull(engine: Engine, ref: str) -> float:
+    """Seconds to pull `ref` into an engine that holds none of its layers; leaves none behind."""
+    repository, _, tag = ref.rpartition(":")
+    started = time.monotonic()
+    with engine.timer.measure():
+        engine.client.images.pull(repository, tag=tag)
+    seconds = time.monotonic() - started
+    with engine.timer.measure():
+        engine.client.images.remove(ref, force=True)
+        engine.client.images.prune(filters={"dangling": False})
+    return seconds

@@ -39,7 +39,7 @@ RECIPES: dict[str, Recipe] = {
         Recipe(ref=DEBIAN, dockerfile=None, needs={}, with_go=False,
                summary="debootstrap --variant=minbase bookworm, imported with docker import"),
         Recipe(ref="alpine:3.19", dockerfile="alpine.Dockerfile", needs={"DEBIAN_IMAGE": DEBIAN},
-               with_go=False, summary="busybox-static applets + CA bundle + account files"),
+               with_go=False, summary="busybox (default applets, built from Debian's source) + CA bundle + account files"),
         Recipe(ref="golang:1.25", dockerfile="golang.Dockerfile", needs={"DEBIAN_IMAGE": DEBIAN},
                with_go=True,
                summary="Debian bookworm + gcc g++ libc6-dev make pkg-config git ca-certificates + Go"),

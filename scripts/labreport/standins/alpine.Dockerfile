@@ -1,13 +1,20 @@
-# Stand-in for alpine:3.19: busybox (the same applets Alpine uses, addgroup/adduser included),
+# Stand-in for alpine:3.19: busybox with its default applets (Alpine's addgroup/adduser among them;
+# Debian's own busybox packages leave those out, so it is compiled from Debian's busybox source),
 # the CA bundle Alpine's base ships, and its account files. No apk: its repositories are unreachable.
 ARG DEBIAN_IMAGE
 FROM ${DEBIAN_IMAGE} AS parts
-RUN apt-get update \
- && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends busybox-static ca-certificates \
- && rm -rf /var/lib/apt/lists/*
+RUN sed -n 's/^deb /deb-src /p' /etc/apt/sources.list > /etc/apt/sources.list.d/sources.list \
+ && apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+      ca-certificates gcc make libc6-dev dpkg-dev bzip2 xz-utils \
+ && cd /tmp && apt-get source busybox \
+ && cd busybox-*/ && make defconfig \
+ && sed -i -e 's/# CONFIG_STATIC is not set/CONFIG_STATIC=y/' -e 's/^CONFIG_TC=y/# CONFIG_TC is not set/' .config \
+ && make -j"$(nproc)" busybox && cp busybox /bin/busybox-alpine \
+ && rm -rf /tmp/busybox* /var/lib/apt/lists/*
 
 FROM scratch
-COPY --from=parts /bin/busybox /bin/busybox
+COPY --from=parts /bin/busybox-alpine /bin/busybox
 RUN ["/bin/busybox", "mkdir", "-p", "/sbin", "/usr/bin", "/usr/sbin", "/tmp", "/root", "/home", "/var", "/etc/ssl/certs"]
 RUN ["/bin/busybox", "--install", "-s"]
 RUN ["/bin/busybox", "chmod", "1777", "/tmp"]

@@ -1,0 +1,149 @@
+"""Pure readers of what the tools and the engine hand back: no Docker, no subprocesses here.
+
+Keeping them pure lets unit tests feed them recorded output.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+import statistics
+import struct
+import tarfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import IO, Any
+
+from .schema import LintFinding, Spread
+
+# -- timings -------------------------------------------------------------------------------
+
+
+def spread(samples: Iterable[float]) -> Spread:
+    values = [round(value, 3) for value in samples]
+    if not values:
+        raise ValueError("a spread needs at least one sample")
+    return Spread(median=round(statistics.median(values), 3), min=min(values), max=max(values),
+                  samples=values)
+
+
+# -- ELF -----------------------------------------------------------------------------------
+
+PT_DYNAMIC = 2
+PT_INTERP = 3
+
+
+def elf_linking(binary: bytes) -> tuple[str, str | None]:
+    """('static' | 'dynamic', ELF interpreter or None) of a 64-bit little-endian ELF file."""
+    if binary[:4] != b"\x7fELF" or binary[4] != 2 or binary[5] != 1:
+        raise ValueError("not a 64-bit little-endian ELF file")
+    (program_headers,) = struct.unpack_from("<Q", binary, 0x20)
+    entry_size, count = struct.unpack_from("<HH", binary, 0x36)
+    interpreter: str | None = None
+    dynamic = False
+    for index in range(count):
+        base = program_headers + index * entry_size
+        (kind,) = struct.unpack_from("<I", binary, base)
+        if kind == PT_DYNAMIC:
+            dynamic = True
+        elif kind == PT_INTERP:
+            offset, _, _, size = struct.unpack_from("<QQQQ", binary, base + 8)
+            interpreter = binary[offset:offset + size].rstrip(b"\0").decode()
+    return ("dynamic" if dynamic or interpreter else "static"), interpreter
+
+
+# -- docker save archives ------------------------------------------------------------------
+
+
+class _Counter:
+    def __init__(self) -> None:
+        self.count = 0
+
+    def write(self, data: bytes) -> int:
+        self.count += len(data)
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
+def gzip_size(stream: IO[bytes]) -> int:
+    counter = _Counter()
+    with gzip.GzipFile(fileobj=counter, mode="wb", compresslevel=6, mtime=0) as zipped:  # type: ignore[call-overload]
+        shutil.copyfileobj(stream, zipped, 1 << 20)
+    return counter.count
+
+
+def compressed_layer_sizes(archive_path: Path) -> list[int]:
+    """What a pull downloads: each layer of a `docker save` archive gzipped at level 6."""
+    sizes: list[int] = []
+    with tarfile.open(archive_path) as archive:
+        manifest = json.load(_member(archive, "manifest.json"))
+        for name in manifest[0]["Layers"]:
+            sizes.append(gzip_size(_member(archive, name)))
+    return sizes
+
+
+def _member(archive: tarfile.TarFile, name: str) -> IO[bytes]:
+    member = archive.extractfile(name)
+    if member is None:
+        raise ValueError(f"{name} missing from the image archive")
+    return member
+
+
+# -- tool output ---------------------------------------------------------------------------
+
+
+def syft_package_count(report: Mapping[str, Any]) -> int:
+    return len(report.get("artifacts") or [])
+
+
+def dive_efficiency(report: Mapping[str, Any]) -> tuple[float, int]:
+    image = report["image"]
+    return float(image["efficiencyScore"]), int(image["inefficientBytes"])
+
+
+def hadolint_findings(report: Iterable[Mapping[str, Any]]) -> list[LintFinding]:
+    return [LintFinding(code=str(item["code"]), level=str(item["level"]), line=int(item["line"]),
+                        message=str(item["message"])) for item in report]
+
+
+# -- attack surface ------------------------------------------------------------------------
+
+SHELLS = ("bin/sh", "bin/bash", "bin/ash", "bin/dash", "usr/bin/bash", "usr/bin/dash")
+PACKAGE_MANAGERS = ("sbin/apk", "usr/bin/apt", "usr/bin/apt-get", "usr/bin/dpkg", "bin/apk")
+COMPILERS = ("usr/local/go/bin/go", "usr/bin/gcc", "usr/bin/cc", "usr/bin/g++", "usr/local/bin/go")
+CA_BUNDLES = ("etc/ssl/certs/ca-certificates.crt", "etc/ssl/cert.pem")
+
+
+def surface_facts(members: Iterable[tarfile.TarInfo]) -> dict[str, Any]:
+    """Shell, package manager, compiler, CA bundle, tzdata and setuid files in an image's files."""
+    names: set[str] = set()
+    files = 0
+    setuid: list[str] = []
+    for member in members:
+        name = member.name.removeprefix("./").rstrip("/")
+        names.add(name)
+        if member.isfile():
+            files += 1
+            if member.mode & 0o6000:
+                setuid.append("/" + name)
+    return {
+        "files": files,
+        "has_shell": any(path in names for path in SHELLS),
+        "has_package_manager": any(path in names for path in PACKAGE_MANAGERS),
+        "has_compiler": any(path in names for path in COMPILERS),
+        "has_ca_bundle": any(path in names for path in CA_BUNDLES),
+        "has_tzdata": any(name.startswith("usr/share/zoneinfo/") for name in names),
+        "setuid_files": sorted(setuid),
+    }
+
+
+def container_memory(stats: Mapping[str, Any]) -> int:
+    """Memory in use as `docker stats` shows it: usage less the inactive page cache."""
+    memory = stats.get("memory_stats") or {}
+    usage = int(memory.get("usage", 0))
+    details = memory.get("stats") or {}
+    cache = int(details.get("inactive_file", details.get("total_inactive_file", 0)))
+    return max(usage - cache, 0)

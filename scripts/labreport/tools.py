@@ -1,0 +1,67 @@
+"""The command-line tools the measurement runs (go, hadolint, dive, syft, debootstrap).
+
+One function runs every subprocess and prints it, so a log shows exactly what ran.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+BIN = Path(sys.executable).parent
+
+
+def tool(name: str) -> str:
+    """A tool from this virtualenv (the wheels that ship them), else from PATH."""
+    local = BIN / name
+    if local.exists():
+        return str(local)
+    found = shutil.which(name)
+    if found is None:
+        raise RuntimeError(f"{name} is missing: pip install -r requirements.txt")
+    return found
+
+
+def run(command: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None,
+        check: bool = True, echo: bool = True) -> subprocess.CompletedProcess[str]:
+    if echo:
+        print(f"    $ {' '.join(command)}", file=sys.stderr, flush=True)
+    result = subprocess.run(command, cwd=cwd, env={**os.environ, **(env or {})}, text=True,
+                            capture_output=True, check=False)
+    if check and result.returncode != 0:
+        last = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
+        raise RuntimeError(f"{Path(command[0]).name} exited {result.returncode}: {last[0]}")
+    return result
+
+
+def go_build(app: Path, output: Path, *, flags: list[str], cgo: bool) -> None:
+    run([tool("go"), "build", *flags, "-o", str(output), "."], cwd=app,
+        env={"CGO_ENABLED": "1" if cgo else "0", "GOFLAGS": "-buildvcs=false"})
+
+
+def hadolint(dockerfile: Path) -> list[dict[str, Any]]:
+    # Exit code 1 means "findings": the JSON says which.
+    result = run([tool("hadolint"), "--no-fail", "--format", "json", str(dockerfile)], check=False)
+    if result.returncode not in (0, 1):
+        raise RuntimeError(f"hadolint failed on {dockerfile}: {result.stderr.strip()}")
+    findings: list[dict[str, Any]] = json.loads(result.stdout or "[]")
+    return findings
+
+
+def dive(archive: Path, report: Path) -> dict[str, Any]:
+    run([tool("dive"), "--source", "docker-archive", str(archive), "--json", str(report)],
+        env={"CI": "true"})
+    loaded: dict[str, Any] = json.loads(report.read_text())
+    return loaded
+
+
+def syft(archive: Path) -> dict[str, Any]:
+    result = run([tool("syft"), f"docker-archive:{archive}", "-o", "json", "-q"],
+                 env={"SYFT_CHECK_FOR_APP_UPDATE": "false"})
+    loaded: dict[str, Any] = json.loads(result.stdout)
+    return loaded

@@ -1,0 +1,92 @@
+"""The built site in a real browser (Debian's chromium through Playwright): every page, both palettes."""
+
+from __future__ import annotations
+
+import functools
+import json
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from site_fixtures import REPO, build_site, fake_measurements, write_data
+
+pytestmark = pytest.mark.site
+
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--no-first-run"]
+ARTIFACTS = REPO / ".artifacts"
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    root = tmp_path_factory.mktemp("browser")
+    data = write_data(fake_measurements(), root / "measurements.json")
+    result = build_site(data, root / "site")
+    assert result.returncode == 0, result.stderr
+    server = ThreadingHTTPServer(("127.0.0.1", 0),
+                                 functools.partial(QuietHandler, directory=str(root / "site")))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", root / "site"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def pages(site: Path) -> list[str]:
+    return sorted("/" + str(path.parent.relative_to(site)).replace(".", "") + ("/" if path.parent != site else "")
+                  for path in site.glob("**/index.html"))
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
+def test_every_page_in_both_palettes(served_site: tuple[str, Path]) -> None:
+    from playwright.sync_api import sync_playwright
+
+    base, site = served_site
+    ARTIFACTS.mkdir(exist_ok=True)
+    urls = [url.replace("//", "/") for url in pages(site)]
+    assert len(urls) >= 14, urls
+    problems: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        try:
+            for scheme in ("default", "slate"):
+                context = browser.new_context(viewport={"width": 1280, "height": 900})
+                # Material keeps the chosen palette in localStorage under "<base path>.__palette".
+                index = 0 if scheme == "default" else 1
+                context.add_init_script(
+                    "localStorage.setItem('/.__palette', JSON.stringify({index: %d, color: {scheme: '%s', "
+                    "primary: 'indigo', accent: 'indigo'}}))" % (index, scheme))
+                page = context.new_page()
+                page.on("console", lambda message: problems.append(f"console {message.type}: {message.text}")
+                        if message.type == "error" else None)
+                page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+                page.on("requestfailed", lambda request: problems.append(f"failed request: {request.url}"))
+                page.on("response", lambda response: problems.append(f"HTTP {response.status}: {response.url}")
+                        if response.status >= 400 else None)
+                for url in urls:
+                    page.goto(base + url, wait_until="networkidle")
+                    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == scheme, url
+                    widths = page.evaluate(
+                        "Promise.all([...document.querySelectorAll('figure img')].map(i => i.decode()"
+                        ".then(() => [i.src, i.naturalWidth], () => [i.src, 0])))")
+                    problems += [f"{url}: figure {src} not drawn" for src, width in widths if width == 0]
+                    for text in page.locator("code.language-json, .language-json code").all_text_contents():
+                        json.loads(text)
+                    if url in ("/", "/sizes/"):
+                        name = "home" if url == "/" else "sizes"
+                        page.screenshot(path=str(ARTIFACTS / f"{name}-{scheme}.png"), full_page=True)
+                context.close()
+        finally:
+            browser.close()
+    assert not problems, "\n".join(problems)
