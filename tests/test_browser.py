@@ -11,13 +11,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from site_fixtures import REPO, build_site, fake_measurements, write_data
 
 pytestmark = pytest.mark.site
 
 CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 ARTIFACTS = REPO / ".artifacts"
 
 
@@ -32,8 +39,9 @@ def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
     data = write_data(fake_measurements(), root / "measurements.json")
     result = build_site(data, root / "site")
     assert result.returncode == 0, result.stderr
-    server = ThreadingHTTPServer(("127.0.0.1", 0),
-                                 functools.partial(QuietHandler, directory=str(root / "site")))
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(root / "site"))
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -44,8 +52,27 @@ def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
 
 
 def pages(site: Path) -> list[str]:
-    return sorted("/" + str(path.parent.relative_to(site)).replace(".", "") + ("/" if path.parent != site else "")
-                  for path in site.glob("**/index.html"))
+    return sorted(
+        "/" + str(path.parent.relative_to(site)).replace(".", "") + ("/" if path.parent != site else "")
+        for path in site.glob("**/index.html")
+    )
+
+
+def watch(page: Any, problems: list[str]) -> None:
+    """Collects console errors, page errors, failed requests and HTTP errors into `problems`."""
+
+    def console(message: Any) -> None:
+        if message.type == "error":
+            problems.append(f"console {message.type}: {message.text}")
+
+    def response(answer: Any) -> None:
+        if answer.status >= 400:
+            problems.append(f"HTTP {answer.status}: {answer.url}")
+
+    page.on("console", console)
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on("requestfailed", lambda request: problems.append(f"failed request: {request.url}"))
+    page.on("response", response)
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
@@ -57,6 +84,7 @@ def test_every_page_in_both_palettes(served_site: tuple[str, Path]) -> None:
     urls = [url.replace("//", "/") for url in pages(site)]
     assert len(urls) >= 14, urls
     problems: list[str] = []
+    parsed = 0
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
         try:
@@ -65,24 +93,22 @@ def test_every_page_in_both_palettes(served_site: tuple[str, Path]) -> None:
                 # Material keeps the chosen palette in localStorage under "<base path>.__palette".
                 index = 0 if scheme == "default" else 1
                 context.add_init_script(
-                    "localStorage.setItem('/.__palette', JSON.stringify({index: %d, color: {scheme: '%s', "
-                    "primary: 'indigo', accent: 'indigo'}}))" % (index, scheme))
+                    f"localStorage.setItem('/.__palette', JSON.stringify({{index: {index}, color: "
+                    f"{{scheme: '{scheme}', primary: 'indigo', accent: 'indigo'}}}}))"
+                )
                 page = context.new_page()
-                page.on("console", lambda message: problems.append(f"console {message.type}: {message.text}")
-                        if message.type == "error" else None)
-                page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-                page.on("requestfailed", lambda request: problems.append(f"failed request: {request.url}"))
-                page.on("response", lambda response: problems.append(f"HTTP {response.status}: {response.url}")
-                        if response.status >= 400 else None)
+                watch(page, problems)
                 for url in urls:
                     page.goto(base + url, wait_until="networkidle")
                     assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == scheme, url
                     widths = page.evaluate(
                         "Promise.all([...document.querySelectorAll('figure img')].map(i => i.decode()"
-                        ".then(() => [i.src, i.naturalWidth], () => [i.src, 0])))")
+                        ".then(() => [i.src, i.naturalWidth], () => [i.src, 0])))"
+                    )
                     problems += [f"{url}: figure {src} not drawn" for src, width in widths if width == 0]
-                    for text in page.locator("code.language-json, .language-json code").all_text_contents():
-                        json.loads(text)
+                    for text in page.locator(".language-json code").all_text_contents():
+                        json.loads(text)  # raises on a response that is not JSON
+                        parsed += 1
                     if url in ("/", "/sizes/"):
                         name = "home" if url == "/" else "sizes"
                         page.screenshot(path=str(ARTIFACTS / f"{name}-{scheme}.png"), full_page=True)
@@ -90,3 +116,4 @@ def test_every_page_in_both_palettes(served_site: tuple[str, Path]) -> None:
         finally:
             browser.close()
     assert not problems, "\n".join(problems)
+    assert parsed >= 2 * 3  # GET /, /health and the 404 body on the testing page, in both palettes

@@ -12,5 +12,5 @@ RUN useradd --system --no-create-home --shell /usr/sbin/nologin appuser
 USER appuser
 EXPOSE 8080
 HEALTHCHECK --interval=5s --timeout=3s --start-period=5s --retries=3 \
-    CMD ["devops-info-service", "-healthcheck"]
-CMD ["devops-info-service"]
+    CMD ["/usr/local/bin/devops-info-service", "-healthcheck"]
+CMD ["/usr/local/bin/devops-info-service"]

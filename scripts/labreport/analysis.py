@@ -70,7 +70,7 @@ class _Counter:
 
 def gzip_size(stream: IO[bytes]) -> int:
     counter = _Counter()
-    with gzip.GzipFile(fileobj=counter, mode="wb", compresslevel=6, mtime=0) as zipped:  # type: ignore[call-overload]
+    with gzip.GzipFile(fileobj=counter, mode="wb", compresslevel=6, mtime=0) as zipped:
         shutil.copyfileobj(stream, zipped, 1 << 20)
     return counter.count
 
@@ -117,14 +117,18 @@ COMPILERS = ("usr/local/go/bin/go", "usr/bin/gcc", "usr/bin/cc", "usr/bin/g++", 
 CA_BUNDLES = ("etc/ssl/certs/ca-certificates.crt", "etc/ssl/cert.pem")
 
 
-def surface_facts(members: Iterable[tarfile.TarInfo]) -> dict[str, Any]:
-    """Shell, package manager, compiler, CA bundle, tzdata and setuid files in an image's files."""
+def surface_facts(members: Iterable[tarfile.TarInfo], program: str) -> dict[str, Any]:
+    """Shell, package manager, compiler, CA bundle, tzdata and setuid files in an image's files,
+    and who owns the program the image runs (an absolute path)."""
     names: set[str] = set()
     files = 0
     setuid: list[str] = []
+    owner = mode = ""
     for member in members:
         name = member.name.removeprefix("./").rstrip("/")
         names.add(name)
+        if "/" + name == program:
+            owner, mode = f"{member.uid}:{member.gid}", f"{member.mode & 0o7777:04o}"
         if member.isfile():
             files += 1
             if member.mode & 0o6000:
@@ -137,6 +141,9 @@ def surface_facts(members: Iterable[tarfile.TarInfo]) -> dict[str, Any]:
         "has_ca_bundle": any(path in names for path in CA_BUNDLES),
         "has_tzdata": any(name.startswith("usr/share/zoneinfo/") for name in names),
         "setuid_files": sorted(setuid),
+        "program": program,
+        "program_owner": owner,
+        "program_mode": mode,
     }
 
 

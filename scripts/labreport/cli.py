@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 a measurement failed (recorded in the data file), 2 bad
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
@@ -44,17 +45,28 @@ def _parser() -> argparse.ArgumentParser:
                         "reused.")
     commands.add_parser("clean", help="remove the project's images, stand-ins and leftover containers")
     commands.add_parser("check-data", help="validate the data file against the schema")
+    commands.add_parser("write-schema", help="regenerate data/measurements.schema.json from schema.py")
     return parser
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def main(argv: list[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
+    # A CI runner's SIGTERM cleans up the same way as Ctrl-C.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         if arguments.command == "measure":
             return _measure(arguments)
         if arguments.command == "check-data":
             schema.load()
             print(f"{schema.DATA_FILE}: valid")
+            return 0
+        if arguments.command == "write-schema":
+            schema.write_atomically(schema.SCHEMA_FILE, schema.json_schema_text())
+            print(f"wrote {schema.SCHEMA_FILE}")
             return 0
         engine = Engine.connect()
         if arguments.command == "standins":

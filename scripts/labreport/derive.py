@@ -151,8 +151,9 @@ def layer(item: ImageSize | None, *words: str) -> Layer | None:
 def step(timing: BuildTiming | None, *words: str) -> StepTiming | None:
     if timing is None:
         return None
-    return next((each for each in timing.steps
-                 if all(w.lower() in each.instruction.lower() for w in words)), None)
+    return next(
+        (each for each in timing.steps if all(w.lower() in each.instruction.lower() for w in words)), None
+    )
 
 
 # --- derived figures -------------------------------------------------------------------------
@@ -192,12 +193,22 @@ def reductions(data: Measurements) -> list[Reduction]:
     if final is None:
         return []
     rows: list[Reduction] = []
-    for label, other in (("builder stage", builder_image(data)), ("Go SDK image", image(data, SDK)),
-                         ("Go SDK (Alpine) image", image(data, SDK_ALPINE))):
+    for label, other in (
+        ("builder stage", builder_image(data)),
+        ("Go SDK image", image(data, SDK)),
+        ("Go SDK (Alpine) image", image(data, SDK_ALPINE)),
+    ):
         if other is not None:
-            rows.append(Reduction(label=label, before_ref=other.ref, before=other.size, after=final.size,
-                                  percent=reduction(other.size, final.size),
-                                  factor=times(other.size, final.size)))
+            rows.append(
+                Reduction(
+                    label=label,
+                    before_ref=other.ref,
+                    before=other.size,
+                    after=final.size,
+                    percent=reduction(other.size, final.size),
+                    factor=times(other.size, final.size),
+                )
+            )
     return rows
 
 
@@ -267,8 +278,9 @@ class _Quantity:
     note: str = ""
 
 
-def judge_number(measured: float, claimed: float | tuple[float, float], tolerance: float = TOLERANCE
-                 ) -> tuple[Verdict, float]:
+def judge_number(
+    measured: float, claimed: float | tuple[float, float], tolerance: float = TOLERANCE
+) -> tuple[Verdict, float]:
     """Reproduced when within `tolerance` (relative) of the claim or of the claimed range's ends."""
     if isinstance(claimed, tuple):
         low, high = claimed
@@ -299,25 +311,43 @@ def judge(data: Measurements, quantity: _Quantity) -> Claim:
     claimed = _show_claim(quantity.claimed, quantity.show)
     value = quantity.measure(data)
     if value is None:
-        return Claim(key=quantity.key, topic=quantity.topic, claimed=claimed, measured="–",
-                     verdict="not measurable here", difference=None, note=quantity.missing,
-                     page=quantity.page)
+        return Claim(
+            key=quantity.key,
+            topic=quantity.topic,
+            claimed=claimed,
+            measured="\u2013",
+            verdict="not measurable here",
+            difference=None,
+            note=quantity.missing,
+            page=quantity.page,
+        )
     measured = quantity.show(value)
     verdict, difference = judge_number(value, quantity.claimed, quantity.tolerance)
     note = quantity.note
     replaced = _standin_bases(data, quantity.bases)
     if replaced:
         verdict = "stand-in"
-        note = (f"measured through the stand-in for {', '.join(replaced)}; the figure shows the method, "
-                "not the real image. " + note).strip()
-    return Claim(key=quantity.key, topic=quantity.topic, claimed=claimed, measured=measured,
-                 verdict=verdict, difference=difference, note=note, page=quantity.page)
+        note = (
+            f"measured through the stand-in for {', '.join(replaced)}; the figure shows the method, "
+            "not the real image. " + note
+        ).strip()
+    return Claim(
+        key=quantity.key,
+        topic=quantity.topic,
+        claimed=claimed,
+        measured=measured,
+        verdict=verdict,
+        difference=difference,
+        note=note,
+        page=quantity.page,
+    )
 
 
 def _size(ref: str) -> Callable[[Measurements], float | None]:
     def measure(data: Measurements) -> float | None:
         found = image(data, ref)
         return None if found is None else found.size
+
     return measure
 
 
@@ -327,6 +357,7 @@ def _variant(name: str, compressed: bool = False) -> Callable[[Measurements], fl
         if found is None:
             return None
         return found.compressed_size if compressed else found.size
+
     return measure
 
 
@@ -334,6 +365,7 @@ def _layer(variant: str, *words: str) -> Callable[[Measurements], float | None]:
     def measure(data: Measurements) -> float | None:
         found = layer(variant_image(data, variant), *words)
         return None if found is None else found.size
+
     return measure
 
 
@@ -341,6 +373,7 @@ def _reduction(ref: str) -> Callable[[Measurements], float | None]:
     def measure(data: Measurements) -> float | None:
         final, other = variant_image(data, PRIMARY), image(data, ref)
         return None if final is None or other is None else reduction(other.size, final.size)
+
     return measure
 
 
@@ -348,6 +381,7 @@ def _build_total(kind: str) -> Callable[[Measurements], float | None]:
     def measure(data: Measurements) -> float | None:
         found = build(data, kind)
         return None if found is None else found.total.median
+
     return measure
 
 
@@ -355,6 +389,7 @@ def _cold_step(*words: str) -> Callable[[Measurements], float | None]:
     def measure(data: Measurements) -> float | None:
         found = step(build(data, "cold"), *words)
         return None if found is None else found.seconds.median
+
     return measure
 
 
@@ -362,6 +397,7 @@ def _packages(variant: str) -> Callable[[Measurements], float | None]:
     def measure(data: Measurements) -> float | None:
         found = surface(data, variant)
         return None if found is None else float(found.packages)
+
     return measure
 
 
@@ -369,6 +405,7 @@ def _saving(containers: int) -> Callable[[Measurements], float | None]:
     def measure(data: Measurements) -> float | None:
         value = savings(data, containers)
         return None if value is None else float(value)
+
     return measure
 
 
@@ -381,72 +418,239 @@ def _count(value: float) -> str:
 
 
 QUANTITIES: tuple[_Quantity, ...] = (
-    _Quantity(key="sdk", topic="`golang:1.25` (Debian-based SDK image)", claimed=807e6, show=human_size,
-              measure=_size(SDK), missing="the SDK image was not measured", page="sizes.md", bases=(SDK,)),
-    _Quantity(key="sdk-alpine", topic="`golang:1.25-alpine` (builder base)", claimed=336e6, show=human_size,
-              measure=_size(SDK_ALPINE), missing="the Alpine SDK image was not measured", page="sizes.md",
-              bases=(SDK_ALPINE,)),
-    _Quantity(key="alpine", topic="`alpine:3.19` runtime base", claimed=7.3e6, show=human_size,
-              measure=_size(ALPINE), missing="the Alpine base was not measured", page="sizes.md",
-              bases=(ALPINE,)),
-    _Quantity(key="final", topic="final image, uncompressed", claimed=29.8e6, show=human_size,
-              measure=_variant(PRIMARY), missing="the final image was not built", page="sizes.md",
-              bases=(ALPINE,)),
-    _Quantity(key="final-compressed", topic="final image, compressed", claimed=15e6, show=human_size,
-              measure=_variant(PRIMARY, compressed=True), missing="the final image was not built",
-              page="publishing.md", bases=(ALPINE,), tolerance=0.2, note="the report says about this much"),
-    _Quantity(key="reduction-sdk", topic="reduction against `golang:1.25`", claimed=96.3, show=_percent,
-              measure=_reduction(SDK), missing="an image is missing", page="sizes.md", bases=(SDK, ALPINE),
-              tolerance=0.02),
-    _Quantity(key="reduction-sdk-alpine", topic="reduction against `golang:1.25-alpine`", claimed=91.1,
-              show=_percent, measure=_reduction(SDK_ALPINE), missing="an image is missing", page="sizes.md",
-              bases=(SDK_ALPINE, ALPINE), tolerance=0.02),
-    _Quantity(key="binary-layer", topic="binary layer", claimed=21.47e6, show=human_size,
-              measure=_layer(PRIMARY, "COPY", "devops-info-service"), missing="no binary layer was found",
-              page="layers.md"),
-    _Quantity(key="user-layer", topic="user creation layer", claimed=41e3, show=human_size,
-              measure=_layer("as-reported", "adduser"), missing="the as-reported variant was not built",
-              page="layers.md", bases=(ALPINE,), note="busybox writes the account files"),
-    _Quantity(key="chown-layer", topic="`RUN chown -R` layer", claimed=20e3, show=human_size,
-              measure=_layer("as-reported", "chown"), missing="the as-reported variant was not built",
-              page="layers.md", note="the chown rewrites the whole binary into a new layer"),
-    _Quantity(key="strip", topic='`-ldflags="-w -s"` effect on the binary', claimed=(20.0, 30.0),
-              show=_percent, measure=lambda data: strip_saving(data),
-              missing="the binary flavours were not built", page="dockerfile.md", tolerance=0.0),
-    _Quantity(key="scratch", topic="`FROM scratch` variant", claimed=8.5e6, show=human_size,
-              measure=_variant("scratch"), missing="the scratch variant was not built",
-              page="alternatives.md"),
-    _Quantity(key="distroless", topic="distroless static variant", claimed=10e6, show=human_size,
-              measure=_variant("distroless"), missing="the distroless variant was not built",
-              page="alternatives.md", bases=(DISTROLESS,)),
-    _Quantity(key="build-cold", topic="cold build", claimed=45.0, show=seconds, measure=_build_total("cold"),
-              missing="no cold build was timed", page="build.md",
-              note="base images already on the engine: no download time"),
-    _Quantity(key="build-cached", topic="cached rebuild", claimed=2.0, show=seconds,
-              measure=_build_total("cached"), missing="no cached build was timed", page="build.md"),
-    _Quantity(key="build-change", topic="rebuild after a code change", claimed=18.0, show=seconds,
-              measure=_build_total("code_change"), missing="no code-change build was timed", page="build.md"),
-    _Quantity(key="step-download", topic="`go mod download` step", claimed=2.3, show=seconds,
-              measure=_cold_step("go mod download"), missing="the step was not timed", page="build.md",
-              note="the module has no dependencies"),
-    _Quantity(key="step-compile", topic="compilation step", claimed=15.0, show=seconds,
-              measure=_cold_step("go build"), missing="the step was not timed", page="build.md"),
-    _Quantity(key="packages-builder", topic="packages in the builder", claimed=300, show=_count,
-              measure=_packages("builder"), missing="the builder was not inventoried", page="security.md",
-              bases=(SDK_ALPINE,), tolerance=0.2),
-    _Quantity(key="packages-runtime", topic="packages in the runtime image", claimed=15, show=_count,
-              measure=_packages(PRIMARY), missing="the final image was not inventoried", page="security.md",
-              bases=(ALPINE,), tolerance=0.2),
-    _Quantity(key="savings-10", topic="saved by deploying 10 containers", claimed=7.9e9, show=human_size,
-              measure=_saving(10), missing="an image is missing", page="why-it-matters.md",
-              bases=(SDK, ALPINE)),
-    _Quantity(key="savings-100", topic="saved by deploying 100 containers", claimed=79e9, show=human_size,
-              measure=_saving(100), missing="an image is missing", page="why-it-matters.md",
-              bases=(SDK, ALPINE)),
-    _Quantity(key="deploy", topic="multi-stage deploys faster than single-stage", claimed=40.0, show=ratio,
-              measure=lambda data: deploy_ratio(data), missing="the pull times were not measured",
-              page="publishing.md", bases=(SDK, ALPINE),
-              note="pull from a registry on this machine: no network latency"),
+    _Quantity(
+        key="sdk",
+        topic="`golang:1.25` (Debian-based SDK image)",
+        claimed=807e6,
+        show=human_size,
+        measure=_size(SDK),
+        missing="the SDK image was not measured",
+        page="sizes.md",
+        bases=(SDK,),
+    ),
+    _Quantity(
+        key="sdk-alpine",
+        topic="`golang:1.25-alpine` (builder base)",
+        claimed=336e6,
+        show=human_size,
+        measure=_size(SDK_ALPINE),
+        missing="the Alpine SDK image was not measured",
+        page="sizes.md",
+        bases=(SDK_ALPINE,),
+    ),
+    _Quantity(
+        key="alpine",
+        topic="`alpine:3.19` runtime base",
+        claimed=7.3e6,
+        show=human_size,
+        measure=_size(ALPINE),
+        missing="the Alpine base was not measured",
+        page="sizes.md",
+        bases=(ALPINE,),
+    ),
+    _Quantity(
+        key="final",
+        topic="final image, uncompressed",
+        claimed=29.8e6,
+        show=human_size,
+        measure=_variant(PRIMARY),
+        missing="the final image was not built",
+        page="sizes.md",
+        bases=(ALPINE,),
+    ),
+    _Quantity(
+        key="final-compressed",
+        topic="final image, compressed",
+        claimed=15e6,
+        show=human_size,
+        measure=_variant(PRIMARY, compressed=True),
+        missing="the final image was not built",
+        page="publishing.md",
+        bases=(ALPINE,),
+        tolerance=0.2,
+        note="the report says about this much",
+    ),
+    _Quantity(
+        key="reduction-sdk",
+        topic="reduction against `golang:1.25`",
+        claimed=96.3,
+        show=_percent,
+        measure=_reduction(SDK),
+        missing="an image is missing",
+        page="sizes.md",
+        bases=(SDK, ALPINE),
+        tolerance=0.02,
+    ),
+    _Quantity(
+        key="reduction-sdk-alpine",
+        topic="reduction against `golang:1.25-alpine`",
+        claimed=91.1,
+        show=_percent,
+        measure=_reduction(SDK_ALPINE),
+        missing="an image is missing",
+        page="sizes.md",
+        bases=(SDK_ALPINE, ALPINE),
+        tolerance=0.02,
+    ),
+    _Quantity(
+        key="binary-layer",
+        topic="binary layer",
+        claimed=21.47e6,
+        show=human_size,
+        measure=_layer(PRIMARY, "COPY", "devops-info-service"),
+        missing="no binary layer was found",
+        page="layers.md",
+    ),
+    _Quantity(
+        key="user-layer",
+        topic="user creation layer",
+        claimed=41e3,
+        show=human_size,
+        measure=_layer("as-reported", "adduser"),
+        missing="the as-reported variant was not built",
+        page="layers.md",
+        bases=(ALPINE,),
+        note="busybox writes the account files",
+    ),
+    _Quantity(
+        key="chown-layer",
+        topic="`RUN chown -R` layer",
+        claimed=20e3,
+        show=human_size,
+        measure=_layer("as-reported", "chown"),
+        missing="the as-reported variant was not built",
+        page="layers.md",
+        note="the chown rewrites the whole binary into a new layer",
+    ),
+    _Quantity(
+        key="strip",
+        topic='`-ldflags="-w -s"` effect on the binary',
+        claimed=(20.0, 30.0),
+        show=_percent,
+        measure=lambda data: strip_saving(data),
+        missing="the binary flavours were not built",
+        page="dockerfile.md",
+        tolerance=0.0,
+    ),
+    _Quantity(
+        key="scratch",
+        topic="`FROM scratch` variant",
+        claimed=8.5e6,
+        show=human_size,
+        measure=_variant("scratch"),
+        missing="the scratch variant was not built",
+        page="alternatives.md",
+    ),
+    _Quantity(
+        key="distroless",
+        topic="distroless static variant",
+        claimed=10e6,
+        show=human_size,
+        measure=_variant("distroless"),
+        missing="the distroless variant was not built",
+        page="alternatives.md",
+        bases=(DISTROLESS,),
+    ),
+    _Quantity(
+        key="build-cold",
+        topic="cold build",
+        claimed=45.0,
+        show=seconds,
+        measure=_build_total("cold"),
+        missing="no cold build was timed",
+        page="build.md",
+        note="base images already on the engine: no download time",
+    ),
+    _Quantity(
+        key="build-cached",
+        topic="cached rebuild",
+        claimed=2.0,
+        show=seconds,
+        measure=_build_total("cached"),
+        missing="no cached build was timed",
+        page="build.md",
+    ),
+    _Quantity(
+        key="build-change",
+        topic="rebuild after a code change",
+        claimed=18.0,
+        show=seconds,
+        measure=_build_total("code_change"),
+        missing="no code-change build was timed",
+        page="build.md",
+    ),
+    _Quantity(
+        key="step-download",
+        topic="`go mod download` step",
+        claimed=2.3,
+        show=seconds,
+        measure=_cold_step("go mod download"),
+        missing="the step was not timed",
+        page="build.md",
+        note="the module has no dependencies",
+    ),
+    _Quantity(
+        key="step-compile",
+        topic="compilation step",
+        claimed=15.0,
+        show=seconds,
+        measure=_cold_step("go build"),
+        missing="the step was not timed",
+        page="build.md",
+    ),
+    _Quantity(
+        key="packages-builder",
+        topic="packages in the builder",
+        claimed=300,
+        show=_count,
+        measure=_packages("builder"),
+        missing="the builder was not inventoried",
+        page="security.md",
+        bases=(SDK_ALPINE,),
+        tolerance=0.2,
+    ),
+    _Quantity(
+        key="packages-runtime",
+        topic="packages in the runtime image",
+        claimed=15,
+        show=_count,
+        measure=_packages(PRIMARY),
+        missing="the final image was not inventoried",
+        page="security.md",
+        bases=(ALPINE,),
+        tolerance=0.2,
+    ),
+    _Quantity(
+        key="savings-10",
+        topic="saved by deploying 10 containers",
+        claimed=7.9e9,
+        show=human_size,
+        measure=_saving(10),
+        missing="an image is missing",
+        page="why-it-matters.md",
+        bases=(SDK, ALPINE),
+    ),
+    _Quantity(
+        key="savings-100",
+        topic="saved by deploying 100 containers",
+        claimed=79e9,
+        show=human_size,
+        measure=_saving(100),
+        missing="an image is missing",
+        page="why-it-matters.md",
+        bases=(SDK, ALPINE),
+    ),
+    _Quantity(
+        key="deploy",
+        topic="multi-stage deploys faster than single-stage",
+        claimed=40.0,
+        show=ratio,
+        measure=lambda data: deploy_ratio(data),
+        missing="the pull times were not measured",
+        page="publishing.md",
+        bases=(SDK, ALPINE),
+        note="pull from a registry on this machine: no network latency",
+    ),
 )
 
 
@@ -454,32 +658,64 @@ def _cgo_claim(data: Measurements) -> Claim:
     found = probe(data, "cgo")
     claimed = "exits at start with “no such file or directory”"
     if found is None:
-        return Claim(key="cgo", topic="CGO left on, binary on a minimal base", claimed=claimed, measured="–",
-                     verdict="not measurable here", difference=None, note="the cgo variant was not run",
-                     page="challenges.md")
+        return Claim(
+            key="cgo",
+            topic="CGO left on, binary on a minimal base",
+            claimed=claimed,
+            measured="\u2013",
+            verdict="not measurable here",
+            difference=None,
+            note="the cgo variant was not run",
+            page="challenges.md",
+        )
     failed = not found.started and "no such file or directory" in (found.error_text or "")
-    measured = (f"exit code {found.exit_code}: {found.error_text}" if not found.started
-                else "started and answered")
-    return Claim(key="cgo", topic="CGO left on, binary on a minimal base", claimed=claimed, measured=measured,
-                 verdict="reproduced" if failed else "differs", difference=None,
-                 note="today's runc words the message differently" if failed else "", page="challenges.md")
+    measured = (
+        f"exit code {found.exit_code}: {found.error_text}" if not found.started else "started and answered"
+    )
+    return Claim(
+        key="cgo",
+        topic="CGO left on, binary on a minimal base",
+        claimed=claimed,
+        measured=measured,
+        verdict="reproduced" if failed else "differs",
+        difference=None,
+        note="today's runc words the message differently" if failed else "",
+        page="challenges.md",
+    )
 
 
 def _ownership_claim(data: Measurements) -> Claim:
     claimed = "a root-owned binary fails to run as `appuser` until `chown`"
-    ran = [name for name in (PRIMARY, "as-reported")
-           if (found := probe(data, name)) is not None and found.started and (found.process_uid or 0) != 0]
+    ran = [
+        name
+        for name in (PRIMARY, "as-reported")
+        if (found := probe(data, name)) is not None and found.started and (found.process_uid or 0) != 0
+    ]
     if not ran:
-        return Claim(key="ownership", topic="binary owned by root, run as `appuser`", claimed=claimed,
-                     measured="–", verdict="not measurable here", difference=None,
-                     note="neither non-root variant was probed", page="challenges.md")
+        return Claim(
+            key="ownership",
+            topic="binary owned by root, run as `appuser`",
+            claimed=claimed,
+            measured="\u2013",
+            verdict="not measurable here",
+            difference=None,
+            note="neither non-root variant was probed",
+            page="challenges.md",
+        )
     primary_ran = PRIMARY in ran
-    measured = ("our root-owned binary runs as a non-root user" if primary_ran
-                else "only the chown variant ran")
-    return Claim(key="ownership", topic="binary owned by root, run as `appuser`", claimed=claimed,
-                 measured=measured, verdict="differs" if primary_ran else "reproduced", difference=None,
-                 note="a mode 0755 file needs no ownership change to be executed" if primary_ran else "",
-                 page="challenges.md")
+    measured = (
+        "our root-owned binary runs as a non-root user" if primary_ran else "only the chown variant ran"
+    )
+    return Claim(
+        key="ownership",
+        topic="binary owned by root, run as `appuser`",
+        claimed=claimed,
+        measured=measured,
+        verdict="differs" if primary_ran else "reproduced",
+        difference=None,
+        note="a mode 0755 file needs no ownership change to be executed" if primary_ran else "",
+        page="challenges.md",
+    )
 
 
 def ledger(data: Measurements) -> list[Claim]:

@@ -17,7 +17,7 @@ import tarfile
 import tempfile
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +69,8 @@ class ImageInfo:
     size: int
     labels: Mapping[str, str]
     user: str
+    command: tuple[str, ...]
+    workdir: str
     layers: tuple[Layer, ...]
 
 
@@ -193,7 +195,9 @@ class Engine:
         )
         return ImageInfo(ref=ref, id=str(image.id), size=int(image.attrs.get("Size", 0)),
                          labels=dict(config.get("Labels") or {}),
-                         user=str(config.get("User") or ""), layers=layers)
+                         user=str(config.get("User") or ""),
+                         command=tuple(config.get("Entrypoint") or ()) + tuple(config.get("Cmd") or ()),
+                         workdir=str(config.get("WorkingDir") or "/"), layers=layers)
 
     def pull(self, ref: str) -> bool:
         """Tries a pull; False when no registry can be reached (as on this machine)."""

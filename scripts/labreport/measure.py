@@ -9,9 +9,9 @@ import contextlib
 import json
 import os
 import platform
+import posixpath
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.error
@@ -22,16 +22,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from docker.errors import DockerException
+
 from . import analysis, engine, spec, standins, tools
 from .engine import Build, Engine
 from .inputs import inputs_hash
 from .progress import Progress
 from .schema import (
-    SCHEMA_VERSION,
     BaseImage,
     Binary,
     BuildTiming,
     Efficiency,
+    EngineFacts,
     Failure,
     ImageSize,
     Layer,
@@ -89,7 +91,7 @@ class Run:
         """Runs one piece of work; a failure is recorded, not raised, so the others go on."""
         try:
             return action()
-        except (RuntimeError, OSError, ValueError, KeyError, engine.docker.errors.DockerException) as error:
+        except (RuntimeError, OSError, ValueError, KeyError, DockerException) as error:
             message = " ".join(str(error).split()) or type(error).__name__
             self.failures.append(Failure(phase=phase, variant=variant, error=message))
             self.options.progress.say(f"FAILED {phase} {variant or ''}: {message}")
@@ -246,7 +248,8 @@ def _analyse(run: Run, ref: str, role: str, variant: str | None) -> None:
     with tempfile.TemporaryDirectory(prefix="labreport-save-") as scratch:
         archive = Path(scratch) / "image.tar"
         run.engine.save_image(ref, archive)
-        compressed = sum(analysis.compressed_layer_sizes(archive))
+        with tools.TIMER.measure():
+            compressed = sum(analysis.compressed_layer_sizes(archive))
         run.images.append(ImageSize(
             ref=ref, role=role, variant=variant, image_id=info.id,  # type: ignore[arg-type]
             size=info.size, compressed_size=compressed,
@@ -255,7 +258,8 @@ def _analyse(run: Run, ref: str, role: str, variant: str | None) -> None:
             return
         packages = analysis.syft_package_count(tools.syft(archive))
         score, wasted = analysis.dive_efficiency(tools.dive(archive, Path(scratch) / "dive.json"))
-    facts = analysis.surface_facts(run.engine.export_files(ref))
+    program = posixpath.join(info.workdir, info.command[0]) if info.command else ""
+    facts = analysis.surface_facts(run.engine.export_files(ref), posixpath.normpath(program))
     run.surfaces.append(Surface(variant=variant, packages=packages, user=info.user or "root", **facts))
     run.efficiency.append(Efficiency(variant=variant, score=score, wasted_bytes=wasted))
 
@@ -362,21 +366,19 @@ def _git(*args: str) -> str:
 def _assemble(run: Run, current_hash: str, seconds: float) -> Measurements:
     facts = run.engine.facts()
     return Measurements(
-        schema_version=SCHEMA_VERSION,
+        schema_version=1,
         provenance=Provenance(
             measured_at=datetime.now(UTC).replace(microsecond=0),
             git_commit=_git("rev-parse", "HEAD") or "unknown",
             git_dirty=bool(_git("status", "--porcelain", "--untracked-files=no")),
-            engine=facts, builder="legacy (docker-py, no BuildKit)",
+            engine=EngineFacts(**facts), builder="legacy (docker-py, no BuildKit)",
             host_os=f"{platform.system()} {platform.release()}", host_architecture=platform.machine(),
             cpu_count=os.cpu_count() or 0, python_version=platform.python_version(),
             go_version=standins.go_version(), bases=list(run.bases.values()),
             inputs_hash=current_hash, repeats=run.options.repeat, only=run.options.only,
-            duration_seconds=round(seconds, 1), docker_seconds=round(run.engine.timer.seconds, 1)),
+            duration_seconds=round(seconds, 1), docker_seconds=round(run.engine.timer.seconds, 1),
+            tool_seconds=round(tools.TIMER.seconds, 1)),
         images=run.images, builds=run.builds, cold_build_log=run.cold_log, binaries=run.binaries,
         probes=run.probes, surfaces=run.surfaces, efficiency=run.efficiency, lint=run.lint,
         publish=run.publish, failures=run.failures)
 
-
-def python_executable() -> str:
-    return sys.executable

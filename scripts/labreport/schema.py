@@ -57,6 +57,7 @@ class Provenance(Model):
     only: list[str]
     duration_seconds: float
     docker_seconds: float
+    tool_seconds: float
 
 
 class Spread(Model):
@@ -134,6 +135,9 @@ class Surface(Model):
     has_tzdata: bool
     setuid_files: list[str]
     user: str
+    program: str
+    program_owner: str
+    program_mode: str
 
 
 class Efficiency(Model):

@@ -38,8 +38,8 @@ def _utc_time_problems(where: str, value: Any) -> list[str]:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         return [f"{where}: {value!r} is not RFC 3339"]
-    return [] if parsed.utcoffset() is not None and parsed.utcoffset().total_seconds() == 0 else [
-        f"{where}: {value!r} is not UTC"]
+    offset = parsed.utcoffset()
+    return [] if offset is not None and offset.total_seconds() == 0 else [f"{where}: {value!r} is not UTC"]
 
 
 def problems(root: Any, health: Any) -> list[str]:

@@ -10,13 +10,13 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import shutil
-import subprocess
 import tarfile
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import tools
 from .engine import RECIPE, STANDIN_FOR, Engine
 from .schema import BaseImage
 
@@ -39,7 +39,8 @@ RECIPES: dict[str, Recipe] = {
         Recipe(ref=DEBIAN, dockerfile=None, needs={}, with_go=False,
                summary="debootstrap --variant=minbase bookworm, imported with docker import"),
         Recipe(ref="alpine:3.19", dockerfile="alpine.Dockerfile", needs={"DEBIAN_IMAGE": DEBIAN},
-               with_go=False, summary="busybox (default applets, built from Debian's source) + CA bundle + account files"),
+               with_go=False,
+               summary="busybox (default applets, built from Debian's source) + CA bundle + account files"),
         Recipe(ref="golang:1.25", dockerfile="golang.Dockerfile", needs={"DEBIAN_IMAGE": DEBIAN},
                with_go=True,
                summary="Debian bookworm + gcc g++ libc6-dev make pkg-config git ca-certificates + Go"),
@@ -128,8 +129,7 @@ def _import_debootstrap(engine: Engine, ref: str, labels: dict[str, str], workdi
         raise RuntimeError("debootstrap is missing: apt-get install debootstrap (needed for stand-ins)")
     rootfs = workdir / "rootfs"
     echo("debootstrap --variant=minbase bookworm (about half a minute)")
-    subprocess.run(["debootstrap", "--variant=minbase", "bookworm", str(rootfs)],
-                   check=True, stdout=subprocess.DEVNULL)
+    tools.run(["debootstrap", "--variant=minbase", "bookworm", str(rootfs)])
     tarball = workdir / "rootfs.tar"
     with tarfile.open(tarball, "w") as archive:
         archive.add(rootfs, arcname=".")

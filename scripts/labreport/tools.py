@@ -13,7 +13,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .engine import Timer
+
 BIN = Path(sys.executable).parent
+# Seconds spent in tools and in compressing layers: measurement work, not pipeline overhead.
+TIMER = Timer()
 
 
 def tool(name: str) -> str:
@@ -31,8 +35,9 @@ def run(command: list[str], *, cwd: Path | None = None, env: dict[str, str] | No
         check: bool = True, echo: bool = True) -> subprocess.CompletedProcess[str]:
     if echo:
         print(f"    $ {' '.join(command)}", file=sys.stderr, flush=True)
-    result = subprocess.run(command, cwd=cwd, env={**os.environ, **(env or {})}, text=True,
-                            capture_output=True, check=False)
+    with TIMER.measure():
+        result = subprocess.run(command, cwd=cwd, env={**os.environ, **(env or {})}, text=True,
+                                capture_output=True, check=False)
     if check and result.returncode != 0:
         last = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
         raise RuntimeError(f"{Path(command[0]).name} exited {result.returncode}: {last[0]}")

@@ -1,0 +1,55 @@
+# devops-info-service lab report: measure the images, build the site from the measurements.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+export NO_MKDOCS_2_WARNING := 1
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+
+.PHONY: help setup serve report measure site test test-fast lint clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	python3 -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+setup: $(VENV)/.installed ## create the virtualenv from requirements.txt (once; again when it changes)
+
+serve: setup ## serve the site; re-measures first only when a Docker engine answers and the inputs changed
+	@if $(PY) -c 'from labreport.engine import Engine; Engine.connect()' 2>/dev/null; then \
+		$(PY) -m labreport measure; \
+	else echo "no Docker engine: serving the recorded measurements"; fi
+	$(BIN)/mkdocs serve
+
+measure: setup ## measure every variant into data/measurements.json (skipped when current; FORCE=1 re-measures)
+	scripts/prereqs.sh
+	$(PY) -m labreport measure $(if $(FORCE),--force)
+
+site: setup ## build the site strictly from the data file into site/
+	$(BIN)/mkdocs build --strict
+
+report: measure site ## measure, then build the site strictly
+
+test: setup ## everything CI runs: lint, Go tests, Python unit, real-Docker and site tests
+	scripts/prereqs.sh --browser
+	$(MAKE) lint
+	cd app && go vet ./... && go test ./... && CGO_ENABLED=1 go test -race ./...
+	$(BIN)/pytest
+
+test-fast: setup ## unit tests only: no Docker engine, no browser
+	$(BIN)/pytest -m "not docker and not site"
+
+lint: setup ## gofmt, go vet, ruff, mypy, hadolint
+	@test -z "$$(cd app && $$(go env GOROOT)/bin/gofmt -l .)" || { echo "gofmt: run gofmt -w app"; exit 1; }
+	cd app && go vet ./...
+	$(BIN)/ruff check scripts tests
+	$(BIN)/mypy
+	$(BIN)/hadolint --failure-threshold error Dockerfile variants/*.Dockerfile
+
+clean: ## remove the site, caches, and the project's images and stand-ins
+	rm -rf site .artifacts .pytest_cache .mypy_cache .ruff_cache
+	-$(PY) -m labreport clean

@@ -1,0 +1,143 @@
+"""How much the data layer costs the site build, and that a prose edit redraws no figure.
+
+Prints figures, asserts nothing:
+
+1. `mkdocs build` of the report against a plain MkDocs Material build of the same pages with the
+   macro calls and figures removed (no macros plugin, no hooks), as a ratio per run, repeated;
+   median, min and max. The target is a ratio of at most 3.
+2. Two builds in one process (as `mkdocs serve` does), a prose edit in between: how many figures
+   each build drew (the rest came from the memo).
+
+Usage: .venv/bin/python scripts/bench_site.py [--runs N] [--data path/to/measurements.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+MKDOCS = Path(sys.executable).with_name("mkdocs")
+MACRO_CALL = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
+
+
+def absolute_config(tmp: Path, docs: Path, plain: bool) -> Path:
+    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["docs_dir"] = str(docs)
+    config["watch"] = [str(REPO / path) for path in config["watch"]]
+    if plain:
+        config.pop("hooks")
+        config["plugins"] = ["search"]
+    else:
+        config["hooks"] = [str(REPO / hook) for hook in config["hooks"]]
+        for plugin in config["plugins"]:
+            if isinstance(plugin, dict) and "macros" in plugin:
+                plugin["macros"]["module_name"] = str(REPO / plugin["macros"]["module_name"])
+    path = tmp / ("plain.yml" if plain else "report.yml")
+    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def plain_docs(tmp: Path) -> Path:
+    """The report's pages with every macro call replaced by a word: prose and structure only."""
+    docs = tmp / "plain-docs"
+    shutil.copytree(REPO / "docs", docs)
+    for page in docs.glob("**/*.md"):
+        page.write_text(MACRO_CALL.sub("value", page.read_text(encoding="utf-8")), encoding="utf-8")
+    return docs
+
+
+def timed_build(config: Path, out: Path, env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(
+        [str(MKDOCS), "build", "--strict", "-q", "-f", str(config), "-d", str(out)],
+        cwd=REPO,
+        env=env,
+        check=True,
+    )
+    return time.perf_counter() - started
+
+
+def memo_demo(tmp: Path, env: dict[str, str]) -> tuple[int, int]:
+    """Two in-process builds with a prose edit between them; figures drawn by each."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from labreport.site import figures
+
+    docs = tmp / "memo-docs"
+    shutil.copytree(REPO / "docs", docs)
+    config_path = absolute_config(tmp, docs, plain=False)
+    os.environ.update(env)
+    drawn = []
+    for edit in range(2):
+        if edit:
+            page = docs / "conclusion.md"
+            page.write_text(
+                page.read_text(encoding="utf-8") + "\nA sentence added by the benchmark.\n", encoding="utf-8"
+            )
+        before = figures.RENDERS["count"]
+        config = load_config(str(config_path), site_dir=str(tmp / "memo-site"))
+        build(config)
+        drawn.append(figures.RENDERS["count"] - before)
+    return drawn[0], drawn[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        help="data file (default: $LABREPORT_DATA or data/measurements.json)",
+    )
+    arguments = parser.parse_args()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    if arguments.data:
+        env["LABREPORT_DATA"] = str(arguments.data.resolve())
+    with tempfile.TemporaryDirectory(prefix="bench-site-") as name:
+        tmp = Path(name)
+        report = absolute_config(tmp, REPO / "docs", plain=False)
+        plain = absolute_config(tmp, plain_docs(tmp), plain=True)
+        cases = {
+            "figures drawn (no disk cache)": {**env, "LABREPORT_FIGURE_CACHE": "off"},
+            "figures from the disk cache": {**env, "LABREPORT_FIGURE_CACHE": str(tmp / "figure-cache")},
+        }
+        for label, case_env in cases.items():
+            timed_build(report, tmp / "warm", case_env)  # warms file caches (and fills the figure cache)
+            ratios, report_times, plain_times = [], [], []
+            for run in range(arguments.runs):
+                report_times.append(timed_build(report, tmp / f"report-{run}", case_env))
+                plain_times.append(timed_build(plain, tmp / f"plain-{run}", case_env))
+                ratios.append(report_times[-1] / plain_times[-1])
+            verdict = "within" if statistics.median(ratios) <= 3 else "ABOVE"
+            print(f"{label}, {arguments.runs} runs:")
+            print(f"  report build {summary(report_times, ' s')}")
+            print(f"  plain build  {summary(plain_times, ' s')}")
+            print(f"  ratio        {summary(ratios, 'x')}; {verdict} the 3x target")
+        first, second = memo_demo(tmp, cases["figures drawn (no disk cache)"])
+        print(
+            f"in one process (mkdocs serve): figures drawn by the first build {first}, "
+            f"by the rebuild after a prose edit {second}"
+        )
+
+
+def summary(values: list[float], unit: str) -> str:
+    return f"median {statistics.median(values):.2f}{unit} (min {min(values):.2f}, max {max(values):.2f})"
+
+
+if __name__ == "__main__":
+    main()

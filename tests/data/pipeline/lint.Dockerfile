@@ -1,0 +1,3 @@
+FROM alpine:latest
+RUN apk add curl
+RUN cd /tmp && echo hi

@@ -1,0 +1,160 @@
+"""Through the real Docker engine: stand-ins, every variant built and run, a reduced measurement,
+publishing to a local registry, and clean-up on Ctrl-C. Marked `docker`; CI runs them."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from labreport import schema, standins
+from labreport.engine import LABEL, Engine
+from labreport.variants import VARIANTS
+
+pytestmark = pytest.mark.docker
+
+REPO = Path(__file__).resolve().parents[1]
+MiB = 1024 * 1024
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine.connect()
+
+
+def labelled_containers(engine: Engine) -> list[str]:
+    return [c.id for c in engine.client.containers.list(all=True, filters={"label": LABEL})]
+
+
+def run_measure(tmp: Path, *arguments: str) -> tuple[subprocess.CompletedProcess[str], schema.Measurements]:
+    output = tmp / "measurements.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "labreport", "measure", "--plain", "--force", "--repeat", "1",
+         "--output", str(output), *arguments], capture_output=True, text=True, timeout=1800, check=False)
+    assert output.exists(), result.stderr[-3000:]
+    return result, schema.load(output)
+
+
+@pytest.fixture(scope="module")
+def every_variant(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> schema.Measurements:
+    """One reduced run over every variant: one repeat, with the publish phase."""
+    only = [argument for variant in VARIANTS for argument in ("--only", variant.name)]
+    result, measurements = run_measure(tmp_path_factory.mktemp("all"), *only)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return measurements
+
+
+def test_standins_are_labelled_and_reused(engine: Engine) -> None:
+    for ref in ("alpine:3.19", "golang:1.25-alpine"):
+        first = standins.ensure_base(engine, ref)
+        started = time.monotonic()
+        again = standins.ensure_base(engine, ref)
+        assert again.image_id == first.image_id
+        if first.source == "standin":
+            assert time.monotonic() - started < 5, "an unchanged stand-in must be reused, not rebuilt"
+            info = engine.image(ref)
+            assert info is not None and info.labels["org.labreport.standin-for"] == ref
+
+
+def test_every_variant_builds_and_answers(every_variant: schema.Measurements) -> None:
+    assert not every_variant.failures
+    probes = {probe.variant: probe for probe in every_variant.probes}
+    assert set(probes) == {variant.name for variant in VARIANTS}
+    for variant in VARIANTS:
+        probe = probes[variant.name]
+        if variant.starts:
+            assert probe.started and probe.health_body is not None
+            assert probe.health_body["status"] == "healthy", variant.name
+            assert probe.spec_problems == [], variant.name
+            assert probe.process_uid not in (None, 0), f"{variant.name} runs as root"
+        else:
+            assert not probe.started and probe.exit_code != 0
+            assert probe.error_text is not None and "no such file or directory" in probe.error_text
+
+
+def test_primary_image_meets_the_course_challenge(every_variant: schema.Measurements) -> None:
+    final = next(image for image in every_variant.images if image.variant == "alpine")
+    assert final.size < 20 * 1000 * 1000, f"{final.size} bytes is over the course's 20 MB"
+    probe = next(probe for probe in every_variant.probes if probe.variant == "alpine")
+    assert probe.stop_seconds is not None and probe.stop_seconds < 2
+    assert probe.exit_code == 0, "docker stop must be a graceful stop, not a kill"
+    assert probe.healthcheck_status == "healthy"
+    assert probe.not_found_status == 404
+
+
+def test_measurement_covers_every_section(every_variant: schema.Measurements) -> None:
+    kinds = {build.kind for build in every_variant.builds}
+    assert kinds == {"cold", "cached", "code_change"}
+    cached = next(build for build in every_variant.builds if build.kind == "cached")
+    assert all(step.cached for step in cached.steps if step.instruction.startswith("RUN"))
+    assert {binary.flavour for binary in every_variant.binaries} == {
+        "default", "stripped", "stripped_trimpath", "cgo"}
+    roles = {image.role for image in every_variant.images}
+    assert roles == {"base", "builder", "variant"}
+    assert all(image.compressed_size < image.size for image in every_variant.images if image.size > MiB)
+    assert {publish.variant for publish in every_variant.publish} == {"alpine", "single-stage"}
+    assert all(publish.digest.startswith("sha256:") for publish in every_variant.publish)
+    assert every_variant.cold_build_log and every_variant.cold_build_log[0].startswith("Step 1/")
+
+
+def test_run_leaves_nothing_behind(engine: Engine, every_variant: schema.Measurements) -> None:
+    assert labelled_containers(engine) == []
+    tags = {tag for image in engine.client.images.list() for tag in image.tags}
+    assert not any(":timing" in tag or tag.startswith("127.0.0.1:") for tag in tags)
+
+
+def test_ctrl_c_removes_the_running_container(engine: Engine, tmp_path: Path) -> None:
+    output = tmp_path / "measurements.json"
+    output.write_text("previous data\n")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "labreport", "measure", "--plain", "--force", "--repeat", "1",
+         "--no-publish", "--only", "alpine", "--output", str(output)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert process.stdout is not None
+    try:
+        deadline = time.monotonic() + 900
+        while time.monotonic() < deadline and not labelled_containers(engine):
+            if process.poll() is not None:
+                pytest.fail("the run ended before any container started:\n" + process.stdout.read())
+            time.sleep(0.05)
+        assert labelled_containers(engine), "no labelled container appeared"
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130
+    assert labelled_containers(engine) == []
+    assert output.read_text() == "previous data\n", "an interrupted run must leave the data file as it was"
+
+
+def test_no_engine_is_one_line_and_exit_3(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "labreport", "measure", "--force", "--output", str(tmp_path / "m.json")],
+        capture_output=True, text=True, env={**os.environ, "DOCKER_HOST": "unix:///nonexistent.sock"},
+        check=False)
+    assert result.returncode == 3
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "DOCKER_HOST" in lines[0]
+
+
+def test_broken_dockerfile_is_recorded_and_exits_nonzero(tmp_path: Path, engine: Engine) -> None:
+    from labreport.engine import BuildFailed
+
+    (tmp_path / "Dockerfile").write_text("FROM alpine:3.19\nRUN exit 7\n")
+    with pytest.raises(BuildFailed) as failure:
+        engine.build(tmp_path, tag="devops-info-service:broken-test")
+    assert "returned a non-zero code: 7" in str(failure.value)
+    assert engine.image("devops-info-service:broken-test") is None
+
+
+def test_committed_data_file_is_valid() -> None:
+    measurements = schema.load()
+    assert measurements.schema_version == schema.SCHEMA_VERSION
+    assert json.loads(schema.SCHEMA_FILE.read_text()) == json.loads(schema.json_schema_text())

@@ -1,0 +1,208 @@
+"""The site builds from a data file alone, shows only measured figures, and fails loudly."""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from labreport import derive
+from labreport.schema import Failure
+from site_fixtures import (
+    REPO,
+    build_site,
+    fake_measurements,
+    with_base_source,
+    with_failures,
+    with_variant_size,
+    write_data,
+)
+
+pytestmark = pytest.mark.site
+
+DOCS = REPO / "docs"
+# A digit followed by a unit, outside `{{ }}` and `{% %}`: a figure typed by hand.
+UNIT = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?\s?(?:B|kB|KB|MB|MiB|GB|GiB|ms|s|%|x)(?![\w])")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("built")
+    result = build_site(write_data(fake_measurements(), root / "measurements.json"), root / "site")
+    assert result.returncode == 0, result.stderr
+    return root / "site"
+
+
+def text(site: Path, page: str) -> str:
+    return (
+        (site / page / "index.html").read_text(encoding="utf-8")
+        if page
+        else (site / "index.html").read_text(encoding="utf-8")
+    )
+
+
+def test_builds_strict_from_data_alone_with_figures_in_both_themes(built: Path) -> None:
+    figures = sorted(path.name for path in (built / "figures").glob("*.svg"))
+    assert len(figures) == 10 and all("Date" not in (built / "figures" / f).read_text() for f in figures)
+    for page in (
+        "",
+        "sizes",
+        "layers",
+        "build",
+        "testing",
+        "publishing",
+        "alternatives",
+        "challenges",
+        "conclusion",
+        "ledger",
+        "security",
+        "why-it-matters",
+        "why-multi-stage",
+        "dockerfile",
+    ):
+        html = text(built, page)
+        assert "Measured 2026-11-28 03:10 UTC" in html, page  # provenance banner on every page
+        assert "stand-ins" in html, page
+
+
+def test_real_files_are_included_by_snippets(built: Path) -> None:
+    html = re.sub(r"<[^>]+>", "", text(built, "dockerfile"))
+    assert "RUN chown -R appuser:appuser /app" in html  # variants/as-reported.Dockerfile
+    assert "-X main.version=" in html  # the top-level Dockerfile
+
+
+def test_pages_show_the_data_not_typed_numbers(tmp_path: Path, built: Path) -> None:
+    data = fake_measurements()
+    changed = with_variant_size(data, "alpine", 12_345_678)
+    result = build_site(write_data(changed, tmp_path / "m.json"), tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    assert "8.15 MB" in text(built, "sizes") and "8.15 MB" not in text(tmp_path / "site", "sizes")
+    assert "12.3 MB" in text(tmp_path / "site", "sizes") and "12.3 MB" in text(tmp_path / "site", "")
+    old = (built / "figures" / "sizes-light.svg").read_bytes()
+    assert (tmp_path / "site" / "figures" / "sizes-light.svg").read_bytes() != old
+    unchanged = (built / "figures" / "pulls-dark.svg").read_bytes()
+    assert (tmp_path / "site" / "figures" / "pulls-dark.svg").read_bytes() == unchanged
+
+
+def test_warnings_for_failures_and_stale_inputs(tmp_path: Path) -> None:
+    data = with_failures(fake_measurements(), Failure(phase="probe", variant="scratch", error="timed out"))
+    data = data.model_copy(update={"provenance": data.provenance.model_copy(update={"inputs_hash": "old"})})
+    result = build_site(write_data(data, tmp_path / "m.json"), tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    for page in ("", "sizes", "ledger"):
+        html = text(tmp_path / "site", page)
+        assert "measurement failure(s)" in html and "timed out" in html
+        assert "The inputs changed since this measurement" in html
+
+
+def test_real_verdicts_when_bases_were_pulled(tmp_path: Path) -> None:
+    data = with_base_source(fake_measurements(), "pulled")
+    result = build_site(write_data(data, tmp_path / "m.json"), tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    html = text(tmp_path / "site", "ledger")
+    assert html.count("verdict-stand-in") == 1  # the summary's row, with a count of 0
+    assert "stand-ins" not in html
+
+
+def _docs_copy(tmp_path: Path, page: str, extra: str) -> Path:
+    docs = tmp_path / "docs"
+    shutil.copytree(DOCS, docs)
+    (docs / page).write_text((docs / page).read_text(encoding="utf-8") + extra, encoding="utf-8")
+    return docs
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        "\n{{ final_image_size }}\n",
+        '\n{{ image_size("alpine-typo") }}\n',
+        '\n{{ claim("no-such-claim") }}\n',
+        '\n{{ figure("nope", "c", "a") }}\n',
+    ],
+)
+def test_an_undefined_name_fails_the_build(tmp_path: Path, extra: str) -> None:
+    data = write_data(fake_measurements(), tmp_path / "m.json")
+    result = build_site(data, tmp_path / "site", docs=_docs_copy(tmp_path, "sizes.md", extra))
+    assert result.returncode != 0
+    assert "sizes.md" in result.stderr or "alpine-typo" in result.stderr or "nope" in result.stderr
+
+
+def test_the_unmodified_docs_copy_builds(tmp_path: Path) -> None:
+    data = write_data(fake_measurements(), tmp_path / "m.json")
+    result = build_site(data, tmp_path / "site", docs=_docs_copy(tmp_path, "sizes.md", "\n"))
+    assert result.returncode == 0, result.stderr
+
+
+def test_no_figure_typed_by_hand_in_docs() -> None:
+    hits = []
+    for path in sorted(DOCS.glob("**/*.md")):
+        fenced = False
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if line.lstrip().startswith(("```", "~~~")):
+                fenced = not fenced
+                continue
+            if fenced:
+                continue
+            bare = re.sub(r"\{\{.*?\}\}|\{%.*?%\}", "", line)
+            hits += [f"{path.name}:{number}: {match.group(0)!r}" for match in UNIT.finditer(bare)]
+    assert not hits, "\n".join(hits)
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("{", "not JSON"),
+        (None, "field provenance.engine.cpus"),
+    ],
+)
+def test_corrupt_data_gives_one_line_naming_file_and_field(
+    tmp_path: Path, content: str | None, expected: str
+) -> None:
+    path = tmp_path / "broken.json"
+    if content is None:
+        raw = json.loads(fake_measurements().model_dump_json())
+        del raw["provenance"]["engine"]["cpus"]
+        content = json.dumps(raw)
+    path.write_text(content, encoding="utf-8")
+    result = build_site(path, tmp_path / "site")
+    assert result.returncode != 0
+    errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR")]
+    assert len(errors) == 1 and str(path) in errors[0] and expected in errors[0], result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_data_file_fails_naming_it(tmp_path: Path) -> None:
+    result = build_site(tmp_path / "absent.json", tmp_path / "site")
+    assert result.returncode != 0 and "absent.json: missing" in result.stderr
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
+    data = write_data(fake_measurements(), tmp_path / "m.json")
+    env = {"SOURCE_DATE_EPOCH": "1764300000"}
+    for name in ("a", "b"):
+        result = build_site(data, tmp_path / name, env=env)
+        assert result.returncode == 0, result.stderr
+    differences = _tree_differences(filecmp.dircmp(tmp_path / "a", tmp_path / "b"))
+    assert not differences, differences
+
+
+def _tree_differences(comparison: filecmp.dircmp[str]) -> list[str]:
+    found = [*comparison.left_only, *comparison.right_only]
+    _, mismatch, errors = filecmp.cmpfiles(
+        comparison.left, comparison.right, comparison.common_files, shallow=False
+    )
+    found += [f"{comparison.left}/{name}" for name in (*mismatch, *errors)]
+    for sub in comparison.subdirs.values():
+        found += _tree_differences(sub)
+    return found
+
+
+def test_ledger_page_lists_every_claim(built: Path) -> None:
+    html = text(built, "ledger")
+    for claim in derive.ledger(fake_measurements()):
+        assert claim.claimed.replace("“", "&ldquo;")[:6] in html or claim.claimed[:6] in html
+    assert html.count('class="verdict verdict-') >= len(derive.ledger(fake_measurements()))
