@@ -48,7 +48,7 @@ lint: setup ## gofmt, go vet, ruff, mypy, hadolint
 	cd app && go vet ./...
 	$(BIN)/ruff check scripts tests
 	$(BIN)/mypy
-	$(BIN)/hadolint --failure-threshold error Dockerfile variants/*.Dockerfile
+	$(BIN)/hadolint --failure-threshold error Dockerfile variants/*.Dockerfile scripts/labreport/standins/*.Dockerfile
 
 clean: ## remove the site, caches, and the project's images and stand-ins
 	rm -rf site .artifacts .pytest_cache .mypy_cache .ruff_cache

@@ -27,8 +27,10 @@ def report(measurements: schema.Measurements, label: str) -> float:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--run", action="store_true", help="run a measurement now instead of reading the data")
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--run", action="store_true",
+                        help="run a measurement now instead of reading the data")
     parser.add_argument("--only", action="append", default=[], help="variant(s) for --run")
     arguments = parser.parse_args()
     if not arguments.run:

@@ -30,27 +30,33 @@ def spread(samples: Iterable[float]) -> Spread:
 
 # -- ELF -----------------------------------------------------------------------------------
 
-PT_DYNAMIC = 2
 PT_INTERP = 3
 
 
 def elf_linking(binary: bytes) -> tuple[str, str | None]:
     """('static' | 'dynamic', ELF interpreter or None) of a 64-bit little-endian ELF file."""
-    if binary[:4] != b"\x7fELF" or binary[4] != 2 or binary[5] != 1:
+    if len(binary) < 64 or binary[:4] != b"\x7fELF" or binary[4] != 2 or binary[5] != 1:
         raise ValueError("not a 64-bit little-endian ELF file")
+    try:
+        return _program_interpreter(binary)
+    except (struct.error, IndexError, UnicodeDecodeError) as error:
+        raise ValueError(f"truncated ELF file: {error}") from error
+
+
+def _program_interpreter(binary: bytes) -> tuple[str, str | None]:
     (program_headers,) = struct.unpack_from("<Q", binary, 0x20)
     entry_size, count = struct.unpack_from("<HH", binary, 0x36)
-    interpreter: str | None = None
-    dynamic = False
+    # Only a loader makes a binary depend on its base image: a static-pie has PT_DYNAMIC but no
+    # interpreter, and runs on an empty image.
     for index in range(count):
         base = program_headers + index * entry_size
         (kind,) = struct.unpack_from("<I", binary, base)
-        if kind == PT_DYNAMIC:
-            dynamic = True
-        elif kind == PT_INTERP:
+        if kind == PT_INTERP:
             offset, _, _, size = struct.unpack_from("<QQQQ", binary, base + 8)
-            interpreter = binary[offset:offset + size].rstrip(b"\0").decode()
-    return ("dynamic" if dynamic or interpreter else "static"), interpreter
+            if offset + size > len(binary):
+                raise IndexError("interpreter outside the file")
+            return "dynamic", binary[offset:offset + size].rstrip(b"\0").decode()
+    return "static", None
 
 
 # -- docker save archives ------------------------------------------------------------------
@@ -148,9 +154,13 @@ def surface_facts(members: Iterable[tarfile.TarInfo], program: str) -> dict[str,
 
 
 def container_memory(stats: Mapping[str, Any]) -> int:
-    """Memory in use as `docker stats` shows it: usage less the inactive page cache."""
+    """Memory in use as `docker stats` shows it: usage less the inactive page cache
+    (`total_inactive_file` on cgroup v1, `inactive_file` on v2), when that is below usage."""
     memory = stats.get("memory_stats") or {}
     usage = int(memory.get("usage", 0))
     details = memory.get("stats") or {}
-    cache = int(details.get("inactive_file", details.get("total_inactive_file", 0)))
-    return max(usage - cache, 0)
+    for key in ("total_inactive_file", "inactive_file"):
+        if key in details:
+            cache = int(details[key])
+            return usage - cache if cache < usage else usage
+    return usage

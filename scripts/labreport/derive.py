@@ -148,6 +148,14 @@ def layer(item: ImageSize | None, *words: str) -> Layer | None:
     return found[-1] if found else None
 
 
+def split_base(data: Measurements, item: ImageSize) -> tuple[ImageSize | None, list[Layer]]:
+    """The base image `item` was built on (the one whose layers start it) and `item`'s own layers."""
+    for base in data.images:
+        if base.role == "base" and base.layers and item.layers[: len(base.layers)] == base.layers:
+            return base, item.layers[len(base.layers) :]
+    return None, list(item.layers)
+
+
 def step(timing: BuildTiming | None, *words: str) -> StepTiming | None:
     if timing is None:
         return None
@@ -327,10 +335,7 @@ def judge(data: Measurements, quantity: _Quantity) -> Claim:
     replaced = _standin_bases(data, quantity.bases)
     if replaced:
         verdict = "stand-in"
-        note = (
-            f"measured through the stand-in for {', '.join(replaced)}; the figure shows the method, "
-            "not the real image. " + note
-        ).strip()
+        note = "; ".join(part for part in (f"stand-in for {', '.join(replaced)}", note) if part)
     return Claim(
         key=quantity.key,
         topic=quantity.topic,

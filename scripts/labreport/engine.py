@@ -136,7 +136,7 @@ def parse_build_stream(
                 close(now)
                 current = (int(match.group(1)), match.group(3), now)
                 cached = False
-            elif "Using cache" in line:
+            elif line.strip() == "---> Using cache":
                 cached = True
     close(now)
     return image_id, steps, log, error
@@ -156,9 +156,9 @@ class Engine:
                       else docker.from_env(timeout=600))
             client.ping()
         except (docker.errors.DockerException, requests.RequestException) as error:
+            address = base_url or os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
             raise EngineUnavailable(
-                "no Docker engine answers "
-                f"({os.environ.get('DOCKER_HOST', 'unix:///var/run/docker.sock')}): "
+                f"no Docker engine answers at {address}: "
                 "start one (`sudo dockerd &`, or `apt-get install docker.io`) or set DOCKER_HOST"
             ) from error
         return cls(client)
@@ -367,17 +367,23 @@ def local_registry() -> Iterator[str]:
 
 @contextlib.contextmanager
 def fresh_daemon() -> Iterator[Engine]:
-    """A second dockerd with an empty data root: a node that has never seen our images."""
+    """A second dockerd with an empty data root: a node that has never seen our images.
+
+    It gets a bridge of its own: with `--bridge none` dockerd deletes docker0, which the first
+    engine's containers need.
+    """
     binary = shutil.which("dockerd")
     if binary is None:
         raise RuntimeError("dockerd is missing: apt-get install docker.io")
+    bridge = f"labreport{os.getpid() % 100000}"
     with tempfile.TemporaryDirectory(prefix="labreport-node-") as scratch:
         root = Path(scratch)
         socket_path = root / "docker.sock"
+        subprocess.run(["ip", "link", "add", "name", bridge, "type", "bridge"], check=True)
         process = subprocess.Popen(
             [binary, "--data-root", str(root / "data"), "--exec-root", str(root / "exec"),
              "--pidfile", str(root / "docker.pid"), "--host", f"unix://{socket_path}",
-             "--bridge", "none", "--iptables=false", "--ip-masq=false"],
+             "--bridge", bridge, "--iptables=false", "--ip-masq=false"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             _wait_until(socket_path.exists, "the second dockerd")
@@ -391,6 +397,7 @@ def fresh_daemon() -> Iterator[Engine]:
                 process.kill()
                 process.wait()
             subprocess.run(["umount", "-R", str(root / "data")], stderr=subprocess.DEVNULL, check=False)
+            subprocess.run(["ip", "link", "delete", bridge], stderr=subprocess.DEVNULL, check=False)
 
 
 def push(engine: Engine, ref: str, target: str, auth: Mapping[str, str] | None = None) -> str:

@@ -12,9 +12,12 @@ PATTERNS = ("Dockerfile", ".dockerignore", "variants/*.Dockerfile", "app/*", "re
             "scripts/labreport/*.py", "scripts/labreport/standins/*", "scripts/labreport/standins/etc/*")
 
 
+SITE_ONLY = ("scripts/labreport/derive.py",)
+
+
 def input_files(root: Path = REPO_ROOT) -> list[Path]:
     found = {path for pattern in PATTERNS for path in root.glob(pattern) if path.is_file()}
-    return sorted(found)
+    return sorted(path for path in found if path.relative_to(root).as_posix() not in SITE_ONLY)
 
 
 def inputs_hash(root: Path = REPO_ROOT) -> str:

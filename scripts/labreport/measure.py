@@ -151,7 +151,9 @@ def measure(options: Options) -> Measurements | None:
         with progress.phase("base and builder sizes"):
             for ref in [*run.bases, BUILDER_REF]:
                 role = "builder" if ref == BUILDER_REF else "base"
-                run.attempt("sizes", ref, lambda ref=ref, role=role: _analyse(run, ref, role, None))  # type: ignore[misc]
+                name = "builder" if ref == BUILDER_REF else None
+                run.attempt("sizes", ref, lambda ref=ref, role=role, name=name: _analyse(  # type: ignore[misc]
+                    run, ref, role, name))
         if options.publish:
             with progress.phase("publish to a local registry and time pulls"):
                 run.attempt("publish", None, lambda: _publish(run, variants))
@@ -242,6 +244,7 @@ def _timings(run: Run, variant: Variant) -> None:
 
 
 def _analyse(run: Run, ref: str, role: str, variant: str | None) -> None:
+    """Sizes for every image; packages, files and efficiency for the variants and the builder."""
     info = run.engine.image(ref)
     if info is None:
         raise RuntimeError(f"{ref} is not on the engine")
@@ -251,7 +254,8 @@ def _analyse(run: Run, ref: str, role: str, variant: str | None) -> None:
         with tools.TIMER.measure():
             compressed = sum(analysis.compressed_layer_sizes(archive))
         run.images.append(ImageSize(
-            ref=ref, role=role, variant=variant, image_id=info.id,  # type: ignore[arg-type]
+            ref=ref, role=role, variant=variant if role == "variant" else None,  # type: ignore[arg-type]
+            image_id=info.id,
             size=info.size, compressed_size=compressed,
             layers=[Layer(instruction=layer.instruction, size=layer.size) for layer in info.layers]))
         if variant is None:

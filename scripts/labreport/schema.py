@@ -107,6 +107,9 @@ class Binary(Model):
 
 
 class Probe(Model):
+    """One run of a variant's container. healthcheck_status is None when the image defines no
+    HEALTHCHECK; for a variant that is expected not to start, error_text holds what it printed."""
+
     variant: str
     started: bool
     seconds_to_healthy: float | None
@@ -125,7 +128,7 @@ class Probe(Model):
 
 
 class Surface(Model):
-    variant: str
+    variant: str  # a variant's name, or "builder" for the builder stage
     packages: int
     files: int
     has_shell: bool
@@ -192,12 +195,13 @@ class DataError(ValueError):
     """The data file is missing or does not match the schema; the message says which field."""
 
 
-def load(path: Path = DATA_FILE) -> Measurements:
+def load(path: Path | None = None) -> Measurements:
+    path = path or DATA_FILE
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as error:
         raise DataError(f"{path}: missing; run `make measure` to create it") from error
-    except json.JSONDecodeError as error:
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise DataError(f"{path}: not JSON ({error}); restore it with `git checkout {path.name}` "
                         "or run `make measure`") from error
     try:
@@ -209,9 +213,9 @@ def load(path: Path = DATA_FILE) -> Measurements:
                         f"({error.error_count()} problem(s)); run `make measure`") from error
 
 
-def save(measurements: Measurements, path: Path = DATA_FILE) -> None:
+def save(measurements: Measurements, path: Path | None = None) -> None:
     """Writes atomically: a failed or interrupted run leaves the previous file intact."""
-    write_atomically(path, measurements.model_dump_json(indent=1) + "\n")
+    write_atomically(path or DATA_FILE, measurements.model_dump_json(indent=1) + "\n")
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -220,6 +224,10 @@ def write_atomically(path: Path, text: str) -> None:
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
             stream.write(text)
+        # mkstemp makes the file private; give it the mode a plain write would have.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +16,12 @@ ROOT_FIELDS: dict[str, dict[str, type]] = {
 HEALTH_FIELDS: dict[str, type] = {"status": str, "timestamp": str, "uptime_seconds": int}
 ENDPOINTS = [("/", "GET", "Service information"), ("/health", "GET", "Health check")]
 NOT_FOUND = {"error": "Not Found", "message": "Endpoint does not exist"}
+# RFC 3339's date-time; Python's fromisoformat alone also takes ISO 8601 forms such as week dates.
+RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
+
+
+def _object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _type_problems(where: str, body: Any, fields: dict[str, type]) -> list[str]:
@@ -35,7 +42,9 @@ def _utc_time_problems(where: str, value: Any) -> list[str]:
     if not isinstance(value, str):
         return []
     try:
-        parsed = datetime.fromisoformat(value)
+        if not RFC3339.match(value):
+            raise ValueError(value)
+        parsed = datetime.fromisoformat(value.upper())
     except ValueError:
         return [f"{where}: {value!r} is not RFC 3339"]
     offset = parsed.utcoffset()
@@ -45,16 +54,15 @@ def _utc_time_problems(where: str, value: Any) -> list[str]:
 def problems(root: Any, health: Any) -> list[str]:
     """Every way the two bodies differ from the spec; empty when they match."""
     found: list[str] = []
+    body = _object(root)
     for section, fields in ROOT_FIELDS.items():
-        found += _type_problems(section, (root or {}).get(section) if isinstance(root, dict) else None,
-                                fields)
-    if isinstance(root, dict):
-        endpoints = [(item.get("path"), item.get("method"), item.get("description"))
-                     for item in root.get("endpoints") or [] if isinstance(item, dict)]
-        if endpoints != ENDPOINTS:
-            found.append(f"endpoints: {endpoints}, want {ENDPOINTS}")
-        runtime = root.get("runtime") or {}
-        found += _utc_time_problems("runtime.current_time", runtime.get("current_time"))
+        found += _type_problems(section, body.get(section), fields)
+    listed = body.get("endpoints")
+    endpoints = [(item.get("path"), item.get("method"), item.get("description"))
+                 for item in (listed if isinstance(listed, list) else []) if isinstance(item, dict)]
+    if endpoints != ENDPOINTS:
+        found.append(f"endpoints: {endpoints}, want {ENDPOINTS}")
+    found += _utc_time_problems("runtime.current_time", _object(body.get("runtime")).get("current_time"))
     found += _type_problems("health", health, HEALTH_FIELDS)
     if isinstance(health, dict):
         found += _utc_time_problems("health.timestamp", health.get("timestamp"))
