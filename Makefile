@@ -1,12 +1,13 @@
 # devops-info-service lab report: measure the images, build the site from the measurements.
 SHELL := /bin/bash
 VENV ?= .venv
+PORT ?= 8000
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help setup serve report measure site test test-fast lint clean
+.PHONY: help setup serve report measure site picture bench test test-fast lint clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -19,11 +20,13 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 
 setup: $(VENV)/.installed ## create the virtualenv from requirements.txt (once; again when it changes)
 
-serve: setup ## serve the site; re-measures first only when a Docker engine answers and the inputs changed
+serve: setup ## serve the site on PORT (8000); re-measures first only if an engine answers and inputs changed
+	@$(PY) -c 'import socket; socket.create_server(("127.0.0.1", $(PORT))).close()' 2>/dev/null || \
+		{ echo "serve: port $(PORT) is in use: run 'make serve PORT=8001'"; exit 1; }
 	@if $(PY) -c 'from labreport.engine import Engine; Engine.connect()' 2>/dev/null; then \
-		$(PY) -m labreport measure; \
+		$(PY) -m labreport measure || echo "serve: the measurement reported failures; the site shows them"; \
 	else echo "no Docker engine: serving the recorded measurements"; fi
-	$(BIN)/mkdocs serve
+	$(BIN)/mkdocs serve -a 127.0.0.1:$(PORT)
 
 measure: setup ## measure every variant into data/measurements.json (skipped when current; FORCE=1 re-measures)
 	scripts/prereqs.sh
@@ -33,6 +36,13 @@ site: setup ## build the site strictly from the data file into site/
 	$(BIN)/mkdocs build --strict
 
 report: measure site ## measure, then build the site strictly
+
+picture: setup ## redraw the README's picture of the site (docs/assets/site-home.png) from the data
+	$(PY) scripts/screenshot.py
+
+bench: setup ## print the benchmarks: pipeline overhead and site build time against plain MkDocs
+	$(PY) scripts/bench_pipeline.py
+	$(PY) scripts/bench_site.py
 
 test: setup ## everything CI runs: lint, Go tests, Python unit, real-Docker and site tests
 	scripts/prereqs.sh --browser

@@ -506,7 +506,6 @@ def build_site(
         **os.environ,
         "NO_MKDOCS_2_WARNING": "1",
         "LABREPORT_DATA": str(data),
-        "LABREPORT_FIGURE_CACHE": "off",  # draw every figure: tests check the drawing, not the cache
         **(env or {}),
     }
     return subprocess.run(

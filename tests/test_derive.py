@@ -188,3 +188,37 @@ def test_stale() -> None:
 
 def test_publish_model_is_what_the_fixture_writes() -> None:
     assert all(isinstance(p, Publish) for p in fake_measurements().publish)
+
+
+def test_names_come_from_the_variants_and_the_stand_in_recipes() -> None:
+    from labreport import standins, variants
+
+    assert tuple(variant.name for variant in variants.VARIANTS) == derive.VARIANTS
+    assert derive.PRIMARY == variants.PRIMARY and derive.BUILDER == variants.BUILDER_REF
+    assert set(derive.BASES) == set(standins.RECIPES) - {standins.DEBIAN}
+
+
+def test_builder_packages_come_from_the_builder_stage_scan() -> None:
+    found = claims(with_base_source(fake_measurements(), "pulled"))["packages-builder"]
+    assert found.measured == "212" and found.verdict == "differs"  # 300 claimed, within 20 % reproduces
+    data = fake_measurements()
+    without = [item for item in data.surfaces if item.variant != "builder"]
+    assert claims(fake_measurements(surfaces=without))["packages-builder"].verdict == "not measurable here"
+
+
+def test_ownership_is_judged_from_the_program_owner_and_mode() -> None:
+    found = claims(fake_measurements())["ownership"]
+    assert found.verdict == "differs"
+    assert "`0:0`" in found.measured and "`0755`" in found.measured and "uid 100" in found.measured
+    assert "`100:101`" in found.note  # the as-reported variant, after its chown
+    data = fake_measurements()
+    chowned = [
+        item.model_copy(update={"program_owner": "100:101"}) if item.variant == derive.PRIMARY else item
+        for item in data.surfaces
+    ]
+    assert claims(fake_measurements(surfaces=chowned))["ownership"].verdict == "not measurable here"
+    stopped = {"started": False, "process_uid": None}
+    failed = [
+        item.model_copy(update=stopped) if item.variant == derive.PRIMARY else item for item in data.probes
+    ]
+    assert claims(fake_measurements(probes=failed))["ownership"].verdict == "reproduced"

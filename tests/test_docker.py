@@ -106,7 +106,8 @@ def test_measurement_covers_every_section(every_variant: schema.Measurements) ->
 def test_run_leaves_nothing_behind(engine: Engine, every_variant: schema.Measurements) -> None:
     assert labelled_containers(engine) == []
     # The second daemon of the publish phase must leave the first engine's bridge alone.
-    with engine.container("devops-info-service:alpine", command=["-version"]) as container:
+    version = ["/app/devops-info-service", "-version"]
+    with engine.container("devops-info-service:alpine", command=version) as container:
         assert container.wait(timeout=30)["StatusCode"] == 0
     tags = {tag for image in engine.client.images.list() for tag in image.tags}
     assert not any(":timing" in tag or tag.startswith("127.0.0.1:") for tag in tags)

@@ -108,9 +108,18 @@ def _measure(arguments: argparse.Namespace) -> int:
     measurements = measure(options)
     if measurements is None:
         return 0
+    _print_failures(measurements)
+    if not any(image.role == "variant" for image in measurements.images):
+        # Nothing was measured: keep the recorded data rather than replace it with failures.
+        print(f"labreport: no variant could be measured; {options.output} was left as it was",
+              file=sys.stderr)
+        return 1
     schema.save(measurements, options.output)
-    for failure in measurements.failures:
-        print(f"labreport: {failure.phase} {failure.variant or ''} failed: {failure.error}", file=sys.stderr)
     print(f"wrote {options.output} in {measurements.provenance.duration_seconds:.0f}s "
           f"({len(measurements.failures)} failure(s))")
     return 1 if measurements.failures else 0
+
+
+def _print_failures(measurements: schema.Measurements) -> None:
+    for failure in measurements.failures:
+        print(f"labreport: {failure.phase} {failure.variant or ''} failed: {failure.error}", file=sys.stderr)

@@ -21,15 +21,23 @@ from .schema import (
     StepTiming,
     Surface,
 )
+from .variants import BUILDER_REF, BY_NAME
+from .variants import PRIMARY as PRIMARY  # re-exported: the site takes every name from derive
 
-PRIMARY = "alpine"
-VARIANTS = ("alpine", "single-stage", "scratch", "distroless", "as-reported", "cgo")
-SDK = "golang:1.25"
-SDK_ALPINE = "golang:1.25-alpine"
-ALPINE = "alpine:3.19"
-DISTROLESS = "gcr.io/distroless/static-debian12:latest"
+BUILDER = BUILDER_REF
+
+#: Variant names, in the order of `labreport.variants.VARIANTS`.
+VARIANTS = tuple(BY_NAME)
+# The base images, named by the role they play; taken from the variants' Dockerfiles (the same
+# references are the keys of `labreport.standins.RECIPES`, which the site does not import: it
+# would pull in the Docker client).
+SDK_ALPINE, ALPINE = BY_NAME[PRIMARY].bases
+SDK = BY_NAME["single-stage"].bases[0]
+DISTROLESS = BY_NAME["distroless"].bases[0]
 BASES = (SDK, SDK_ALPINE, ALPINE, DISTROLESS)
-BUILDER = "devops-info-service:builder"
+if set(BASES) != {base for variant in BY_NAME.values() for base in variant.bases}:
+    raise RuntimeError("labreport.derive.BASES does not match the bases of labreport.variants")
+
 BUILD_KINDS = ("cold", "cached", "code_change")
 FLAVOURS = ("default", "stripped", "stripped_trimpath", "cgo")
 
@@ -605,11 +613,11 @@ QUANTITIES: tuple[_Quantity, ...] = (
     ),
     _Quantity(
         key="packages-builder",
-        topic="packages in the builder",
+        topic=f"packages in the builder stage (`{BUILDER}`)",
         claimed=300,
         show=_count,
         measure=_packages("builder"),
-        missing="the builder was not inventoried",
+        missing="the builder stage image was not inventoried",
         page="security.md",
         bases=(SDK_ALPINE,),
         tolerance=0.2,
@@ -690,35 +698,54 @@ def _cgo_claim(data: Measurements) -> Claim:
 
 
 def _ownership_claim(data: Measurements) -> Claim:
+    """The report: the binary, owned by root, failed to run as `appuser` until `RUN chown -R` was added.
+
+    Judged from the primary image, which keeps the binary root-owned and runs as a non-root user:
+    the file scan gives the owner and mode of the program its CMD runs, the probe whether it started.
+    """
     claimed = "a root-owned binary fails to run as `appuser` until `chown`"
-    ran = [
-        name
-        for name in (PRIMARY, "as-reported")
-        if (found := probe(data, name)) is not None and found.started and (found.process_uid or 0) != 0
-    ]
-    if not ran:
+    topic = "binary owned by root, run as `appuser`"
+    scanned, run = surface(data, PRIMARY), probe(data, PRIMARY)
+    if scanned is None or run is None:
         return Claim(
             key="ownership",
-            topic="binary owned by root, run as `appuser`",
+            topic=topic,
             claimed=claimed,
             measured="\u2013",
             verdict="not measurable here",
             difference=None,
-            note="neither non-root variant was probed",
+            note="the primary image was not both scanned and run",
             page="challenges.md",
         )
-    primary_ran = PRIMARY in ran
-    measured = (
-        "our root-owned binary runs as a non-root user" if primary_ran else "only the chown variant ran"
+    owner, mode = scanned.program_owner, scanned.program_mode
+    root_owned = owner.split(":")[0] == "0"
+    as_non_root = run.started and run.process_uid not in (None, 0)
+    measured = f"`{scanned.program}` owned by `{owner}`, mode `{mode}`: " + (
+        f"started as uid {run.process_uid}" if run.started else "did not start"
     )
+    chowned = surface(data, "as-reported")
+    after = "" if chowned is None else f"; `RUN chown -R` (as-reported) makes it `{chowned.program_owner}`"
+    if not root_owned or (run.started and not as_non_root):
+        verdict: Verdict = "not measurable here"
+        note = "the primary image does not run a root-owned binary as a non-root user" + after
+    elif as_non_root:
+        verdict = "differs"
+        executable = int(mode, 8) & 0o001 != 0
+        note = (
+            f"mode {mode} lets every user execute it, so no ownership change is needed" + after
+            if executable
+            else f"it started although mode {mode} gives others no execute permission" + after
+        )
+    else:
+        verdict, note = "reproduced", "the root-owned binary did not start" + after
     return Claim(
         key="ownership",
-        topic="binary owned by root, run as `appuser`",
+        topic=topic,
         claimed=claimed,
         measured=measured,
-        verdict="differs" if primary_ran else "reproduced",
+        verdict=verdict,
         difference=None,
-        note="a mode 0755 file needs no ownership change to be executed" if primary_ran else "",
+        note=note,
         page="challenges.md",
     )
 

@@ -1,0 +1,444 @@
+"""The report's figures, drawn from the data with matplotlib's object API as light and dark SVG.
+
+Every site build draws them again; nothing is kept on disk. Each figure is drawn once, in the light
+palette, and its dark version is the same SVG with every palette colour swapped for its dark
+counterpart (a colour outside the palette fails the build). Output is deterministic: a fixed hash
+salt per figure, no date.
+
+A build starts the drawing in `start` (from the hooks' `on_config`), in one forked worker process
+when that is safe, so matplotlib's import and the drawing overlap with MkDocs reading and rendering
+the pages; `Batch.result` collects the SVGs (from `on_post_build`) and re-raises any failure. An
+in-process memo keyed by a hash of each figure's input data means a `mkdocs serve` rebuild after a
+prose edit redraws nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+import sys
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .. import derive
+from ..schema import Measurements
+
+if TYPE_CHECKING:  # matplotlib is imported only where a figure is actually drawn
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+THEMES = ("light", "dark")
+
+
+@dataclass(frozen=True)
+class Palette:
+    text: str
+    grid: str
+    colours: tuple[str, ...]
+
+
+PALETTES = {
+    "light": Palette(
+        text="#1f2328",
+        grid="#d0d7de",
+        colours=("#3949ab", "#e65100", "#2e7d32", "#8e24aa", "#00838f", "#c62828", "#6d4c41"),
+    ),
+    "dark": Palette(
+        text="#e6edf3",
+        grid="#444c56",
+        colours=("#8c9eff", "#ffab40", "#69f0ae", "#ea80fc", "#84ffff", "#ff8a80", "#bcaaa4"),
+    ),
+}
+
+#: Light colour -> dark colour, for recolouring a drawn figure.
+DARK = dict(
+    zip(
+        (PALETTES["light"].text, PALETTES["light"].grid, *PALETTES["light"].colours),
+        (PALETTES["dark"].text, PALETTES["dark"].grid, *PALETTES["dark"].colours),
+        strict=True,
+    )
+)
+assert len(DARK) == 2 + len(PALETTES["light"].colours), "light palette colours must be distinct"
+
+#: Figures drawn by this process or its workers since it started (each one yields both themes).
+RENDERS = {"count": 0}
+#: Both themes' SVGs of every figure drawn in this process, by `memo_key`.
+_MEMO: dict[str, dict[str, str]] = {}
+
+#: Worker processes that draw the figures: "0" draws them in the build's own process.
+WORKERS_ENV = "LABREPORT_FIGURE_WORKERS"
+
+def _mb(size: float) -> float:
+    return size / 1e6
+
+
+def _style(axes: Axes, palette: Palette) -> None:
+    axes.set_facecolor("none")
+    axes.tick_params(which="both", colors=palette.text, labelsize=9)
+    axes.xaxis.label.set_color(palette.text)
+    axes.yaxis.label.set_color(palette.text)
+    axes.title.set_color(palette.text)
+    for spine in axes.spines.values():
+        spine.set_color(palette.grid)
+    axes.grid(axis="x", color=palette.grid, linewidth=0.6)
+    axes.set_axisbelow(True)
+
+
+def _log_axis(axes: Axes) -> None:
+    from matplotlib.ticker import FuncFormatter
+
+    axes.set_xscale("log")
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+
+
+def _labelled_barh(
+    axes: Axes, labels: list[str], values: list[float], texts: list[str], colours: list[str], palette: Palette
+) -> None:
+    positions = list(range(len(labels)))
+    axes.barh(positions, values, color=colours)
+    axes.set_yticks(positions, labels)
+    axes.invert_yaxis()
+    for position, value, text in zip(positions, values, texts, strict=True):
+        axes.annotate(f" {text}", (value, position), va="center", fontsize=8, color=palette.text)
+
+
+# --- one function per figure: (data) -> input payload, (payload, axes...) -> drawing ----------
+
+
+def _sizes_input(data: Measurements) -> dict[str, object]:
+    rows = []
+    for ref in derive.BASES:
+        found = derive.base_image(data, ref)
+        if found is not None:
+            rows.append(("base", ref, found.size))
+    builder = derive.builder_image(data)
+    if builder is not None:
+        rows.append(("builder", builder.ref, builder.size))
+    for name in derive.VARIANTS:
+        found = derive.variant_image(data, name)
+        if found is not None:
+            rows.append(("variant", f"{name} (final)" if name == derive.PRIMARY else name, found.size))
+    return {"rows": rows}
+
+
+def _sizes_draw(payload: dict[str, object], figure: Figure, palette: Palette) -> None:
+    rows = payload["rows"]
+    assert isinstance(rows, list)
+    colour = {"base": palette.colours[6], "builder": palette.colours[1], "variant": palette.colours[0]}
+    figure.set_size_inches(7.5, 0.36 * len(rows) + 1.1)
+    axes = figure.add_subplot()
+    _labelled_barh(
+        axes,
+        [r[1] for r in rows],
+        [_mb(r[2]) for r in rows],
+        [derive.human_size(r[2]) for r in rows],
+        [colour[r[0]] for r in rows],
+        palette,
+    )
+    _log_axis(axes)
+    axes.set_xlabel("uncompressed size, MB (log scale)")
+    axes.set_xlim(right=max(_mb(r[2]) for r in rows) * 8)
+    _style(axes, palette)
+
+
+def _layers_input(data: Measurements) -> dict[str, object]:
+    stacks = []
+    for name in (derive.PRIMARY, "as-reported"):
+        found = derive.variant_image(data, name)
+        if found is not None:
+            base, own = derive.split_base(data, found)
+            layers = [(f"base image {base.ref}", base.size)] if base is not None else []
+            layers += [(each.instruction, each.size) for each in own if each.size > 0]
+            stacks.append((name, layers))
+    return {"stacks": stacks}
+
+
+def _short(instruction: str) -> str:
+    return instruction if len(instruction) <= 38 else instruction[:36] + "…"
+
+
+def _layers_draw(payload: dict[str, object], figure: Figure, palette: Palette) -> None:
+    stacks = payload["stacks"]
+    assert isinstance(stacks, list)
+    figure.set_size_inches(7.5, 1.4 + 0.8 * len(stacks) + 0.12 * sum(len(s[1]) for s in stacks))
+    axes = figure.add_subplot()
+    seen: dict[str, str] = {}
+    for row, (_, layers) in enumerate(stacks):
+        left = 0.0
+        for instruction, size in layers:
+            key = _short(instruction)
+            colour = seen.setdefault(key, palette.colours[len(seen) % len(palette.colours)])
+            axes.barh(
+                row,
+                _mb(size),
+                left=left,
+                color=colour,
+                edgecolor=palette.text,
+                linewidth=0.3,
+                label=key if list(seen).index(key) == len(seen) - 1 and left >= 0 else None,
+            )
+            left += _mb(size)
+        axes.annotate(
+            f" {derive.human_size(left * 1e6)}", (left, row), va="center", fontsize=8, color=palette.text
+        )
+    axes.set_xlim(right=max(sum(size for _, size in s[1]) for s in stacks) / 1e6 * 1.2)
+    axes.set_yticks(range(len(stacks)), [s[0] for s in stacks])
+    axes.invert_yaxis()
+    axes.set_xlabel("size of each layer, MB (stacked)")
+    _style(axes, palette)
+    handles, labels = axes.get_legend_handles_labels()
+    unique = dict(zip(labels, handles, strict=True))
+    legend = figure.legend(
+        unique.values(), unique.keys(), loc="outside lower center", ncol=2, fontsize=7, frameon=False
+    )
+    for text in legend.get_texts():
+        text.set_color(palette.text)
+
+
+def _builds_input(data: Measurements) -> dict[str, object]:
+    rows = []
+    for kind in derive.BUILD_KINDS:
+        found = derive.build(data, kind)
+        if found is not None:
+            rows.append((kind.replace("_", " "), found.total.median, found.total.min, found.total.max))
+    cold = derive.build(data, "cold")
+    steps = (
+        []
+        if cold is None
+        else [
+            (f"{s.number}: {_short(s.instruction)}", s.seconds.median)
+            for s in cold.steps
+            if s.seconds.median >= 0.25
+        ]
+    )
+    return {"rows": rows, "steps": steps}
+
+
+def _builds_draw(payload: dict[str, object], figure: Figure, palette: Palette) -> None:
+    rows, steps = payload["rows"], payload["steps"]
+    assert isinstance(rows, list) and isinstance(steps, list)
+    figure.set_size_inches(7.5, 2.4 + 0.3 * len(steps))
+    top, bottom = figure.subplots(2, 1, height_ratios=[len(rows) + 1, len(steps) + 1])
+    positions = list(range(len(rows)))
+    medians = [r[1] for r in rows]
+    errors = [[r[1] - r[2] for r in rows], [r[3] - r[1] for r in rows]]
+    top.barh(positions, medians, xerr=errors, color=palette.colours[0], ecolor=palette.text, capsize=3)
+    top.set_yticks(positions, [r[0] for r in rows])
+    top.invert_yaxis()
+    _log_axis(top)
+    top.set_xlabel("whole build, seconds (median, bars from min to max; log scale)")
+    for position, row in zip(positions, rows, strict=True):
+        label = f"  {derive.seconds(row[1])}"
+        top.annotate(label, (row[3], position), va="center", fontsize=8, color=palette.text)
+    top.set_xlim(right=max(r[3] for r in rows) * 8)
+    _style(top, palette)
+    _labelled_barh(
+        bottom,
+        [s[0] for s in steps],
+        [s[1] for s in steps],
+        [derive.seconds(s[1]) for s in steps],
+        [palette.colours[1]] * len(steps),
+        palette,
+    )
+    bottom.set_xlabel("cold build, seconds per step (median)")
+    bottom.set_xlim(right=max((s[1] for s in steps), default=1) * 1.25)
+    _style(bottom, palette)
+
+
+def _binaries_input(data: Measurements) -> dict[str, object]:
+    rows = []
+    for flavour in derive.FLAVOURS:
+        found = derive.binary(data, flavour)
+        if found is not None:
+            rows.append((f"{flavour} ({found.linking})", found.size))
+    return {"rows": rows}
+
+
+def _binaries_draw(payload: dict[str, object], figure: Figure, palette: Palette) -> None:
+    rows = payload["rows"]
+    assert isinstance(rows, list)
+    figure.set_size_inches(7.5, 0.4 * len(rows) + 1.0)
+    axes = figure.add_subplot()
+    _labelled_barh(
+        axes,
+        [r[0] for r in rows],
+        [_mb(r[1]) for r in rows],
+        [derive.human_size(r[1]) for r in rows],
+        [palette.colours[2]] * len(rows),
+        palette,
+    )
+    axes.set_xlabel("binary size, MB")
+    axes.set_xlim(right=max(_mb(r[1]) for r in rows) * 1.25)
+    _style(axes, palette)
+
+
+def _pulls_input(data: Measurements) -> dict[str, object]:
+    rows = []
+    for name in ("single-stage", derive.PRIMARY):
+        found = derive.publish(data, name)
+        if found is not None:
+            spread = found.pull_seconds
+            rows.append((name, spread.median, spread.min, spread.max))
+    return {"rows": rows}
+
+
+def _pulls_draw(payload: dict[str, object], figure: Figure, palette: Palette) -> None:
+    rows = payload["rows"]
+    assert isinstance(rows, list)
+    figure.set_size_inches(7.5, 0.5 * len(rows) + 1.1)
+    axes = figure.add_subplot()
+    positions = list(range(len(rows)))
+    axes.barh(
+        positions,
+        [r[1] for r in rows],
+        xerr=[[r[1] - r[2] for r in rows], [r[3] - r[1] for r in rows]],
+        color=[palette.colours[5], palette.colours[0]][: len(rows)],
+        ecolor=palette.text,
+        capsize=3,
+    )
+    axes.set_yticks(positions, [r[0] for r in rows])
+    axes.invert_yaxis()
+    _log_axis(axes)
+    axes.set_xlabel("pull into a fresh daemon, seconds (median, min to max; log scale)")
+    for position, row in zip(positions, rows, strict=True):
+        axes.annotate(
+            f"  {derive.seconds(row[1])}", (row[3], position), va="center", fontsize=8, color=palette.text
+        )
+    axes.set_xlim(right=max(r[3] for r in rows) * 6)
+    _style(axes, palette)
+
+
+Draw = Callable[[dict[str, object], "Figure", Palette], None]
+FIGURES: dict[str, tuple[Callable[[Measurements], dict[str, object]], Draw]] = {
+    "sizes": (_sizes_input, _sizes_draw),
+    "layers": (_layers_input, _layers_draw),
+    "builds": (_builds_input, _builds_draw),
+    "binaries": (_binaries_input, _binaries_draw),
+    "pulls": (_pulls_input, _pulls_draw),
+}
+
+
+def memo_key(name: str, payload: dict[str, object]) -> str:
+    return hashlib.sha256(json.dumps([name, payload], sort_keys=True).encode()).hexdigest()
+
+
+def inputs(data: Measurements) -> dict[str, dict[str, object]]:
+    """Each figure's input payload: all the data its drawing reads, JSON-serialisable."""
+    return {name: make_input(data) for name, (make_input, _) in FIGURES.items()}
+
+
+_COLOUR = re.compile(r"(?<![\w#])#[0-9a-f]{6}(?![0-9a-zA-Z])")
+
+
+def recolour(svg: str, name: str) -> str:
+    """The dark version of a figure drawn in the light palette; raises on a colour outside it."""
+
+    def swap(match: re.Match[str]) -> str:
+        colour = match.group(0)
+        if colour not in DARK:
+            raise ValueError(f"figure {name!r}: colour {colour} is not in the light palette")
+        return DARK[colour]
+
+    return _COLOUR.sub(swap, svg)
+
+
+def draw(name: str, payload: dict[str, object]) -> dict[str, str]:
+    """Draws figure `name` once; returns its SVG text by theme. Runs in a worker or in-process."""
+    import matplotlib as mpl
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+    from matplotlib.figure import Figure
+
+    palette = PALETTES["light"]
+    # Anything not coloured explicitly still gets a palette colour, so the dark swap is complete.
+    with mpl.rc_context(
+        {
+            "svg.hashsalt": f"labreport-{name}",
+            "svg.fonttype": "none",
+            "font.family": "DejaVu Sans",
+            "text.color": palette.text,
+            "axes.labelcolor": palette.text,
+            "axes.edgecolor": palette.grid,
+            "xtick.color": palette.text,
+            "ytick.color": palette.text,
+            "grid.color": palette.grid,
+            "axes.prop_cycle": f"cycler(color=['{palette.text}'])",
+        }
+    ):
+        figure = Figure(layout="constrained")
+        FigureCanvasSVG(figure)
+        figure.patch.set_alpha(0)
+        FIGURES[name][1](payload, figure, palette)
+        buffer = io.StringIO()
+        figure.savefig(buffer, format="svg", metadata={"Date": None}, transparent=True)
+    light = buffer.getvalue()
+    return {"light": light, "dark": recolour(light, name)}
+
+
+def _workers() -> int:
+    chosen = os.environ.get(WORKERS_ENV, "1")
+    if not chosen.isdigit():
+        raise ValueError(f"{WORKERS_ENV} must be a number of processes, not {chosen!r}")
+    # Forking is safe only from a single-threaded process (`mkdocs serve` rebuilds in a thread).
+    if not sys.platform.startswith("linux") or threading.active_count() > 1:
+        return 0
+    return int(chosen)
+
+
+class Batch:
+    """The figures of one build: taken from the memo, or being drawn (by workers or in `result`)."""
+
+    def __init__(self, data: Measurements, workers: int | None = None) -> None:
+        self.payloads = inputs(data)
+        self.keys = {name: memo_key(name, payload) for name, payload in self.payloads.items()}
+        missing = [name for name, key in self.keys.items() if key not in _MEMO]
+        workers = _workers() if workers is None else workers
+        self._pool: ProcessPoolExecutor | None = None
+        self._futures: dict[str, Future[dict[str, str]]] = {}
+        if missing and workers > 0:
+            import multiprocessing
+
+            self._pool = ProcessPoolExecutor(
+                max_workers=min(workers, len(missing)), mp_context=multiprocessing.get_context("fork")
+            )
+            self._futures = {name: self._pool.submit(draw, name, self.payloads[name]) for name in missing}
+
+    def ready(self) -> bool:
+        """True when every figure can be had without drawing or waiting."""
+        return all(key in _MEMO for key in self.keys.values())
+
+    def result(self) -> dict[str, str]:
+        """Every figure in both themes, keyed by its site path; re-raises a figure's failure."""
+        try:
+            for name, key in self.keys.items():
+                if key not in _MEMO:
+                    future = self._futures.get(name)
+                    _MEMO[key] = draw(name, self.payloads[name]) if future is None else future.result()
+                    RENDERS["count"] += 1
+        finally:
+            self.close()
+        return {
+            f"figures/{name}-{theme}.svg": _MEMO[key][theme]
+            for name, key in self.keys.items()
+            for theme in THEMES
+        }
+
+    def close(self) -> None:
+        """Stops the workers; a figure still being drawn is abandoned."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+def paths() -> list[str]:
+    return [f"figures/{name}-{theme}.svg" for name in FIGURES for theme in THEMES]
+
+
+def render_all(data: Measurements, workers: int | None = None) -> dict[str, str]:
+    """Every figure in both themes, keyed by its site path (`figures/<name>-<theme>.svg`)."""
+    return Batch(data, workers).result()
