@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -477,7 +478,7 @@ def write_data(data: Measurements, path: Path) -> Path:
 # --- building the site in a scratch directory ------------------------------------------------
 
 REPO = Path(__file__).resolve().parents[1]
-MKDOCS = REPO / ".venv" / "bin" / "mkdocs"
+MKDOCS = Path(sys.executable).parent / "mkdocs"
 
 
 def site_config(tmp: Path, docs: Path | None = None) -> Path:
