@@ -134,9 +134,11 @@ def measure(options: Options) -> Measurements | None:
         with progress.phase("binary built four ways"):
             run.attempt("binaries", None, lambda: _binaries(run))
         with progress.phase("builds"):
-            run.attempt("build", "builder", lambda: _build(run, None))
+            run.attempt("build", "builder", lambda: _record(run, "builder", run.engine.build(
+                REPO_ROOT, tag=BUILDER_REF, target="builder")))
             for variant in variants:
-                run.attempt("build", variant.name, lambda variant=variant: _build(run, variant))  # type: ignore[misc]
+                run.attempt("build", variant.name, lambda variant=variant: _record(  # type: ignore[misc]
+                    run, variant.name, _build(run, variant)))
         if PRIMARY in run.built:
             with progress.phase(f"build timings ({options.repeat} repeats)"):
                 run.attempt("timings", PRIMARY, lambda: _timings(run, BY_NAME[PRIMARY]))
@@ -185,21 +187,17 @@ def _binaries(run: Run) -> None:
                 interpreter=interpreter))
 
 
-def _build(run: Run, variant: Variant | None, **overrides: Any) -> Build:
-    """Builds a variant (or, with None, the primary Dockerfile's builder stage) from the repo."""
-    if variant is None:
-        build = run.engine.build(REPO_ROOT, tag=BUILDER_REF, target="builder")
-        run.built["builder"] = build
-        return build
+def _build(run: Run, variant: Variant, *, context: Path = REPO_ROOT, tag: str | None = None,
+           nocache: bool = False) -> Build:
     buildargs = {"BUILD_STAGE_IMAGE": BUILDER_REF} if variant.uses_builder_image else {}
-    context = overrides.pop("context", REPO_ROOT)
-    build = run.engine.build(context, dockerfile=variant.dockerfile,
-                             tag=overrides.pop("tag", variant.ref), buildargs=buildargs, **overrides)
-    if context == REPO_ROOT and not overrides:
-        run.built[variant.name] = build
-        if variant.name == PRIMARY and not run.cold_log:
-            run.cold_log = list(build.log)
-    return build
+    return run.engine.build(context, dockerfile=variant.dockerfile, tag=tag or variant.ref,
+                            buildargs=buildargs, nocache=nocache)
+
+
+def _record(run: Run, name: str, build: Build) -> None:
+    run.built[name] = build
+    if name == PRIMARY:
+        run.cold_log = list(build.log)  # replaced by a truly cold build's log when timings run
 
 
 @contextlib.contextmanager
