@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any
 
-from .schema import LintFinding, Spread
+from .schema import Linking, LintFinding, Spread
 
 # -- timings -------------------------------------------------------------------------------
 
@@ -33,7 +33,7 @@ def spread(samples: Iterable[float]) -> Spread:
 PT_INTERP = 3
 
 
-def elf_linking(binary: bytes) -> tuple[str, str | None]:
+def elf_linking(binary: bytes) -> tuple[Linking, str | None]:
     """('static' | 'dynamic', ELF interpreter or None) of a 64-bit little-endian ELF file."""
     if len(binary) < 64 or binary[:4] != b"\x7fELF" or binary[4] != 2 or binary[5] != 1:
         raise ValueError("not a 64-bit little-endian ELF file")
@@ -43,7 +43,7 @@ def elf_linking(binary: bytes) -> tuple[str, str | None]:
         raise ValueError(f"truncated ELF file: {error}") from error
 
 
-def _program_interpreter(binary: bytes) -> tuple[str, str | None]:
+def _program_interpreter(binary: bytes) -> tuple[Linking, str | None]:
     (program_headers,) = struct.unpack_from("<Q", binary, 0x20)
     entry_size, count = struct.unpack_from("<HH", binary, 0x36)
     # Only a loader makes a binary depend on its base image: a static-pie has PT_DYNAMIC but no

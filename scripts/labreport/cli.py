@@ -14,7 +14,7 @@ from pathlib import Path
 from . import schema, standins
 from .engine import Engine, EngineUnavailable
 from .progress import Progress
-from .variants import BY_NAME, PRIMARY, VARIANTS
+from .variants import BUILDER_REF, BY_NAME, PRIMARY, VARIANTS
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{ref}: {base.source} {base.image_id[:19]}")
         elif arguments.command == "clean":
             engine.remove_leftovers()
-            for ref in [*(variant.ref for variant in VARIANTS), f"{VARIANTS[0].ref.split(':')[0]}:builder"]:
+            for ref in [*(variant.ref for variant in VARIANTS), BUILDER_REF]:
                 engine.remove_image(ref)
             for image_id in standins.standin_images(engine):
                 engine.remove_image(image_id)

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from docker.errors import DockerException
 
@@ -31,10 +31,12 @@ from .progress import Progress
 from .schema import (
     BaseImage,
     Binary,
+    BuildKind,
     BuildTiming,
     Efficiency,
     EngineFacts,
     Failure,
+    Flavour,
     ImageSize,
     Layer,
     Lint,
@@ -42,14 +44,16 @@ from .schema import (
     Probe,
     Provenance,
     Publish,
+    Role,
     StepTiming,
     Surface,
 )
 from .variants import BUILDER_REF, BY_NAME, IMAGE, PRIMARY, REPO_ROOT, VARIANTS, Variant
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
-BINARY_FLAVOURS: tuple[tuple[str, list[str], bool], ...] = (
+BINARY_FLAVOURS: tuple[tuple[Flavour, list[str], bool], ...] = (
     ("default", [], False),
     ("stripped", ["-ldflags=-s -w"], False),
     ("stripped_trimpath", ["-ldflags=-s -w", "-trimpath"], False),
@@ -87,10 +91,11 @@ class Run:
     lint: list[Lint] = field(default_factory=list)
     publish: list[Publish] = field(default_factory=list)
 
-    def attempt(self, phase: str, variant: str | None, action: Callable[[], T]) -> T | None:
+    def attempt(self, phase: str, variant: str | None, action: Callable[P, T],
+                *args: P.args, **kwargs: P.kwargs) -> T | None:
         """Runs one piece of work; a failure is recorded, not raised, so the others go on."""
         try:
-            return action()
+            return action(*args, **kwargs)
         except (RuntimeError, OSError, ValueError, KeyError, DockerException) as error:
             message = " ".join(str(error).split()) or type(error).__name__
             self.failures.append(Failure(phase=phase, variant=variant, error=message))
@@ -123,45 +128,42 @@ def measure(options: Options) -> Measurements | None:
     try:
         with progress.phase("base images"):
             for ref in sorted({base for variant in variants for base in variant.bases}
-                              | {"golang:1.25-alpine", "alpine:3.19"}):
-                base = run.attempt("bases", None, lambda ref=ref: standins.ensure_base(  # type: ignore[misc]
-                    docker_engine, ref, echo=lambda text: None))
+                              | set(BY_NAME[PRIMARY].bases)):
+                base = run.attempt("bases", None, standins.ensure_base, docker_engine, ref,
+                                   echo=lambda text: None)
                 if base is not None:
                     run.bases[ref] = base
         with progress.phase("lint (hadolint)"):
             for variant in variants:
-                run.attempt("lint", variant.name, lambda variant=variant: _lint(run, variant))  # type: ignore[misc]
+                run.attempt("lint", variant.name, _lint, run, variant)
         with progress.phase("binary built four ways"):
-            run.attempt("binaries", None, lambda: _binaries(run))
+            run.attempt("binaries", None, _binaries, run)
         with progress.phase("builds"):
-            run.attempt("build", "builder", lambda: _record(run, "builder", run.engine.build(
-                REPO_ROOT, tag=BUILDER_REF, target="builder")))
+            run.attempt("build", "builder", _build_builder, run)
             for variant in variants:
-                run.attempt("build", variant.name, lambda variant=variant: _record(  # type: ignore[misc]
-                    run, variant.name, _build(run, variant)))
+                run.attempt("build", variant.name, _build_variant, run, variant)
         if PRIMARY in run.built:
             with progress.phase(f"build timings ({options.repeat} repeats)"):
-                run.attempt("timings", PRIMARY, lambda: _timings(run, BY_NAME[PRIMARY]))
+                run.attempt("timings", PRIMARY, _timings, run, BY_NAME[PRIMARY])
         for variant in variants:
             if variant.name not in run.built:
                 continue
             with progress.phase(f"analyse {variant.name}"):
-                run.attempt("sizes", variant.name, lambda variant=variant: _analyse(  # type: ignore[misc]
-                    run, variant.ref, "variant", variant.name))
+                run.attempt("sizes", variant.name, _analyse, run, variant.ref, "variant", variant.name)
             with progress.phase(f"probe {variant.name}"):
-                run.attempt("probe", variant.name, lambda variant=variant: _probe(run, variant))  # type: ignore[misc]
+                run.attempt("probe", variant.name, _probe, run, variant)
         with progress.phase("base and builder sizes"):
-            for ref in [*run.bases, BUILDER_REF]:
-                role = "builder" if ref == BUILDER_REF else "base"
-                name = "builder" if ref == BUILDER_REF else None
-                run.attempt("sizes", ref, lambda ref=ref, role=role, name=name: _analyse(  # type: ignore[misc]
-                    run, ref, role, name))
+            for ref in run.bases:
+                run.attempt("sizes", ref, _analyse, run, ref, "base", None)
+            run.attempt("sizes", BUILDER_REF, _analyse, run, BUILDER_REF, "builder", "builder")
         if options.publish:
             with progress.phase("publish to a local registry and time pulls"):
-                run.attempt("publish", None, lambda: _publish(run, variants))
+                run.attempt("publish", None, _publish, run, variants)
     finally:
+        # Whatever happened above (a failure, Ctrl-C), nothing this run started stays behind.
         with contextlib.suppress(Exception):
             docker_engine.remove_leftovers()
+        with contextlib.suppress(Exception):
             docker_engine.remove_images(set(docker_engine.dangling_images()) - dangling_before)
     return _assemble(run, current_hash, time.monotonic() - started)
 
@@ -181,9 +183,9 @@ def _binaries(run: Run) -> None:
             tools.go_build(REPO_ROOT / "app", output, flags=flags, cgo=cgo)
             linking, interpreter = analysis.elf_linking(output.read_bytes())
             run.binaries.append(Binary(
-                flavour=flavour,  # type: ignore[arg-type]
+                flavour=flavour,
                 flags=" ".join(["CGO_ENABLED=1" if cgo else "CGO_ENABLED=0", *flags]),
-                size=output.stat().st_size, linking=linking,  # type: ignore[arg-type]
+                size=output.stat().st_size, linking=linking,
                 interpreter=interpreter))
 
 
@@ -194,9 +196,14 @@ def _build(run: Run, variant: Variant, *, context: Path = REPO_ROOT, tag: str | 
                             buildargs=buildargs, nocache=nocache)
 
 
-def _record(run: Run, name: str, build: Build) -> None:
-    run.built[name] = build
-    if name == PRIMARY:
+def _build_builder(run: Run) -> None:
+    """The primary Dockerfile's builder stage, tagged: the variants that share it copy from it."""
+    run.built["builder"] = run.engine.build(REPO_ROOT, tag=BUILDER_REF, target="builder")
+
+
+def _build_variant(run: Run, variant: Variant) -> None:
+    build = run.built[variant.name] = _build(run, variant)
+    if variant.name == PRIMARY:
         run.cold_log = list(build.log)  # replaced by a truly cold build's log when timings run
 
 
@@ -217,7 +224,7 @@ def _edited_context(nonce: str) -> Iterator[Path]:
 def _timings(run: Run, variant: Variant) -> None:
     repeat = run.options.repeat
     scratch_tag = f"{IMAGE}:timing"
-    kinds: dict[str, list[Build]] = {"cold": [], "cached": [], "code_change": []}
+    kinds: dict[BuildKind, list[Build]] = {"cold": [], "cached": [], "code_change": []}
     try:
         for index in range(repeat):
             cold = _build(run, variant, nocache=True, tag=scratch_tag)
@@ -236,12 +243,12 @@ def _timings(run: Run, variant: Variant) -> None:
                        cached=all(build.steps[position].cached for build in builds))
             for position, step in enumerate(builds[0].steps)
         ]
-        run.builds.append(BuildTiming(variant=variant.name, kind=kind,  # type: ignore[arg-type]
+        run.builds.append(BuildTiming(variant=variant.name, kind=kind,
                                       total=analysis.spread(build.seconds for build in builds),
                                       steps=steps))
 
 
-def _analyse(run: Run, ref: str, role: str, variant: str | None) -> None:
+def _analyse(run: Run, ref: str, role: Role, variant: str | None) -> None:
     """Sizes for every image; packages, files and efficiency for the variants and the builder."""
     info = run.engine.image(ref)
     if info is None:
@@ -252,7 +259,7 @@ def _analyse(run: Run, ref: str, role: str, variant: str | None) -> None:
         with tools.TIMER.measure():
             compressed = sum(analysis.compressed_layer_sizes(archive))
         run.images.append(ImageSize(
-            ref=ref, role=role, variant=variant if role == "variant" else None,  # type: ignore[arg-type]
+            ref=ref, role=role, variant=variant if role == "variant" else None,
             image_id=info.id,
             size=info.size, compressed_size=compressed,
             layers=[Layer(instruction=layer.instruction, size=layer.size) for layer in info.layers]))

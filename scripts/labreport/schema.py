@@ -76,7 +76,7 @@ class Layer(Model):
 
 class ImageSize(Model):
     ref: str
-    role: Literal["base", "builder", "variant"]
+    role: Role
     variant: str | None
     image_id: str
     size: int
@@ -93,16 +93,22 @@ class StepTiming(Model):
 
 class BuildTiming(Model):
     variant: str
-    kind: Literal["cold", "cached", "code_change"]
+    kind: BuildKind
     total: Spread
     steps: list[StepTiming]
 
 
+Flavour = Literal["default", "stripped", "stripped_trimpath", "cgo"]
+Linking = Literal["static", "dynamic"]
+BuildKind = Literal["cold", "cached", "code_change"]
+Role = Literal["base", "builder", "variant"]
+
+
 class Binary(Model):
-    flavour: Literal["default", "stripped", "stripped_trimpath", "cgo"]
+    flavour: Flavour
     flags: str
     size: int
-    linking: Literal["static", "dynamic"]
+    linking: Linking
     interpreter: str | None
 
 
