@@ -10,7 +10,9 @@ command -v dockerd >/dev/null 2>&1 || packages+=(docker.io)
 [ -x /usr/bin/docker ] || packages+=(docker.io)
 command -v debootstrap >/dev/null 2>&1 || packages+=(debootstrap)
 command -v docker-registry >/dev/null 2>&1 || packages+=(docker-registry)
-if [ "${1:-}" = "--browser" ] && ! command -v chromium >/dev/null 2>&1; then packages+=(chromium); fi
+if [ "${1:-}" = "--browser" ] && [ ! -x /usr/bin/chromium ] && [ ! -x /usr/bin/google-chrome ]; then
+  packages+=(chromium)
+fi
 
 # As root, or through password-less sudo (as on GitHub's runners); otherwise say what to run.
 as_root=()

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-CHROMIUM = Path("/usr/bin/chromium")
+# Debian's Chromium here; GitHub's Ubuntu runners ship Google Chrome instead.
+CHROMIUM = next((path for path in (Path(os.environ.get("LABREPORT_CHROMIUM", "/usr/bin/chromium")),
+                                   Path("/usr/bin/google-chrome")) if path.exists()),
+                Path("/usr/bin/chromium"))
 # Without the background-networking flags Chromium keeps calling home, which a closed network refuses.
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -36,7 +40,7 @@ def served(directory: Path) -> Iterator[str]:
 
 
 def launch(playwright: Any) -> Any:
-    """Debian's Chromium, headless: the browser Playwright would download cannot be fetched here."""
+    """A system Chromium, headless: the browser Playwright would download cannot be fetched here."""
     if not CHROMIUM.exists():
         raise RuntimeError(f"{CHROMIUM} is missing: run scripts/prereqs.sh --browser")
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
