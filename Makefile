@@ -47,7 +47,7 @@ bench: setup ## print the benchmarks: pipeline overhead and site build time agai
 test: setup ## everything CI runs: lint, Go tests, Python unit, real-Docker and site tests
 	scripts/prereqs.sh --browser
 	$(MAKE) lint
-	cd app && go vet ./... && go test ./... && CGO_ENABLED=1 go test -race ./...
+	cd app && go test ./... && CGO_ENABLED=1 go test -race ./...
 	$(BIN)/pytest
 
 test-fast: setup ## unit tests only: no Docker engine, no browser

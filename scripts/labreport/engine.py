@@ -35,9 +35,7 @@ class EngineUnavailable(RuntimeError):
 
 
 class BuildFailed(RuntimeError):
-    def __init__(self, message: str, log: list[str]) -> None:
-        super().__init__(message)
-        self.log = log
+    """A build or import the engine refused; the message names the image and the error."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -79,7 +77,6 @@ class Timer:
     """Adds up the seconds spent waiting on Docker, for the overhead benchmark."""
 
     seconds: float = 0.0
-    calls: int = 0
 
     @contextlib.contextmanager
     def measure(self) -> Iterator[None]:
@@ -88,7 +85,6 @@ class Timer:
             yield
         finally:
             self.seconds += time.perf_counter() - start
-            self.calls += 1
 
 
 _STEP = re.compile(r"^Step (\d+)/(\d+) : (.*)$")
@@ -243,10 +239,10 @@ class Engine:
             with contextlib.suppress(ValueError):
                 status = json.loads(line)
                 if "error" in status:
-                    raise BuildFailed(f"import of {ref} failed: {status['error']}", [])
+                    raise BuildFailed(f"import of {ref} failed: {status['error']}")
         info = self.image(ref)
         if info is None:
-            raise BuildFailed(f"import of {ref} left no image", [])
+            raise BuildFailed(f"import of {ref} left no image")
         return info.id
 
     def build(self, context: Path, *, dockerfile: str = "Dockerfile", tag: str,
@@ -270,9 +266,9 @@ class Engine:
             try:
                 image_id, steps, log, error = parse_build_stream(stamped(), started)
             except docker.errors.APIError as api_error:
-                raise BuildFailed(f"build of {tag} failed: {api_error.explanation}", []) from api_error
+                raise BuildFailed(f"build of {tag} failed: {api_error.explanation}") from api_error
         if error is not None or not image_id:
-            raise BuildFailed(f"build of {tag} ({context / dockerfile}) failed: {error}", log)
+            raise BuildFailed(f"build of {tag} ({context / dockerfile}) failed: {error}")
         return Build(image_id=image_id, seconds=round(time.monotonic() - started, 3),
                      steps=tuple(steps), log=tuple(log))
 

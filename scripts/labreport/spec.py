@@ -15,7 +15,6 @@ ROOT_FIELDS: dict[str, dict[str, type]] = {
 }
 HEALTH_FIELDS: dict[str, type] = {"status": str, "timestamp": str, "uptime_seconds": int}
 ENDPOINTS = [("/", "GET", "Service information"), ("/health", "GET", "Health check")]
-NOT_FOUND = {"error": "Not Found", "message": "Endpoint does not exist"}
 # RFC 3339's date-time; Python's fromisoformat alone also takes ISO 8601 forms such as week dates.
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 

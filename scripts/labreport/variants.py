@@ -48,6 +48,3 @@ VARIANTS: tuple[Variant, ...] = (
 
 BY_NAME = {variant.name: variant for variant in VARIANTS}
 
-
-def dockerfiles() -> list[str]:
-    return [variant.dockerfile for variant in VARIANTS]

@@ -473,7 +473,7 @@ def publish_table() -> str:
             derive.human_size(p.compressed_size),
             derive.seconds(p.pull_seconds.median),
             f"{derive.seconds(p.pull_seconds.min)} \u2013 {derive.seconds(p.pull_seconds.max)}",
-            p.docker_hub or "not pushed (no registry reachable)",
+            p.docker_hub or "not pushed (no DOCKERHUB_USERNAME / DOCKERHUB_TOKEN set)",
         )
         for p in _data().publish
     ]
