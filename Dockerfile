@@ -1,7 +1,7 @@
 # The report's multi-stage build of devops-info-service: compile with the Go SDK,
 # ship only the static binary on a small runtime base.
 # Both bases are arguments so the same file builds with the real images or with
-# locally built stand-ins (see scripts/labreport/standins.py).
+# locally built stand-ins (see src/labreport/measure/standins.py).
 ARG BUILDER_IMAGE=golang:1.25-alpine
 ARG RUNTIME_IMAGE=alpine:3.19
 

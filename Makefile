@@ -23,7 +23,7 @@ setup: $(VENV)/.installed ## create the virtualenv from requirements.txt (once; 
 serve: setup ## serve the site on PORT (8000); re-measures first only if an engine answers and inputs changed
 	@$(PY) -c 'import socket; socket.create_server(("127.0.0.1", $(PORT))).close()' 2>/dev/null || \
 		{ echo "serve: port $(PORT) is in use: run 'make serve PORT=8001'"; exit 1; }
-	@if $(PY) -c 'from labreport.engine import Engine; Engine.connect()' 2>/dev/null; then \
+	@if $(PY) -c 'from labreport.measure.engine import Engine; Engine.connect()' 2>/dev/null; then \
 		$(PY) -m labreport measure || echo "serve: the measurement reported failures; the site shows them"; \
 	else echo "no Docker engine: serving the recorded measurements"; fi
 	$(BIN)/mkdocs serve -a 127.0.0.1:$(PORT)
@@ -56,9 +56,9 @@ test-fast: setup ## unit tests only: no Docker engine, no browser
 lint: setup ## gofmt, go vet, ruff, mypy, hadolint
 	@test -z "$$(cd app && $$(go env GOROOT)/bin/gofmt -l .)" || { echo "gofmt: run gofmt -w app"; exit 1; }
 	cd app && go vet ./...
-	$(BIN)/ruff check scripts tests
+	$(BIN)/ruff check src scripts tests
 	$(BIN)/mypy
-	$(BIN)/hadolint --failure-threshold error Dockerfile variants/*.Dockerfile scripts/labreport/standins/*.Dockerfile
+	$(BIN)/hadolint --failure-threshold error Dockerfile variants/*.Dockerfile src/labreport/measure/recipes/*.Dockerfile
 
 clean: ## remove the site, caches, and the project's images and stand-ins
 	rm -rf site .artifacts .pytest_cache .mypy_cache .ruff_cache

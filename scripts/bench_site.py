@@ -75,7 +75,7 @@ def memo_demo(tmp: Path, env: dict[str, str]) -> tuple[int, int]:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    from labreport.site import figures
+    from labreport.report import figures
 
     docs = tmp / "memo-docs"
     shutil.copytree(REPO / "docs", docs)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from labreport import schema
-from labreport.site.preview import CHROMIUM, launch, served
+from labreport.report.preview import CHROMIUM, launch, served
 from site_fixtures import REPO, build_site
 
 pytestmark = pytest.mark.site

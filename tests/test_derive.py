@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from labreport import derive
+from labreport.report import derive
 from labreport.schema import Measurements, Publish
 from site_fixtures import fake_measurements, spread, with_base_source, with_variant_size
 
@@ -191,7 +191,8 @@ def test_publish_model_is_what_the_fixture_writes() -> None:
 
 
 def test_names_come_from_the_variants_and_the_stand_in_recipes() -> None:
-    from labreport import standins, variants
+    from labreport import variants
+    from labreport.measure import standins
 
     assert tuple(variant.name for variant in variants.VARIANTS) == derive.VARIANTS
     assert derive.PRIMARY == variants.PRIMARY and derive.BUILDER == variants.BUILDER_REF

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from labreport import schema, standins
-from labreport.engine import LABEL, Engine
+from labreport import schema
+from labreport.measure import standins
+from labreport.measure.engine import LABEL, Engine
 from labreport.variants import VARIANTS
 
 pytestmark = pytest.mark.docker
@@ -149,7 +150,7 @@ def test_no_engine_is_one_line_and_exit_3(tmp_path: Path) -> None:
 
 
 def test_broken_dockerfile_is_recorded_and_exits_nonzero(tmp_path: Path, engine: Engine) -> None:
-    from labreport.engine import BuildFailed
+    from labreport.measure.engine import BuildFailed
 
     (tmp_path / "Dockerfile").write_text("FROM alpine:3.19\nRUN exit 7\n")
     with pytest.raises(BuildFailed) as failure:

@@ -1,4 +1,4 @@
-"""Fast unit tests of the measurement pipeline (scripts/labreport): no Docker engine needed.
+"""Fast unit tests of the measurement pipeline (src/labreport): no Docker engine needed.
 
 Every Docker-facing piece is fed recorded-like input or a fake client; the ELF checks build tiny
 Go (and C) programs once per session.
@@ -30,11 +30,12 @@ from typing import Any, cast
 import docker.errors
 import pytest
 
-from labreport import analysis, cli, engine, schema, spec, standins
-from labreport.engine import LABEL, BuildStep, Engine, EngineUnavailable, parse_build_stream
+from labreport import cli, schema, spec
 from labreport.inputs import inputs_hash
-from labreport.measure import is_up_to_date
-from labreport.progress import Progress
+from labreport.measure import analysis, engine, standins
+from labreport.measure.engine import LABEL, BuildStep, Engine, EngineUnavailable, parse_build_stream
+from labreport.measure.progress import Progress
+from labreport.measure.run import is_up_to_date
 from labreport.schema import (
     BaseImage,
     Binary,
@@ -1025,10 +1026,10 @@ def fake_repo(tmp_path: Path) -> Path:
         "app/main.go": "package main\n\nfunc main() {}\n",
         "app/go.mod": "module example.com/app\n\ngo 1.25\n",
         "variants/scratch.Dockerfile": "FROM scratch\n",
-        "scripts/labreport/cli.py": "print('cli')\n",
-        "scripts/labreport/standins/alpine.Dockerfile": "FROM scratch\n",
-        "scripts/labreport/standins/etc/passwd": "root:x:0:0:root:/root:/bin/sh\n",
-        "scripts/labreport/site/figures.py": "print('site')\n",
+        "src/labreport/cli.py": "print('cli')\n",
+        "src/labreport/measure/recipes/alpine.Dockerfile": "FROM scratch\n",
+        "src/labreport/measure/recipes/etc/passwd": "root:x:0:0:root:/root:/bin/sh\n",
+        "src/labreport/report/figures.py": "print('site')\n",
         "docs/x.md": "# Notes\n",
         "README.md": "# Readme\n",
     }
@@ -1046,8 +1047,8 @@ def test_inputs_hash_is_stable(fake_repo: Path) -> None:
 
 @pytest.mark.parametrize("relative", [
     "app/main.go", "app/go.mod", "Dockerfile", ".dockerignore", "variants/scratch.Dockerfile",
-    "requirements.txt", "scripts/labreport/cli.py", "scripts/labreport/standins/alpine.Dockerfile",
-    "scripts/labreport/standins/etc/passwd",
+    "requirements.txt", "src/labreport/cli.py", "src/labreport/measure/recipes/alpine.Dockerfile",
+    "src/labreport/measure/recipes/etc/passwd",
 ])
 def test_inputs_hash_changes_with_an_input(fake_repo: Path, relative: str) -> None:
     before = inputs_hash(fake_repo)
@@ -1062,7 +1063,7 @@ def test_inputs_hash_changes_when_a_go_file_is_added(fake_repo: Path) -> None:
     assert inputs_hash(fake_repo) != before
 
 
-@pytest.mark.parametrize("relative", ["docs/x.md", "README.md", "scripts/labreport/site/figures.py"])
+@pytest.mark.parametrize("relative", ["docs/x.md", "README.md", "src/labreport/report/figures.py"])
 def test_inputs_hash_ignores_unrelated_files(fake_repo: Path, relative: str) -> None:
     before = inputs_hash(fake_repo)
     with (fake_repo / relative).open("a") as stream:
@@ -1298,7 +1299,7 @@ def test_recipe_version_is_deterministic_and_distinct() -> None:
 
 
 def test_recipe_version_depends_on_content_not_location(recipes_copy: Path) -> None:
-    original_dir = Path(standins.__file__).parent / "standins"
+    original_dir = Path(standins.__file__).parent / "recipes"
     copied = _versions()
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(standins, "RECIPES_DIR", original_dir)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from labreport import derive
+from labreport.report import derive
 from labreport.schema import Failure
 from site_fixtures import (
     REPO,
@@ -210,7 +210,7 @@ def test_ledger_page_lists_every_claim(built: Path) -> None:
 
 def test_figures_are_memoised_in_process_by_their_input_data() -> None:
     """What `mkdocs serve` relies on: a rebuild with unchanged data redraws nothing."""
-    from labreport.site import figures
+    from labreport.report import figures
 
     data = fake_measurements()
     first_count = figures.RENDERS["count"]
@@ -227,7 +227,7 @@ def test_figures_are_memoised_in_process_by_their_input_data() -> None:
 
 
 def test_a_worker_draws_the_same_bytes_and_dark_is_the_light_figure_recoloured() -> None:
-    from labreport.site import figures
+    from labreport.report import figures
 
     data = with_variant_size(fake_measurements(), "scratch", 7_654_321)  # not in the memo yet
     in_process = {name: figures.draw(name, payload) for name, payload in figures.inputs(data).items()}
@@ -240,7 +240,7 @@ def test_a_worker_draws_the_same_bytes_and_dark_is_the_light_figure_recoloured()
 
 
 def test_a_broken_figure_fails_in_the_worker_and_is_reraised(monkeypatch: pytest.MonkeyPatch) -> None:
-    from labreport.site import figures
+    from labreport.report import figures
 
     def broken(payload: dict[str, object], figure: object, palette: object) -> None:
         raise ZeroDivisionError("drawing failed")

@@ -24,11 +24,9 @@ from typing import Any, ParamSpec, TypeVar
 
 from docker.errors import DockerException
 
-from . import analysis, engine, spec, standins, tools
-from .engine import Build, Engine
-from .inputs import inputs_hash
-from .progress import Progress
-from .schema import (
+from .. import spec
+from ..inputs import inputs_hash
+from ..schema import (
     BaseImage,
     Binary,
     BuildKind,
@@ -48,7 +46,10 @@ from .schema import (
     StepTiming,
     Surface,
 )
-from .variants import BUILDER_REF, BY_NAME, IMAGE, PRIMARY, REPO_ROOT, VARIANTS, Variant
+from ..variants import BUILDER_REF, BY_NAME, IMAGE, PRIMARY, REPO_ROOT, VARIANTS, Variant
+from . import analysis, engine, standins, tools
+from .engine import Build, Engine
+from .progress import Progress
 
 T = TypeVar("T")
 P = ParamSpec("P")

@@ -13,8 +13,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from labreport.report import figures, macros, state
 from labreport.schema import DataError
-from labreport.site import figures, macros, state
 
 log = logging.getLogger("mkdocs.labreport")
 

@@ -16,11 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..schema import BaseImage
 from . import tools
 from .engine import RECIPE, STANDIN_FOR, Engine
-from .schema import BaseImage
 
-RECIPES_DIR = Path(__file__).parent / "standins"
+RECIPES_DIR = Path(__file__).parent / "recipes"
 DEBIAN = "labreport-standin/debian:bookworm"
 
 

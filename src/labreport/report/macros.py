@@ -12,10 +12,9 @@ import posixpath
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from labreport import derive
+from labreport.report import derive, state
+from labreport.report.figures import FIGURES
 from labreport.schema import ImageSize, Measurements, Probe
-from labreport.site import state
-from labreport.site.figures import FIGURES
 
 NOT_MEASURED = "*not measured*"
 VERDICT_ICONS = {

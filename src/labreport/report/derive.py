@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from .schema import (
+from ..schema import (
     BaseImage,
     Binary,
     BuildTiming,
@@ -21,8 +21,8 @@ from .schema import (
     StepTiming,
     Surface,
 )
-from .variants import BUILDER_REF, BY_NAME
-from .variants import PRIMARY as PRIMARY  # re-exported: the site takes every name from derive
+from ..variants import BUILDER_REF, BY_NAME
+from ..variants import PRIMARY as PRIMARY  # re-exported: the site takes every name from derive
 
 BUILDER = BUILDER_REF
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from .. import derive
 from ..schema import DATA_FILE, Measurements, load
+from . import derive
 
 #: Set this to build the site from another data file (tests, previews); default data/measurements.json.
 DATA_ENV = "LABREPORT_DATA"

@@ -26,8 +26,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .. import derive
 from ..schema import Measurements
+from . import derive
 
 if TYPE_CHECKING:  # matplotlib is imported only where a figure is actually drawn
     from matplotlib.axes import Axes

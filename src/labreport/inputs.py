@@ -7,17 +7,15 @@ from pathlib import Path
 
 from .variants import REPO_ROOT
 
-# Dockerfiles, the service's sources and the pipeline's own code (site code excluded: it only reads).
+# Dockerfiles, the service's sources, the contract and the measuring wing. The report wing is left
+# out: it only reads the data, so changing it never makes the figures stale.
 PATTERNS = ("Dockerfile", ".dockerignore", "variants/*.Dockerfile", "app/*", "requirements.txt",
-            "scripts/labreport/*.py", "scripts/labreport/standins/*", "scripts/labreport/standins/etc/*")
-
-
-SITE_ONLY = ("scripts/labreport/derive.py",)
+            "src/labreport/*.py", "src/labreport/measure/*.py", "src/labreport/measure/recipes/*",
+            "src/labreport/measure/recipes/etc/*")
 
 
 def input_files(root: Path = REPO_ROOT) -> list[Path]:
-    found = {path for pattern in PATTERNS for path in root.glob(pattern) if path.is_file()}
-    return sorted(path for path in found if path.relative_to(root).as_posix() not in SITE_ONLY)
+    return sorted({path for pattern in PATTERNS for path in root.glob(pattern) if path.is_file()})
 
 
 def inputs_hash(root: Path = REPO_ROOT) -> str:

@@ -11,9 +11,10 @@ import signal
 import sys
 from pathlib import Path
 
-from . import schema, standins
-from .engine import Engine, EngineUnavailable
-from .progress import Progress
+from . import schema
+from .measure import standins
+from .measure.engine import Engine, EngineUnavailable
+from .measure.progress import Progress
 from .variants import BUILDER_REF, BY_NAME, PRIMARY, VARIANTS
 
 
@@ -93,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _measure(arguments: argparse.Namespace) -> int:
-    from .measure import Options, measure
+    from .measure.run import Options, measure
 
     if arguments.repeat < 1:
         print("labreport: --repeat must be at least 1", file=sys.stderr)
