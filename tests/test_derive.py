@@ -6,7 +6,7 @@ import pytest
 
 from labreport.report import derive
 from labreport.schema import Measurements, Publish
-from site_fixtures import fake_measurements, spread, with_base_source, with_variant_size
+from records import fake_measurements, spread, with_base_source, with_variant_size
 
 
 def claims(data: Measurements) -> dict[str, derive.Claim]:

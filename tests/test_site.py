@@ -12,15 +12,8 @@ import pytest
 
 from labreport.report import derive
 from labreport.schema import Failure
-from site_fixtures import (
-    REPO,
-    build_site,
-    fake_measurements,
-    with_base_source,
-    with_failures,
-    with_variant_size,
-    write_data,
-)
+from records import fake_measurements, with_base_source, with_failures, with_variant_size, write_data
+from site_fixtures import REPO, build_site
 
 pytestmark = pytest.mark.site
 
