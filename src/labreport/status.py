@@ -39,7 +39,9 @@ class MeasureStatus(Model):
         counted = f" {self.done}/{self.total}" if self.total else ""
         if self.state == "running":
             return f"{self.phase}{counted}, {self.elapsed_seconds:.0f} s"
-        return f"{self.state} after {self.elapsed_seconds:.0f} s" + (f": {self.message}" if self.message else "")
+        return f"{self.state} after {self.elapsed_seconds:.0f} s" + (
+            f": {self.message}" if self.message else ""
+        )
 
 
 def write_status(status: MeasureStatus, path: Path = STATUS_FILE) -> None:

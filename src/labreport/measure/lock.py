@@ -1,0 +1,54 @@
+"""One measurement at a time on an engine: the builds share tags, so two runs would measure each
+other's images.
+
+The lock is an advisory `flock` on a file named after the engine's address, so it covers every
+clone on this machine that talks to that engine, and the kernel releases it when its holder dies:
+a killed run never leaves a stale lock behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+
+class LockHeld(RuntimeError):
+    """Another measurement holds the lock; the message says who."""
+
+
+def lock_path(engine_address: str | None = None) -> Path:
+    address = engine_address or os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
+    digest = hashlib.sha256(address.encode()).hexdigest()[:12]
+    return Path(tempfile.gettempdir()) / f"labreport-measure-{digest}.lock"
+
+
+@contextlib.contextmanager
+def measurement_lock(path: Path | None = None) -> Iterator[None]:
+    """Holds the engine's measurement lock for the block; raises `LockHeld` at once if taken."""
+    path = path or lock_path()
+    with path.open("a+", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "an unknown process"
+            raise LockHeld(
+                f"another measurement is running on this engine ({holder}); "
+                f"wait for it, or stop it (lock: {path})"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}, started {time.strftime('%H:%M:%S')}, in {Path.cwd()}")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            fcntl.flock(handle, fcntl.LOCK_UN)

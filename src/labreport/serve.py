@@ -1,0 +1,154 @@
+"""`labreport serve`: the site at once from the recorded data, a re-measurement in the background,
+and a reload when the new data lands.
+
+Two child processes, each in its own session so that a Ctrl-C reaches them only through us, in
+order: `mkdocs serve` (which watches the data folder, so a new data file or status file rebuilds
+every page) and `labreport measure` (which skips the work when the inputs are current, says so when
+no engine answers, and writes its progress to the status file the banner reads). Neither wing is
+imported here: the two talk only through the data file and the status file.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+
+from .schema import DATA_FILE
+from .status import STATUS_FILE
+from .variants import REPO_ROOT
+
+#: Exit codes of `labreport measure`, and what serve says about each.
+MEASURE_OUTCOMES = {
+    0: "the data is current; the site shows the new figures if any were taken",
+    1: "the measurement recorded failures; the banner shows them",
+    3: "no Docker engine answers: serving the recorded measurements",
+    5: "another measurement holds the engine: not starting a second one",
+    130: "the measurement was interrupted; the recorded data is unchanged",
+}
+#: How long a measurement may take to clean up (containers, images, registry) after Ctrl-C.
+STOP_SECONDS = 120.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServeOptions:
+    port: int = 8000
+    data: Path = DATA_FILE
+    status: Path = STATUS_FILE
+    measure: bool = True
+    measure_args: tuple[str, ...] = ()
+
+
+def port_in_use(port: int) -> bool:
+    try:
+        socket.create_server(("127.0.0.1", port)).close()
+    except OSError:
+        return True
+    return False
+
+
+def _stop(process: subprocess.Popen[bytes] | None, seconds: float) -> None:
+    """SIGINT first, as a terminal's Ctrl-C would, so the child cleans up; SIGKILL if it hangs."""
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def _say(message: str) -> None:
+    print(f"serve: {message}", file=sys.stderr, flush=True)
+
+
+def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def serve(options: ServeOptions) -> int:
+    if port_in_use(options.port):
+        _say(f"port {options.port} is in use: pick another (make serve PORT={options.port + 1})")
+        return 1
+    environment = {
+        **os.environ,
+        "LABREPORT_DATA": str(options.data),
+        "LABREPORT_STATUS": str(options.status),
+        "NO_MKDOCS_2_WARNING": "1",
+    }
+    bin_dir = Path(sys.executable).parent
+    site_command = [
+        str(bin_dir / "mkdocs"),
+        "serve",
+        "--config-file",
+        str(REPO_ROOT / "mkdocs.yml"),
+        "-a",
+        f"127.0.0.1:{options.port}",
+        "--watch",
+        str(options.data.parent),
+    ]
+    measure_command = [
+        sys.executable,
+        "-m",
+        "labreport",
+        "measure",
+        "--plain",
+        "--output",
+        str(options.data),
+        "--status-file",
+        str(options.status),
+        *options.measure_args,
+    ]
+    previous_handler = signal.signal(signal.SIGTERM, _raise_interrupt)
+    site: subprocess.Popen[bytes] | None = None
+    measurement: subprocess.Popen[bytes] | None = None
+    try:
+        site = subprocess.Popen(site_command, cwd=REPO_ROOT, env=environment, start_new_session=True)
+        _say(f"serving the recorded data on http://127.0.0.1:{options.port}")
+        if options.measure:
+            measurement = subprocess.Popen(
+                measure_command, cwd=REPO_ROOT, env=environment, start_new_session=True
+            )
+            _say("checking the inputs in the background; a re-measurement reloads the pages when done")
+        else:
+            _say("background measurement off (SERVE_MEASURE=0)")
+        while site.poll() is None:
+            if measurement is not None and measurement.poll() is not None:
+                code = measurement.returncode
+                _say(MEASURE_OUTCOMES.get(code, f"the measurement exited {code}; the banner says why"))
+                measurement = None
+            time.sleep(0.2)
+        _say(f"mkdocs serve exited {site.returncode}")
+        return site.returncode or 1
+    except KeyboardInterrupt:
+        if measurement is not None and measurement.poll() is None:
+            _say("stopping the background measurement (it removes what it started)")
+        _stop(measurement, STOP_SECONDS)
+        _stop(site, 10.0)
+        return 0
+    finally:
+        _stop(measurement, STOP_SECONDS)
+        _stop(site, 10.0)
+        signal.signal(signal.SIGTERM, previous_handler)
+
+
+def options_from(port: int, measure_args: Sequence[str], data: Path | None = None) -> ServeOptions:
+    """SERVE_MEASURE=0 turns the background measurement off; a data file elsewhere than the
+    repository's keeps its status file beside it."""
+    chosen = data or DATA_FILE
+    status = STATUS_FILE if chosen == DATA_FILE else chosen.with_name(STATUS_FILE.name)
+    return ServeOptions(
+        port=port,
+        data=chosen,
+        status=status,
+        measure=os.environ.get("SERVE_MEASURE", "1") != "0",
+        measure_args=tuple(measure_args),
+    )
