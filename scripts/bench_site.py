@@ -75,7 +75,7 @@ def memo_demo(tmp: Path, env: dict[str, str]) -> tuple[int, int]:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    from labreport.report import figures
+    from labreport.report import rendering
 
     docs = tmp / "memo-docs"
     shutil.copytree(REPO / "docs", docs)
@@ -88,10 +88,10 @@ def memo_demo(tmp: Path, env: dict[str, str]) -> tuple[int, int]:
             page.write_text(
                 page.read_text(encoding="utf-8") + "\nA sentence added by the benchmark.\n", encoding="utf-8"
             )
-        before = figures.RENDERS["count"]
+        before = rendering.MEMO.drawn
         config = load_config(str(config_path), site_dir=str(tmp / "memo-site"))
         build(config)
-        drawn.append(figures.RENDERS["count"] - before)
+        drawn.append(rendering.MEMO.drawn - before)
     return drawn[0], drawn[1]
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from labreport.report import derive
+from labreport.report.ledger import ledger
 from labreport.schema import Failure
 from records import fake_measurements, with_base_source, with_failures, with_variant_size, write_data
 from site_fixtures import REPO, build_site
@@ -196,51 +196,6 @@ def _tree_differences(comparison: filecmp.dircmp[str]) -> list[str]:
 
 def test_ledger_page_lists_every_claim(built: Path) -> None:
     html = text(built, "ledger")
-    for claim in derive.ledger(fake_measurements()):
+    for claim in ledger(fake_measurements()):
         assert claim.claimed.replace("“", "&ldquo;")[:6] in html or claim.claimed[:6] in html
-    assert html.count('class="verdict verdict-') >= len(derive.ledger(fake_measurements()))
-
-
-def test_figures_are_memoised_in_process_by_their_input_data() -> None:
-    """What `mkdocs serve` relies on: a rebuild with unchanged data redraws nothing."""
-    from labreport.report import figures
-
-    data = fake_measurements()
-    first_count = figures.RENDERS["count"]
-    first = figures.render_all(data, workers=0)
-    drawn = figures.RENDERS["count"] - first_count
-    assert drawn in (0, len(figures.FIGURES))  # 0 when an earlier test drew the same data
-    again = figures.render_all(data, workers=0)
-    assert again == first and figures.RENDERS["count"] - first_count == drawn
-    changed = figures.render_all(with_variant_size(data, "alpine", 12_345_678), workers=0)
-    redrawn = figures.RENDERS["count"] - first_count - drawn
-    assert redrawn == 1  # only the sizes figure reads an image's total size; the rest came from the memo
-    assert changed["figures/sizes-light.svg"] != first["figures/sizes-light.svg"]
-    assert changed["figures/pulls-dark.svg"] == first["figures/pulls-dark.svg"]
-
-
-def test_a_worker_draws_the_same_bytes_and_dark_is_the_light_figure_recoloured() -> None:
-    from labreport.report import figures
-
-    data = with_variant_size(fake_measurements(), "scratch", 7_654_321)  # not in the memo yet
-    in_process = {name: figures.draw(name, payload) for name, payload in figures.inputs(data).items()}
-    by_worker = figures.Batch(data, workers=1).result()
-    for name, themes in in_process.items():
-        for theme in figures.THEMES:
-            assert by_worker[f"figures/{name}-{theme}.svg"] == themes[theme], (name, theme)
-        assert themes["dark"] == figures.recolour(themes["light"], name)
-        assert figures.PALETTES["light"].text not in themes["dark"]
-
-
-def test_a_broken_figure_fails_in_the_worker_and_is_reraised(monkeypatch: pytest.MonkeyPatch) -> None:
-    from labreport.report import figures
-
-    def broken(payload: dict[str, object], figure: object, palette: object) -> None:
-        raise ZeroDivisionError("drawing failed")
-
-    monkeypatch.setitem(figures.FIGURES, "broken", (lambda data: {"n": 1}, broken))
-    batch = figures.Batch(with_variant_size(fake_measurements(), "distroless", 9_999_999), workers=1)
-    with pytest.raises(ZeroDivisionError, match="drawing failed"):
-        batch.result()
-    with pytest.raises(ValueError, match="not in the light palette"):
-        figures.recolour('<path style="fill: #123456"/>', "sizes")
+    assert html.count('class="verdict verdict-') >= len(ledger(fake_measurements()))

@@ -1,39 +1,25 @@
-"""The report's figures, drawn from the data with matplotlib's object API as light and dark SVG.
+"""The report's figures, drawn from the data with matplotlib's object API, in the light palette.
 
-Every site build draws them again; nothing is kept on disk. Each figure is drawn once, in the light
-palette, and its dark version is the same SVG with every palette colour swapped for its dark
-counterpart (a colour outside the palette fails the build). Output is deterministic: a fixed hash
-salt per figure, no date.
-
-A build starts the drawing in `start` (from the hooks' `on_config`), in one forked worker process
-when that is safe, so matplotlib's import and the drawing overlap with MkDocs reading and rendering
-the pages; `Batch.result` collects the SVGs (from `on_post_build`) and re-raises any failure. An
-in-process memo keyed by a hash of each figure's input data means a `mkdocs serve` rebuild after a
-prose edit redraws nothing.
+One pair of functions per figure: the first takes from the data every value the drawing reads (a
+JSON-serialisable payload, which is what the memo in `rendering` is keyed by), the second draws the
+payload onto a matplotlib `Figure`. The dark version of a figure is the light SVG with every
+palette colour swapped for its dark counterpart (`DARK`), so every colour drawn must come from the
+palette. Turning the figures into SVG files is `rendering`'s job.
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
-import json
-import os
-import re
-import sys
-import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..schema import Measurements
 from . import derive
+from .units import human_size, seconds
 
 if TYPE_CHECKING:  # matplotlib is imported only where a figure is actually drawn
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
-
-THEMES = ("light", "dark")
 
 
 @dataclass(frozen=True)
@@ -66,13 +52,6 @@ DARK = dict(
 )
 assert len(DARK) == 2 + len(PALETTES["light"].colours), "light palette colours must be distinct"
 
-#: Figures drawn by this process or its workers since it started (each one yields both themes).
-RENDERS = {"count": 0}
-#: Both themes' SVGs of every figure drawn in this process, by `memo_key`.
-_MEMO: dict[str, dict[str, str]] = {}
-
-#: Worker processes that draw the figures: "0" draws them in the build's own process.
-WORKERS_ENV = "LABREPORT_FIGURE_WORKERS"
 
 def _mb(size: float) -> float:
     return size / 1e6
@@ -137,7 +116,7 @@ def _sizes_draw(payload: dict[str, object], figure: Figure, palette: Palette) ->
         axes,
         [r[1] for r in rows],
         [_mb(r[2]) for r in rows],
-        [derive.human_size(r[2]) for r in rows],
+        [human_size(r[2]) for r in rows],
         [colour[r[0]] for r in rows],
         palette,
     )
@@ -184,9 +163,7 @@ def _layers_draw(payload: dict[str, object], figure: Figure, palette: Palette) -
                 label=key if list(seen).index(key) == len(seen) - 1 and left >= 0 else None,
             )
             left += _mb(size)
-        axes.annotate(
-            f" {derive.human_size(left * 1e6)}", (left, row), va="center", fontsize=8, color=palette.text
-        )
+        axes.annotate(f" {human_size(left * 1e6)}", (left, row), va="center", fontsize=8, color=palette.text)
     axes.set_xlim(right=max(sum(size for _, size in s[1]) for s in stacks) / 1e6 * 1.2)
     axes.set_yticks(range(len(stacks)), [s[0] for s in stacks])
     axes.invert_yaxis()
@@ -234,7 +211,7 @@ def _builds_draw(payload: dict[str, object], figure: Figure, palette: Palette) -
     _log_axis(top)
     top.set_xlabel("whole build, seconds (median, bars from min to max; log scale)")
     for position, row in zip(positions, rows, strict=True):
-        label = f"  {derive.seconds(row[1])}"
+        label = f"  {seconds(row[1])}"
         top.annotate(label, (row[3], position), va="center", fontsize=8, color=palette.text)
     top.set_xlim(right=max(r[3] for r in rows) * 8)
     _style(top, palette)
@@ -242,7 +219,7 @@ def _builds_draw(payload: dict[str, object], figure: Figure, palette: Palette) -
         bottom,
         [s[0] for s in steps],
         [s[1] for s in steps],
-        [derive.seconds(s[1]) for s in steps],
+        [seconds(s[1]) for s in steps],
         [palette.colours[1]] * len(steps),
         palette,
     )
@@ -269,7 +246,7 @@ def _binaries_draw(payload: dict[str, object], figure: Figure, palette: Palette)
         axes,
         [r[0] for r in rows],
         [_mb(r[1]) for r in rows],
-        [derive.human_size(r[1]) for r in rows],
+        [human_size(r[1]) for r in rows],
         [palette.colours[2]] * len(rows),
         palette,
     )
@@ -307,9 +284,7 @@ def _pulls_draw(payload: dict[str, object], figure: Figure, palette: Palette) ->
     _log_axis(axes)
     axes.set_xlabel("pull into a fresh daemon, seconds (median, min to max; log scale)")
     for position, row in zip(positions, rows, strict=True):
-        axes.annotate(
-            f"  {derive.seconds(row[1])}", (row[3], position), va="center", fontsize=8, color=palette.text
-        )
+        axes.annotate(f"  {seconds(row[1])}", (row[3], position), va="center", fontsize=8, color=palette.text)
     axes.set_xlim(right=max(r[3] for r in rows) * 6)
     _style(axes, palette)
 
@@ -322,123 +297,3 @@ FIGURES: dict[str, tuple[Callable[[Measurements], dict[str, object]], Draw]] = {
     "binaries": (_binaries_input, _binaries_draw),
     "pulls": (_pulls_input, _pulls_draw),
 }
-
-
-def memo_key(name: str, payload: dict[str, object]) -> str:
-    return hashlib.sha256(json.dumps([name, payload], sort_keys=True).encode()).hexdigest()
-
-
-def inputs(data: Measurements) -> dict[str, dict[str, object]]:
-    """Each figure's input payload: all the data its drawing reads, JSON-serialisable."""
-    return {name: make_input(data) for name, (make_input, _) in FIGURES.items()}
-
-
-_COLOUR = re.compile(r"(?<![\w#])#[0-9a-f]{6}(?![0-9a-zA-Z])")
-
-
-def recolour(svg: str, name: str) -> str:
-    """The dark version of a figure drawn in the light palette; raises on a colour outside it."""
-
-    def swap(match: re.Match[str]) -> str:
-        colour = match.group(0)
-        if colour not in DARK:
-            raise ValueError(f"figure {name!r}: colour {colour} is not in the light palette")
-        return DARK[colour]
-
-    return _COLOUR.sub(swap, svg)
-
-
-def draw(name: str, payload: dict[str, object]) -> dict[str, str]:
-    """Draws figure `name` once; returns its SVG text by theme. Runs in a worker or in-process."""
-    import matplotlib as mpl
-    from matplotlib.backends.backend_svg import FigureCanvasSVG
-    from matplotlib.figure import Figure
-
-    palette = PALETTES["light"]
-    # Anything not coloured explicitly still gets a palette colour, so the dark swap is complete.
-    with mpl.rc_context(
-        {
-            "svg.hashsalt": f"labreport-{name}",
-            "svg.fonttype": "none",
-            "font.family": "DejaVu Sans",
-            "text.color": palette.text,
-            "axes.labelcolor": palette.text,
-            "axes.edgecolor": palette.grid,
-            "xtick.color": palette.text,
-            "ytick.color": palette.text,
-            "grid.color": palette.grid,
-            "axes.prop_cycle": f"cycler(color=['{palette.text}'])",
-        }
-    ):
-        figure = Figure(layout="constrained")
-        FigureCanvasSVG(figure)
-        figure.patch.set_alpha(0)
-        FIGURES[name][1](payload, figure, palette)
-        buffer = io.StringIO()
-        figure.savefig(buffer, format="svg", metadata={"Date": None}, transparent=True)
-    light = buffer.getvalue()
-    return {"light": light, "dark": recolour(light, name)}
-
-
-def _workers() -> int:
-    chosen = os.environ.get(WORKERS_ENV, "1")
-    if not chosen.isdigit():
-        raise ValueError(f"{WORKERS_ENV} must be a number of processes, not {chosen!r}")
-    # Forking is safe only from a single-threaded process (`mkdocs serve` rebuilds in a thread).
-    if not sys.platform.startswith("linux") or threading.active_count() > 1:
-        return 0
-    return int(chosen)
-
-
-class Batch:
-    """The figures of one build: taken from the memo, or being drawn (by workers or in `result`)."""
-
-    def __init__(self, data: Measurements, workers: int | None = None) -> None:
-        self.payloads = inputs(data)
-        self.keys = {name: memo_key(name, payload) for name, payload in self.payloads.items()}
-        missing = [name for name, key in self.keys.items() if key not in _MEMO]
-        workers = _workers() if workers is None else workers
-        self._pool: ProcessPoolExecutor | None = None
-        self._futures: dict[str, Future[dict[str, str]]] = {}
-        if missing and workers > 0:
-            import multiprocessing
-
-            self._pool = ProcessPoolExecutor(
-                max_workers=min(workers, len(missing)), mp_context=multiprocessing.get_context("fork")
-            )
-            self._futures = {name: self._pool.submit(draw, name, self.payloads[name]) for name in missing}
-
-    def ready(self) -> bool:
-        """True when every figure can be had without drawing or waiting."""
-        return all(key in _MEMO for key in self.keys.values())
-
-    def result(self) -> dict[str, str]:
-        """Every figure in both themes, keyed by its site path; re-raises a figure's failure."""
-        try:
-            for name, key in self.keys.items():
-                if key not in _MEMO:
-                    future = self._futures.get(name)
-                    _MEMO[key] = draw(name, self.payloads[name]) if future is None else future.result()
-                    RENDERS["count"] += 1
-        finally:
-            self.close()
-        return {
-            f"figures/{name}-{theme}.svg": _MEMO[key][theme]
-            for name, key in self.keys.items()
-            for theme in THEMES
-        }
-
-    def close(self) -> None:
-        """Stops the workers; a figure still being drawn is abandoned."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
-
-
-def paths() -> list[str]:
-    return [f"figures/{name}-{theme}.svg" for name in FIGURES for theme in THEMES]
-
-
-def render_all(data: Measurements, workers: int | None = None) -> dict[str, str]:
-    """Every figure in both themes, keyed by its site path (`figures/<name>-<theme>.svg`)."""
-    return Batch(data, workers).result()

@@ -1,6 +1,7 @@
-"""MkDocs hooks: load and validate the data once per build, add the figures, put provenance on each page.
+"""MkDocs hooks: start a build (data, status, figures), add the figures, put the banner on each page.
 
-Loaded by MkDocs from its file path (mkdocs.yml `hooks:`), hence the absolute imports.
+Loaded by MkDocs from its file path (mkdocs.yml `hooks:`), hence the absolute imports. Everything a
+build holds lives in the `sitebuild.Build` that `on_config` starts.
 """
 
 from __future__ import annotations
@@ -13,27 +14,20 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from labreport.report import figures, macros, state
+from labreport.report import rendering, sitebuild
+from labreport.report.banner import page_banner
+from labreport.report.figures import FIGURES
 from labreport.schema import DataError
 
 log = logging.getLogger("mkdocs.labreport")
 
-#: The figures of the build in progress (started in on_config), and their placeholder files.
-_batches: list[figures.Batch] = []
-_figure_files: list[File] = []
-
-
-def _batch() -> figures.Batch:
-    if not _batches:
-        raise RuntimeError("no figures started: the hooks' on_config must run first")
-    return _batches[0]
-
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     try:
-        site = state.load_site_data()
+        build = sitebuild.start()
     except DataError as error:
         raise PluginError(str(error)) from None
+    site = build.site
     if site.stale:
         # Not a warning: under `strict` that would fail the build; every page shows it instead.
         log.info(
@@ -44,50 +38,41 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         )
     for failure in site.data.failures:
         log.info("measurement failure in %s: %s", failure.phase, failure.error)
-    for previous in _batches:  # a previous build that ended before collecting its figures
-        previous.close()
-    # Drawing starts now, in a worker, while MkDocs reads and renders the pages.
-    _batches[:] = [figures.Batch(site.data)]
+    if build.status is not None and build.status.state != "done":
+        log.info("background measurement: %s", build.status.summary())
     return config
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     """Adds the figures: their SVGs now if the memo has them all, else placeholders for `on_post_build`."""
-    batch = _batch()
-    ready = batch.result() if batch.ready() else {}
-    _figure_files.clear()
-    for path in figures.paths():
+    build = sitebuild.current()
+    ready = build.figures.result() if build.figures.ready() else {}
+    build.placeholders.clear()
+    for path in rendering.paths():
         file = File.generated(config, path, content=ready.get(path, ""))
         files.append(file)
         if not ready:
-            _figure_files.append(file)
+            build.placeholders.append(file)
     return files
 
 
 def on_post_build(config: MkDocsConfig) -> None:
     """Writes the figures the worker drew while the pages were built over their placeholders."""
-    batch = _batch()
-    _batches.clear()
-    if not _figure_files:
-        log.info("figures: all %d from memory", len(figures.FIGURES))
+    build = sitebuild.current()
+    if not build.placeholders:
+        log.info("figures: all %d from memory", len(FIGURES))
         return
-    drawn = figures.RENDERS["count"]
-    rendered = batch.result()
-    for file in _figure_files:
+    rendered = build.figures.result()
+    for file in build.placeholders:
         file.content_string = rendered[file.src_uri]
         file.copy_file()
-    log.info(
-        "figures: %d drawn, %d from memory",
-        figures.RENDERS["count"] - drawn,
-        len(figures.FIGURES) - (figures.RENDERS["count"] - drawn),
-    )
+    drawn = build.figures.drawn
+    log.info("figures: %d drawn, %d from memory", drawn, len(FIGURES) - drawn)
 
 
 def on_build_error(error: Exception) -> None:
-    for batch in _batches:
-        batch.close()
-    _batches.clear()
+    sitebuild.finish()
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files, **_: Any) -> str:
-    return macros.provenance_banner() + "\n" + markdown
+    return page_banner(sitebuild.current()) + "\n" + markdown

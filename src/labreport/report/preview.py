@@ -13,12 +13,26 @@ from pathlib import Path
 from typing import Any
 
 # Debian's Chromium here; GitHub's Ubuntu runners ship Google Chrome instead.
-CHROMIUM = next((path for path in (Path(os.environ.get("LABREPORT_CHROMIUM", "/usr/bin/chromium")),
-                                   Path("/usr/bin/google-chrome")) if path.exists()),
-                Path("/usr/bin/chromium"))
+CHROMIUM = next(
+    (
+        path
+        for path in (
+            Path(os.environ.get("LABREPORT_CHROMIUM", "/usr/bin/chromium")),
+            Path("/usr/bin/google-chrome"),
+        )
+        if path.exists()
+    ),
+    Path("/usr/bin/chromium"),
+)
 # Without the background-networking flags Chromium keeps calling home, which a closed network refuses.
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):

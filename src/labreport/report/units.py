@@ -1,0 +1,41 @@
+"""How the report prints a quantity: bytes, seconds, percentages and ratios, one function each."""
+
+from __future__ import annotations
+
+
+def human_size(size: float) -> str:
+    """Bytes the way `docker images` prints them: decimal units, three significant digits."""
+    value = float(size)
+    for unit in ("B", "kB", "MB", "GB"):
+        if abs(value) < 1000 or unit == "GB":
+            break
+        value /= 1000
+    if unit == "B":
+        return f"{int(value)} B"
+    return f"{value:.3g} {unit}" if abs(value) < 100 else f"{value:.0f} {unit}"
+
+
+def mebibytes(size: float) -> str:
+    return f"{size / 1024**2:.2f} MiB"
+
+
+def seconds(value: float) -> str:
+    if value < 1:
+        return f"{value * 1000:.0f} ms"
+    return f"{value:.1f} s" if value < 100 else f"{value:.0f} s"
+
+
+def percent(value: float) -> str:
+    return f"{value:.1f} %"
+
+
+def signed_percent(value: float) -> str:
+    return f"{value:+.1f} %"
+
+
+def ratio(value: float) -> str:
+    return f"{value:.1f}x" if value < 100 else f"{value:.0f}x"
+
+
+def count(value: float) -> str:
+    return f"{value:.0f}"

@@ -1,0 +1,204 @@
+"""Macros for single values: one number, verdict or sentence from the data, as Markdown text.
+
+A page calls them inline, e.g. `{{ image_size("alpine") }}`; a value the data lacks reads
+"*not measured*", a name the report does not know fails the build.
+"""
+
+from __future__ import annotations
+
+from labreport.report import derive, sitebuild, units
+from labreport.report.claims import TOLERANCE
+from labreport.report.markup import NOT_MEASURED, VERDICT_BADGES, or_missing, surface_name, yes_no
+from labreport.report.registry import macro
+from labreport.schema import ImageSize, Measurements
+
+
+def _data() -> Measurements:
+    return sitebuild.current().data
+
+
+def _named_image(name: str) -> ImageSize | None:
+    data = _data()
+    if name == "builder":
+        return derive.builder_image(data)
+    if name in derive.BASES:
+        return derive.base_image(data, name)
+    return derive.variant_image(data, name)
+
+
+@macro
+def image_size(name: str, compressed: bool = False, unit: str = "MB") -> str:
+    """Size of a variant, base image (by reference) or "builder"; unit "MB" (decimal) or "MiB"."""
+    found = _named_image(name)
+    if found is None:
+        return NOT_MEASURED
+    size = found.compressed_size if compressed else found.size
+    if unit not in ("MB", "MiB"):
+        raise ValueError(f"unit must be MB or MiB, not {unit!r}")
+    return units.human_size(size) if unit == "MB" else units.mebibytes(size)
+
+
+@macro
+def reduction(against: str, of: str = derive.PRIMARY) -> str:
+    """How much smaller the variant `of` is than the image `against` (a base reference or "builder")."""
+    final, other = _named_image(of), _named_image(against)
+    if final is None or other is None:
+        return NOT_MEASURED
+    return units.percent(derive.reduction(other.size, final.size))
+
+
+@macro
+def times_smaller(against: str, of: str = derive.PRIMARY) -> str:
+    final, other = _named_image(of), _named_image(against)
+    if final is None or other is None:
+        return NOT_MEASURED
+    return units.ratio(derive.times(other.size, final.size))
+
+
+@macro
+def saving(containers: int, against: str = derive.SDK) -> str:
+    return or_missing(derive.savings(_data(), containers, against), units.human_size)
+
+
+@macro
+def deploy_ratio() -> str:
+    return or_missing(derive.deploy_ratio(_data()), units.ratio)
+
+
+@macro
+def strip_saving() -> str:
+    return or_missing(derive.strip_saving(_data()), units.percent)
+
+
+@macro
+def binary_size(flavour: str) -> str:
+    found = derive.binary(_data(), flavour)
+    return NOT_MEASURED if found is None else units.human_size(found.size)
+
+
+@macro
+def build_total(kind: str, statistic: str = "median") -> str:
+    found = derive.build(_data(), kind)
+    if found is None:
+        return NOT_MEASURED
+    return units.seconds(float(getattr(found.total, statistic)))
+
+
+@macro
+def build_step(kind: str, words: str) -> str:
+    found = derive.step(derive.build(_data(), kind), *words.split())
+    return NOT_MEASURED if found is None else units.seconds(found.seconds.median)
+
+
+@macro
+def layer_size(variant: str, words: str) -> str:
+    found = derive.layer(derive.variant_image(_data(), variant), *words.split())
+    return NOT_MEASURED if found is None else units.human_size(found.size)
+
+
+@macro
+def pull_time(variant: str) -> str:
+    found = derive.publish(_data(), variant)
+    return NOT_MEASURED if found is None else units.seconds(found.pull_seconds.median)
+
+
+@macro
+def probe_value(variant: str, field: str) -> str:
+    """One field of a variant's probe, formatted (seconds for *_seconds, bytes for memory_bytes)."""
+    found = derive.probe(_data(), variant)
+    if found is None:
+        return NOT_MEASURED
+    value = getattr(found, field)  # AttributeError on a typo: the build fails
+    if value is None and field == "healthcheck_status":
+        return "no health check defined"
+    if value is None:
+        return NOT_MEASURED
+    if isinstance(value, bool):
+        return yes_no(value)
+    if field.endswith("seconds") or field == "seconds_to_healthy":
+        return units.seconds(float(value))
+    if field == "memory_bytes":
+        return units.human_size(int(value))
+    return str(value)
+
+
+@macro
+def surface_value(variant: str, field: str) -> str:
+    """One field of a variant's file-system scan (e.g. program_owner, program_mode, packages)."""
+    found = derive.surface(_data(), variant)
+    return NOT_MEASURED if found is None else str(getattr(found, field))
+
+
+@macro
+def claim(key: str, field: str = "measured") -> str:
+    found = {item.key: item for item in sitebuild.current().ledger}
+    if key not in found:
+        raise KeyError(f"unknown claim {key!r}; known: {', '.join(found)}")
+    value = getattr(found[key], field)
+    if field == "verdict":
+        return VERDICT_BADGES[value]
+    if field == "difference":
+        return "\u2013" if value is None else units.signed_percent(value)
+    return str(value)
+
+
+def _fewer(difference: int, things: str) -> str:
+    if difference == 0:
+        return f"as many {things}"
+    return f"{difference:,} fewer {things}" if difference >= 0 else f"{-difference:,} more {things}"
+
+
+@macro
+def surface_difference(reference: str, variant: str) -> str:
+    """A sentence: what `variant` lacks (or has extra) compared with `reference`, from the scans."""
+    data = _data()
+    before, after = derive.surface(data, reference), derive.surface(data, variant)
+    if before is None or after is None:
+        return NOT_MEASURED
+    parts = [
+        _fewer(before.packages - after.packages, "packages"),
+        _fewer(before.files - after.files, "files"),
+    ]
+    features = (
+        ("has_compiler", "compiler"),
+        ("has_package_manager", "package manager"),
+        ("has_shell", "shell"),
+        ("has_tzdata", "time zone data"),
+        ("has_ca_bundle", "CA bundle"),
+    )
+    for flag, name in features:
+        had, has = getattr(before, flag), getattr(after, flag)
+        if had != has or has:
+            parts.append(
+                f"no {name}" if had and not has else f"{name} (kept)" if has and had else f"{name} (added)"
+            )
+    parts.append(_fewer(len(before.setuid_files) - len(after.setuid_files), "setuid files"))
+    before_name = ("the " if reference == "builder" else "") + surface_name(reference)
+    return f"Compared with {before_name}, {surface_name(variant)} has " + ", ".join(parts) + "."
+
+
+@macro
+def stop_summary(variant: str) -> str:
+    """A sentence on how `docker stop` ended the container, from its exit code and duration."""
+    found = derive.probe(_data(), variant)
+    if found is None or found.stop_seconds is None or found.exit_code is None:
+        return NOT_MEASURED
+    took = units.seconds(found.stop_seconds)
+    if found.exit_code == 0:
+        return f"`docker stop` took {took} and the process exited with code 0: it shut down on `SIGTERM`."
+    if found.exit_code == 137:
+        return (
+            f"`docker stop` took {took} and the exit code was 137: the process ignored `SIGTERM` "
+            "and was killed."
+        )
+    return f"`docker stop` took {took}; the exit code was {found.exit_code}."
+
+
+@macro
+def repeats() -> str:
+    return str(_data().provenance.repeats)
+
+
+@macro
+def tolerance() -> str:
+    return units.percent(TOLERANCE * 100)
