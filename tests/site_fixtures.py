@@ -30,13 +30,18 @@ def site_config(tmp: Path, docs: Path | None = None) -> Path:
 def build_site(
     data: Path, out: Path, *, docs: Path | None = None, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """`mkdocs build --strict` from the data file `data` into `out`; returns the finished process."""
+    """`mkdocs build --strict` from the data file `data` into `out`; returns the finished process.
+
+    No background measurement is running unless `env` names a status file (`LABREPORT_STATUS`):
+    one the repository's own measurement is writing must not show up in a test's pages.
+    """
     out.parent.mkdir(parents=True, exist_ok=True)
     config = site_config(out.parent, docs) if docs else REPO / "mkdocs.yml"
     environment = {
         **os.environ,
         "NO_MKDOCS_2_WARNING": "1",
         "LABREPORT_DATA": str(data),
+        "LABREPORT_STATUS": str(out.parent / "no-measurement-running.json"),
         **(env or {}),
     }
     return subprocess.run(
