@@ -1,6 +1,6 @@
 """The README's picture of the site, made from the committed data rather than captured by hand.
 
-    python scripts/screenshot.py            # writes docs/assets/site-home.png
+python scripts/screenshot.py            # writes docs/assets/site-home.png
 """
 
 from __future__ import annotations
@@ -21,9 +21,19 @@ OUTPUT = REPO / "docs" / "assets" / "site-home.png"
 
 def main() -> int:
     with tempfile.TemporaryDirectory(prefix="labreport-screenshot-") as scratch:
-        subprocess.run([str(Path(sys.executable).parent / "mkdocs"), "build", "--strict", "--quiet",
-                        "--site-dir", scratch], cwd=REPO, check=True,
-                       env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+        subprocess.run(
+            [
+                str(Path(sys.executable).parent / "mkdocs"),
+                "build",
+                "--strict",
+                "--quiet",
+                "--site-dir",
+                scratch,
+            ],
+            cwd=REPO,
+            check=True,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        )
         with served(Path(scratch)) as base, sync_playwright() as playwright:
             browser = launch(playwright)
             page = browser.new_page(viewport={"width": 1280, "height": 900})

@@ -54,8 +54,9 @@ def watch(page: Any, problems: list[str]) -> None:
 
 
 # Skipped on a laptop without Chromium, never in CI, where a skip would hide the browser check.
-@pytest.mark.skipif(not CHROMIUM.exists() and not os.environ.get("CI"),
-                    reason="needs Debian's chromium at /usr/bin/chromium")
+@pytest.mark.skipif(
+    not CHROMIUM.exists() and not os.environ.get("CI"), reason="needs Debian's chromium at /usr/bin/chromium"
+)
 def test_every_page_in_both_palettes(served_site: tuple[str, Path]) -> None:
     from playwright.sync_api import sync_playwright
 
