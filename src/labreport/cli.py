@@ -1,12 +1,13 @@
 """labreport: measure the multi-stage build of devops-info-service, manage stand-in base images.
 
 Exit codes: 0 success, 1 a measurement failed (recorded in the data file), 2 bad usage,
-3 no Docker engine answers.
+3 no Docker engine answers, 5 another measurement holds the engine, 130 interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
+import shlex
 import signal
 import sys
 from pathlib import Path
@@ -14,36 +15,81 @@ from pathlib import Path
 from . import schema
 from .measure import standins
 from .measure.engine import Engine, EngineUnavailable
+from .measure.lock import LockHeld, measurement_lock
 from .measure.progress import Progress
+from .status import STATUS_FILE
 from .variants import BUILDER_REF, BY_NAME, PRIMARY, VARIANTS
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="labreport", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+        prog="labreport", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     measure = commands.add_parser(
-        "measure", help="build, run, probe and analyse every variant into the data file",
+        "measure",
+        help="build, run, probe and analyse every variant into the data file",
         description="Builds every variant through the Docker engine, runs and probes it, analyses its "
         "image and writes the figures with their provenance to the data file (atomically). Skips the "
-        "work when the inputs hash matches the recorded data, unless --force.")
-    measure.add_argument("--only", action="append", choices=sorted(BY_NAME), default=[],
-                         metavar="VARIANT", help=f"measure just this variant (repeatable): "
-                         f"{', '.join(variant.name for variant in VARIANTS)}")
-    measure.add_argument("--repeat", type=int, default=3, metavar="N",
-                         help="build timings and pulls repeated N times (median, min, max; default 3)")
+        "work when the inputs hash matches the recorded data, unless --force.",
+    )
+    measure.add_argument(
+        "--only",
+        action="append",
+        choices=sorted(BY_NAME),
+        default=[],
+        metavar="VARIANT",
+        help=f"measure just this variant (repeatable): {', '.join(variant.name for variant in VARIANTS)}",
+    )
+    measure.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        metavar="N",
+        help="build timings and pulls repeated N times (median, min, max; default 3)",
+    )
     measure.add_argument("--force", action="store_true", help="re-measure even when the data is current")
-    measure.add_argument("--no-publish", dest="publish", action="store_false",
-                         help="skip the local registry push and the pull timings")
-    measure.add_argument("--output", type=Path, default=schema.DATA_FILE,
-                         help="the data file to write (default: %(default)s)")
+    measure.add_argument(
+        "--no-publish",
+        dest="publish",
+        action="store_false",
+        help="skip the local registry push and the pull timings",
+    )
+    measure.add_argument(
+        "--output", type=Path, default=schema.DATA_FILE, help="the data file to write (default: %(default)s)"
+    )
     measure.add_argument("--plain", action="store_true", help="plain progress lines (CI logs)")
+    measure.add_argument(
+        "--status-file",
+        type=Path,
+        default=None,
+        help="where to write the progress the site's banner reads (default: beside the site's data "
+        "file when writing it, else none)",
+    )
 
-    commands.add_parser("standins", help="build (or reuse) the stand-in base images for every variant",
-                        description="Pulls each base image, or, where no registry answers, builds a "
-                        "labelled stand-in from its recipe. An existing stand-in with the same recipe is "
-                        "reused.")
+    serve = commands.add_parser(
+        "serve",
+        help="serve the site at once; re-measure in the background when the inputs changed",
+        description="Serves the site from the recorded data at once and runs `labreport measure` in the "
+        "background (SERVE_MEASURE=0 turns it off); the pages reload when the data or status changes.",
+    )
+    serve.add_argument("--port", type=int, default=8000, help="the port on 127.0.0.1 (default 8000)")
+    serve.add_argument("--data", type=Path, default=None, help="the data file to serve and re-measure")
+    serve.add_argument(
+        "--measure-args",
+        default="",
+        metavar="ARGS",
+        help='options for the background measure, e.g. "--repeat 1"',
+    )
+
+    commands.add_parser(
+        "standins",
+        help="build (or reuse) the stand-in base images for every variant",
+        description="Pulls each base image, or, where no registry answers, builds a "
+        "labelled stand-in from its recipe. An existing stand-in with the same recipe is "
+        "reused.",
+    )
     commands.add_parser("clean", help="remove the project's images, stand-ins and leftover containers")
     commands.add_parser("check-data", help="validate the data file against the schema")
     commands.add_parser("write-schema", help="regenerate data/measurements.schema.json from schema.py")
@@ -61,6 +107,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if arguments.command == "measure":
             return _measure(arguments)
+        if arguments.command == "serve":
+            from .serve import options_from, serve
+
+            return serve(options_from(arguments.port, shlex.split(arguments.measure_args), arguments.data))
         if arguments.command == "check-data":
             schema.load()
             print(f"{schema.DATA_FILE}: valid")
@@ -85,6 +135,9 @@ def main(argv: list[str] | None = None) -> int:
     except EngineUnavailable as error:
         print(f"labreport: {error}", file=sys.stderr)
         return 3
+    except LockHeld as error:
+        print(f"labreport: {error}", file=sys.stderr)
+        return 5
     except schema.DataError as error:
         print(f"labreport: {error}", file=sys.stderr)
         return 1
@@ -99,25 +152,45 @@ def _measure(arguments: argparse.Namespace) -> int:
     if arguments.repeat < 1:
         print("labreport: --repeat must be at least 1", file=sys.stderr)
         return 2
-    options = Options(only=arguments.only, repeat=arguments.repeat, force=arguments.force,
-                      output=arguments.output, publish=arguments.publish,
-                      progress=Progress(live=False if arguments.plain else None))
+    status_path = arguments.status_file
+    if status_path is None and arguments.output.resolve() == schema.DATA_FILE:
+        status_path = STATUS_FILE  # the site's own data: its banner shows this run
+    progress = Progress(live=False if arguments.plain else None, status_path=status_path)
+    options = Options(
+        only=arguments.only,
+        repeat=arguments.repeat,
+        force=arguments.force,
+        output=arguments.output,
+        publish=arguments.publish,
+        progress=progress,
+    )
     if options.only and arguments.output == schema.DATA_FILE and PRIMARY not in options.only:
-        print("labreport: --only without the primary variant would replace the site's data; "
-              "pass --output", file=sys.stderr)
+        print(
+            "labreport: --only without the primary variant would replace the site's data; pass --output",
+            file=sys.stderr,
+        )
         return 2
-    measurements = measure(options)
-    if measurements is None:
-        return 0
-    _print_failures(measurements)
-    if not any(image.role == "variant" for image in measurements.images):
-        # Nothing was measured: keep the recorded data rather than replace it with failures.
-        print(f"labreport: no variant could be measured; {options.output} was left as it was",
-              file=sys.stderr)
-        return 1
-    schema.save(measurements, options.output)
-    print(f"wrote {options.output} in {measurements.provenance.duration_seconds:.0f}s "
-          f"({len(measurements.failures)} failure(s))")
+    # The lock comes first: a second run must not touch the first one's status file either.
+    with measurement_lock(), progress.recording():
+        measurements = measure(options)
+        if measurements is None:
+            return 0
+        _print_failures(measurements)
+        if not any(image.role == "variant" for image in measurements.images):
+            # Nothing was measured: keep the recorded data rather than replace it with failures.
+            print(
+                f"labreport: no variant could be measured; {options.output} was left as it was",
+                file=sys.stderr,
+            )
+            progress.finish("failed", "no variant could be measured")
+            return 1
+        schema.save(measurements, options.output)
+        failures = len(measurements.failures)
+        progress.finish("done", f"{failures} failure(s) recorded" if failures else None)
+    print(
+        f"wrote {options.output} in {measurements.provenance.duration_seconds:.0f}s "
+        f"({len(measurements.failures)} failure(s))"
+    )
     return 1 if measurements.failures else 0
 
 

@@ -24,8 +24,9 @@ def spread(samples: Iterable[float]) -> Spread:
     values = [round(value, 3) for value in samples]
     if not values:
         raise ValueError("a spread needs at least one sample")
-    return Spread(median=round(statistics.median(values), 3), min=min(values), max=max(values),
-                  samples=values)
+    return Spread(
+        median=round(statistics.median(values), 3), min=min(values), max=max(values), samples=values
+    )
 
 
 # -- ELF -----------------------------------------------------------------------------------
@@ -55,7 +56,7 @@ def _program_interpreter(binary: bytes) -> tuple[Linking, str | None]:
             offset, _, _, size = struct.unpack_from("<QQQQ", binary, base + 8)
             if offset + size > len(binary):
                 raise IndexError("interpreter outside the file")
-            return "dynamic", binary[offset:offset + size].rstrip(b"\0").decode()
+            return "dynamic", binary[offset : offset + size].rstrip(b"\0").decode()
     return "static", None
 
 
@@ -111,8 +112,15 @@ def dive_efficiency(report: Mapping[str, Any]) -> tuple[float, int]:
 
 
 def hadolint_findings(report: Iterable[Mapping[str, Any]]) -> list[LintFinding]:
-    return [LintFinding(code=str(item["code"]), level=str(item["level"]), line=int(item["line"]),
-                        message=str(item["message"])) for item in report]
+    return [
+        LintFinding(
+            code=str(item["code"]),
+            level=str(item["level"]),
+            line=int(item["line"]),
+            message=str(item["message"]),
+        )
+        for item in report
+    ]
 
 
 # -- attack surface ------------------------------------------------------------------------

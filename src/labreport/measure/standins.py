@@ -36,20 +36,41 @@ class Recipe:
 RECIPES: dict[str, Recipe] = {
     recipe.ref: recipe
     for recipe in (
-        Recipe(ref=DEBIAN, dockerfile=None, needs={}, with_go=False,
-               summary="debootstrap --variant=minbase bookworm, imported with docker import"),
-        Recipe(ref="alpine:3.19", dockerfile="alpine.Dockerfile", needs={"DEBIAN_IMAGE": DEBIAN},
-               with_go=False,
-               summary="busybox (default applets, built from Debian's source) + CA bundle + account files"),
-        Recipe(ref="golang:1.25", dockerfile="golang.Dockerfile", needs={"DEBIAN_IMAGE": DEBIAN},
-               with_go=True,
-               summary="Debian bookworm + gcc g++ libc6-dev make pkg-config git ca-certificates + Go"),
-        Recipe(ref="golang:1.25-alpine", dockerfile="golang-alpine.Dockerfile",
-               needs={"ALPINE_IMAGE": "alpine:3.19"}, with_go=True,
-               summary="the alpine stand-in + Go"),
-        Recipe(ref="gcr.io/distroless/static-debian12:latest", dockerfile="distroless.Dockerfile",
-               needs={"DEBIAN_IMAGE": DEBIAN}, with_go=False,
-               summary="files of base-files, netbase, tzdata, media-types + CA bundle + passwd"),
+        Recipe(
+            ref=DEBIAN,
+            dockerfile=None,
+            needs={},
+            with_go=False,
+            summary="debootstrap --variant=minbase bookworm, imported with docker import",
+        ),
+        Recipe(
+            ref="alpine:3.19",
+            dockerfile="alpine.Dockerfile",
+            needs={"DEBIAN_IMAGE": DEBIAN},
+            with_go=False,
+            summary="busybox (default applets, built from Debian's source) + CA bundle + account files",
+        ),
+        Recipe(
+            ref="golang:1.25",
+            dockerfile="golang.Dockerfile",
+            needs={"DEBIAN_IMAGE": DEBIAN},
+            with_go=True,
+            summary="Debian bookworm + gcc g++ libc6-dev make pkg-config git ca-certificates + Go",
+        ),
+        Recipe(
+            ref="golang:1.25-alpine",
+            dockerfile="golang-alpine.Dockerfile",
+            needs={"ALPINE_IMAGE": "alpine:3.19"},
+            with_go=True,
+            summary="the alpine stand-in + Go",
+        ),
+        Recipe(
+            ref="gcr.io/distroless/static-debian12:latest",
+            dockerfile="distroless.Dockerfile",
+            needs={"DEBIAN_IMAGE": DEBIAN},
+            with_go=False,
+            summary="files of base-files, netbase, tzdata, media-types + CA bundle + passwd",
+        ),
     )
 }
 
@@ -90,8 +111,13 @@ def ensure_base(engine: Engine, ref: str, echo: Echo = print) -> BaseImage:
     if info is not None and STANDIN_FOR not in info.labels:
         return BaseImage(requested=ref, source="present", image_id=info.id)
     if info is not None and info.labels.get(RECIPE) == version:
-        return BaseImage(requested=ref, source="standin", image_id=info.id,
-                         recipe=RECIPES[ref].summary, recipe_version=version)
+        return BaseImage(
+            requested=ref,
+            source="standin",
+            image_id=info.id,
+            recipe=RECIPES[ref].summary,
+            recipe_version=version,
+        )
     if ref != DEBIAN and engine.pull(ref):
         info = engine.image(ref)
         assert info is not None
@@ -100,8 +126,13 @@ def ensure_base(engine: Engine, ref: str, echo: Echo = print) -> BaseImage:
         raise RuntimeError(f"{ref} cannot be pulled and has no stand-in recipe")
     echo(f"building stand-in for {ref} (no registry answers)")
     image_id = _build_standin(engine, RECIPES[ref], version, echo)
-    return BaseImage(requested=ref, source="standin", image_id=image_id,
-                     recipe=RECIPES[ref].summary, recipe_version=version)
+    return BaseImage(
+        requested=ref,
+        source="standin",
+        image_id=image_id,
+        recipe=RECIPES[ref].summary,
+        recipe_version=version,
+    )
 
 
 def _build_standin(engine: Engine, recipe: Recipe, version: str, echo: Echo) -> str:
@@ -110,21 +141,25 @@ def _build_standin(engine: Engine, recipe: Recipe, version: str, echo: Echo) -> 
         workdir = Path(scratch)
         if recipe.dockerfile is None:
             return _import_debootstrap(engine, recipe.ref, labels, workdir, echo)
-        buildargs = {arg: ensure_base(engine, needed, echo).image_id
-                     for arg, needed in recipe.needs.items()}
+        buildargs = {arg: ensure_base(engine, needed, echo).image_id for arg, needed in recipe.needs.items()}
         buildargs["GO_VERSION"] = go_version()
         shutil.copy(RECIPES_DIR / recipe.dockerfile, workdir / "Dockerfile")
         shutil.copytree(RECIPES_DIR / "etc", workdir / "etc")
         if recipe.with_go:
-            shutil.copytree(go_root(), workdir / "go",
-                            ignore=shutil.ignore_patterns("__init__.py", "__pycache__"))
-        build = engine.build(workdir, tag=recipe.ref, buildargs=buildargs, labels=labels,
-                             echo=lambda text: echo(text.rstrip()) if text.strip() else None)
+            shutil.copytree(
+                go_root(), workdir / "go", ignore=shutil.ignore_patterns("__init__.py", "__pycache__")
+            )
+        build = engine.build(
+            workdir,
+            tag=recipe.ref,
+            buildargs=buildargs,
+            labels=labels,
+            echo=lambda text: echo(text.rstrip()) if text.strip() else None,
+        )
         return build.image_id
 
 
-def _import_debootstrap(engine: Engine, ref: str, labels: dict[str, str], workdir: Path,
-                        echo: Echo) -> str:
+def _import_debootstrap(engine: Engine, ref: str, labels: dict[str, str], workdir: Path, echo: Echo) -> str:
     if shutil.which("debootstrap") is None:
         raise RuntimeError("debootstrap is missing: apt-get install debootstrap (needed for stand-ins)")
     rootfs = workdir / "rootfs"

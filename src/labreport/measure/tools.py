@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .engine import Timer
+from .timing import Timer
 
 BIN = Path(sys.executable).parent
 # Seconds spent in tools and in compressing layers: measurement work, not pipeline overhead.
@@ -31,13 +31,20 @@ def tool(name: str) -> str:
     return found
 
 
-def run(command: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None,
-        check: bool = True, echo: bool = True) -> subprocess.CompletedProcess[str]:
+def run(
+    command: list[str],
+    *,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    check: bool = True,
+    echo: bool = True,
+) -> subprocess.CompletedProcess[str]:
     if echo:
         print(f"    $ {' '.join(command)}", file=sys.stderr, flush=True)
     with TIMER.measure():
-        result = subprocess.run(command, cwd=cwd, env={**os.environ, **(env or {})}, text=True,
-                                capture_output=True, check=False)
+        result = subprocess.run(
+            command, cwd=cwd, env={**os.environ, **(env or {})}, text=True, capture_output=True, check=False
+        )
     if check and result.returncode != 0:
         last = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
         raise RuntimeError(f"{Path(command[0]).name} exited {result.returncode}: {last[0]}")
@@ -45,8 +52,11 @@ def run(command: list[str], *, cwd: Path | None = None, env: dict[str, str] | No
 
 
 def go_build(app: Path, output: Path, *, flags: list[str], cgo: bool) -> None:
-    run([tool("go"), "build", *flags, "-o", str(output), "."], cwd=app,
-        env={"CGO_ENABLED": "1" if cgo else "0", "GOFLAGS": "-buildvcs=false"})
+    run(
+        [tool("go"), "build", *flags, "-o", str(output), "."],
+        cwd=app,
+        env={"CGO_ENABLED": "1" if cgo else "0", "GOFLAGS": "-buildvcs=false"},
+    )
 
 
 def hadolint(dockerfile: Path) -> list[dict[str, Any]]:
@@ -59,14 +69,15 @@ def hadolint(dockerfile: Path) -> list[dict[str, Any]]:
 
 
 def dive(archive: Path, report: Path) -> dict[str, Any]:
-    run([tool("dive"), "--source", "docker-archive", str(archive), "--json", str(report)],
-        env={"CI": "true"})
+    run([tool("dive"), "--source", "docker-archive", str(archive), "--json", str(report)], env={"CI": "true"})
     loaded: dict[str, Any] = json.loads(report.read_text())
     return loaded
 
 
 def syft(archive: Path) -> dict[str, Any]:
-    result = run([tool("syft"), f"docker-archive:{archive}", "-o", "json", "-q"],
-                 env={"SYFT_CHECK_FOR_APP_UPDATE": "false"})
+    result = run(
+        [tool("syft"), f"docker-archive:{archive}", "-o", "json", "-q"],
+        env={"SYFT_CHECK_FOR_APP_UPDATE": "false"},
+    )
     loaded: dict[str, Any] = json.loads(result.stdout)
     return loaded

@@ -1,0 +1,209 @@
+"""The phases of a measurement, one function each: each does one piece of work and appends what it
+measured to the `Run`. `run.measure` calls them in order; a failure is recorded there."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import posixpath
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, get_args
+
+from ..schema import (
+    Binary,
+    BuildKind,
+    BuildTiming,
+    Efficiency,
+    Flavour,
+    ImageSize,
+    Layer,
+    Lint,
+    Publish,
+    Role,
+    StepTiming,
+    Surface,
+)
+from ..variants import BUILDER_REF, BY_NAME, IMAGE, PRIMARY, REPO_ROOT, Variant
+from . import analysis, probe, registry, tools
+from .buildlog import Build
+
+if TYPE_CHECKING:
+    from .run import Run
+
+Step = Callable[[], None]
+
+# How each of the schema's binary flavours is built: go build flags, and whether CGO is on.
+FLAVOUR_BUILDS: dict[Flavour, tuple[list[str], bool]] = {
+    "default": ([], False),
+    "stripped": (["-ldflags=-s -w"], False),
+    "stripped_trimpath": (["-ldflags=-s -w", "-trimpath"], False),
+    "cgo": (["-ldflags=-s -w"], True),
+}
+BINARY_FLAVOURS: tuple[Flavour, ...] = get_args(Flavour)
+BUILD_KINDS: tuple[BuildKind, ...] = get_args(BuildKind)
+PUBLISHED = (PRIMARY, "single-stage")
+
+
+def lint(run: Run, variant: Variant) -> None:
+    findings = analysis.hadolint_findings(tools.hadolint(REPO_ROOT / variant.dockerfile))
+    run.lint.append(Lint(dockerfile=variant.dockerfile, findings=findings))
+
+
+def binaries(run: Run, step: Step) -> None:
+    with tempfile.TemporaryDirectory(prefix="labreport-bin-") as scratch:
+        for flavour in BINARY_FLAVOURS:
+            flags, cgo = FLAVOUR_BUILDS[flavour]
+            output = Path(scratch) / flavour
+            tools.go_build(REPO_ROOT / "app", output, flags=flags, cgo=cgo)
+            linking, interpreter = analysis.elf_linking(output.read_bytes())
+            run.binaries.append(
+                Binary(
+                    flavour=flavour,
+                    flags=" ".join(["CGO_ENABLED=1" if cgo else "CGO_ENABLED=0", *flags]),
+                    size=output.stat().st_size,
+                    linking=linking,
+                    interpreter=interpreter,
+                )
+            )
+            step()
+
+
+def _build(
+    run: Run, variant: Variant, *, context: Path = REPO_ROOT, tag: str | None = None, nocache: bool = False
+) -> Build:
+    buildargs = {"BUILD_STAGE_IMAGE": BUILDER_REF} if variant.uses_builder_image else {}
+    return run.engine.build(
+        context, dockerfile=variant.dockerfile, tag=tag or variant.ref, buildargs=buildargs, nocache=nocache
+    )
+
+
+def build_builder(run: Run) -> None:
+    """The primary Dockerfile's builder stage, tagged: the variants that share it copy from it."""
+    run.built["builder"] = run.engine.build(REPO_ROOT, tag=BUILDER_REF, target="builder")
+
+
+def build_variant(run: Run, variant: Variant) -> None:
+    build = run.built[variant.name] = _build(run, variant)
+    if variant.name == PRIMARY:
+        run.cold_log = list(build.log)  # replaced by a truly cold build's log when timings run
+
+
+@contextlib.contextmanager
+def _edited_context(nonce: str) -> Iterator[Path]:
+    """A temporary copy of the build context whose Go source differs by one comment line."""
+    with tempfile.TemporaryDirectory(prefix="labreport-context-") as scratch:
+        context = Path(scratch)
+        for name in ("Dockerfile", ".dockerignore"):
+            shutil.copy(REPO_ROOT / name, context / name)
+        shutil.copytree(REPO_ROOT / "variants", context / "variants")
+        shutil.copytree(REPO_ROOT / "app", context / "app")
+        with (context / "app" / "main.go").open("a") as source:
+            source.write(f"\n// rebuilt by the measurement: {nonce}\n")
+        yield context
+
+
+def timings(run: Run, variant: Variant, step: Step) -> None:
+    """Each build kind `repeat` times; one step per repeat."""
+    scratch_tag = f"{IMAGE}:timing"
+    kinds: dict[BuildKind, list[Build]] = {kind: [] for kind in BUILD_KINDS}
+    try:
+        for index in range(run.options.repeat):
+            cold = _build(run, variant, nocache=True, tag=scratch_tag)
+            kinds["cold"].append(cold)
+            if index == 0:
+                run.cold_log = list(cold.log)
+            kinds["cached"].append(_build(run, variant))
+            with _edited_context(f"{time.time_ns()}") as context:
+                kinds["code_change"].append(_build(run, variant, context=context, tag=scratch_tag))
+            step()
+    finally:
+        run.engine.remove_image(scratch_tag)
+    for kind, builds in kinds.items():
+        steps = [
+            StepTiming(
+                number=first.number,
+                instruction=first.instruction,
+                seconds=analysis.spread(build.steps[position].seconds for build in builds),
+                cached=all(build.steps[position].cached for build in builds),
+            )
+            for position, first in enumerate(builds[0].steps)
+        ]
+        run.builds.append(
+            BuildTiming(
+                variant=variant.name,
+                kind=kind,
+                total=analysis.spread(build.seconds for build in builds),
+                steps=steps,
+            )
+        )
+
+
+def analyse(run: Run, ref: str, role: Role, variant: str | None) -> None:
+    """Sizes for every image; packages, files and efficiency for the variants and the builder."""
+    info = run.engine.image(ref)
+    if info is None:
+        raise RuntimeError(f"{ref} is not on the engine")
+    with tempfile.TemporaryDirectory(prefix="labreport-save-") as scratch:
+        archive = Path(scratch) / "image.tar"
+        run.engine.save_image(ref, archive)
+        with tools.TIMER.measure():
+            compressed = sum(analysis.compressed_layer_sizes(archive))
+        run.images.append(
+            ImageSize(
+                ref=ref,
+                role=role,
+                variant=variant if role == "variant" else None,
+                image_id=info.id,
+                size=info.size,
+                compressed_size=compressed,
+                layers=[Layer(instruction=layer.instruction, size=layer.size) for layer in info.layers],
+            )
+        )
+        if variant is None:
+            return
+        packages = analysis.syft_package_count(tools.syft(archive))
+        score, wasted = analysis.dive_efficiency(tools.dive(archive, Path(scratch) / "dive.json"))
+    program = posixpath.join(info.workdir, info.command[0]) if info.command else ""
+    facts = analysis.surface_facts(run.engine.export_files(ref), posixpath.normpath(program))
+    run.surfaces.append(Surface(variant=variant, packages=packages, user=info.user or "root", **facts))
+    run.efficiency.append(Efficiency(variant=variant, score=score, wasted_bytes=wasted))
+
+
+def probe_variant(run: Run, variant: Variant) -> None:
+    run.probes.append(probe.probe(run.engine, variant))
+
+
+def publish(run: Run, variants: list[Variant]) -> None:
+    names = [variant.name for variant in variants if variant.name in PUBLISHED and variant.name in run.built]
+    with registry.local_registry() as address, registry.fresh_daemon() as node:
+        for name in names:
+            target = f"{address}/{IMAGE}:{name}"
+            digest = run.engine.push(BY_NAME[name].ref, target)
+            compressed = registry.manifest_size(address, IMAGE, name)
+            pulls = [node.timed_pull(target) for _ in range(run.options.repeat)]
+            run.engine.timer.seconds += node.timer.seconds
+            node.timer.seconds = 0.0
+            run.publish.append(
+                Publish(
+                    variant=name,
+                    pushed_ref=target.split("/", 1)[1],
+                    digest=digest,
+                    compressed_size=compressed,
+                    pull_seconds=analysis.spread(pulls),
+                    docker_hub=_docker_hub(run, name),
+                )
+            )
+
+
+def _docker_hub(run: Run, name: str) -> str | None:
+    """Pushes to Docker Hub when its credentials are in the environment; the token is never printed."""
+    user, token = os.environ.get("DOCKERHUB_USERNAME"), os.environ.get("DOCKERHUB_TOKEN")
+    if not user or not token:
+        return None
+    target = f"{user}/{IMAGE}:{name}"
+    run.engine.push(BY_NAME[name].ref, target, auth={"username": user, "password": token})
+    return target

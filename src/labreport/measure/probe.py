@@ -1,0 +1,88 @@
+"""Running a variant and asking it questions: does it answer, as whom, in how much memory, and how
+quickly does it stop."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import time
+import urllib.error
+import urllib.request
+from typing import Any
+
+from .. import spec
+from ..schema import Probe
+from ..variants import Variant
+from . import analysis
+from .engine import Container, Engine, free_port
+
+
+def probe(engine: Engine, variant: Variant) -> Probe:
+    port = free_port()
+    # All of it is waiting on the container or on Docker's own health check: not our overhead.
+    with engine.container(variant.ref, ports={"8080/tcp": port}) as container, engine.timer.measure():
+        return observe(container, variant, port)
+
+
+def observe(container: Container, variant: Variant, port: int) -> Probe:
+    started = time.monotonic()
+    if not variant.starts:
+        failed_with = container.wait(timeout=60)
+        logs = container.logs().strip()
+        return Probe(
+            variant=variant.name, started=False, seconds_to_healthy=None, root_body=None,
+            health_body=None, not_found_status=None, not_found_body=None, spec_problems=[],
+            process_uid=None, healthcheck_status=None, memory_bytes=None, stop_seconds=None,
+            exit_code=failed_with, error_text=logs, logs=logs.splitlines(),
+        )  # fmt: skip
+    seconds_to_healthy = first_ok(port, started)
+    _, root = http(port, "/")
+    _, health = http(port, "/health")
+    not_found_status, not_found = http(port, "/does-not-exist")
+    uid = container.process_uid()
+    healthcheck = healthcheck_status(container)
+    memory = analysis.container_memory(container.stats())
+    stop_started = time.monotonic()
+    container.stop(timeout=10)
+    stop_seconds = time.monotonic() - stop_started
+    exit_code = container.state().exit_code
+    lines = container.logs().splitlines()
+    return Probe(
+        variant=variant.name, started=True, seconds_to_healthy=round(seconds_to_healthy, 3),
+        root_body=root, health_body=health, not_found_status=not_found_status,
+        not_found_body=not_found, spec_problems=spec.problems(root, health), process_uid=uid,
+        healthcheck_status=healthcheck, memory_bytes=memory, stop_seconds=round(stop_seconds, 3),
+        exit_code=exit_code, error_text=None, logs=lines[-20:],
+    )  # fmt: skip
+
+
+def http(port: int, path: str) -> tuple[int, Any]:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}", headers={"User-Agent": "labreport-probe"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=3) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+
+
+def first_ok(port: int, started: float, seconds: float = 30.0, path: str = "/health") -> float:
+    """Seconds from `started` (a monotonic reading) until `path` first answers 200."""
+    while time.monotonic() - started < seconds:
+        with contextlib.suppress(OSError, ValueError):
+            if http(port, path)[0] == 200:
+                return time.monotonic() - started
+        time.sleep(0.01)
+    raise RuntimeError(f"{path} did not answer 200 within {seconds:.0f}s")
+
+
+def healthcheck_status(container: Container, seconds: float = 30.0) -> str | None:
+    """Docker's own verdict once its HEALTHCHECK has run; None when the image has none."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        health = container.state().health
+        if health != "starting":
+            return health
+        time.sleep(0.25)
+    return "starting"

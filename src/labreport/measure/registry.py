@@ -1,0 +1,121 @@
+"""The publish phase's stage: a local registry to push to and a fresh daemon to pull on.
+
+Neither needs the Docker SDK: the registry is Debian's `docker-registry` binary, the daemon a second
+`dockerd` reached through `Engine.connect`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import requests
+
+from .engine import Engine, free_port
+
+
+def _wait_until(check: Callable[[], object], what: str, seconds: float = 30.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with contextlib.suppress(Exception):
+            if check():
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"{what} did not come up within {seconds:.0f}s")
+
+
+@contextlib.contextmanager
+def local_registry() -> Iterator[str]:
+    """Debian's docker-registry on 127.0.0.1, with no auth; yields its host:port, then stops it."""
+    binary = shutil.which("docker-registry")
+    if binary is None:
+        raise RuntimeError("docker-registry is missing: apt-get install docker-registry")
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="labreport-registry-") as scratch:
+        config = Path(scratch) / "config.yml"
+        config.write_text(
+            "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n"
+            f"    rootdirectory: {scratch}/data\nhttp:\n  addr: 127.0.0.1:{port}\n"
+        )
+        process = subprocess.Popen(
+            [binary, "serve", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        try:
+            address = f"127.0.0.1:{port}"
+            _wait_until(lambda: requests.get(f"http://{address}/v2/", timeout=1).ok, "the registry")
+            yield address
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def manifest_size(registry: str, repository: str, tag: str) -> int:
+    """The bytes a pull downloads, from the registry's manifest: config plus compressed layers."""
+    response = requests.get(
+        f"http://{registry}/v2/{repository}/manifests/{tag}",
+        timeout=10,
+        headers={"Accept": "application/vnd.docker.distribution.manifest.v2+json"},
+    )
+    response.raise_for_status()
+    manifest = response.json()
+    return int(manifest["config"]["size"]) + sum(int(layer["size"]) for layer in manifest["layers"])
+
+
+@contextlib.contextmanager
+def fresh_daemon() -> Iterator[Engine]:
+    """A second dockerd with an empty data root: a node that has never seen our images.
+
+    It gets a bridge of its own: with `--bridge none` dockerd deletes docker0, which the first
+    engine's containers need.
+    """
+    binary = shutil.which("dockerd")
+    if binary is None:
+        raise RuntimeError("dockerd is missing: apt-get install docker.io")
+    privileged = _privileged()
+    bridge = f"labreport{os.getpid() % 100000}"
+    with tempfile.TemporaryDirectory(prefix="labreport-node-", ignore_cleanup_errors=True) as scratch:
+        root = Path(scratch)
+        socket_path = root / "docker.sock"
+        subprocess.run([*privileged, "ip", "link", "add", "name", bridge, "type", "bridge"], check=True)
+        # --group: the socket is ours to use when the daemon runs through sudo.
+        process = subprocess.Popen(
+            [*privileged, binary, "--data-root", str(root / "data"), "--exec-root", str(root / "exec"),
+             "--pidfile", str(root / "docker.pid"), "--host", f"unix://{socket_path}",
+             "--group", str(os.getegid()), "--bridge", bridge, "--iptables=false", "--ip-masq=false"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            _wait_until(socket_path.exists, "the second dockerd")
+            yield Engine.connect(f"unix://{socket_path}")
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            for command in (
+                ["umount", "-R", str(root / "data")],
+                ["ip", "link", "delete", bridge],
+                ["rm", "-rf", str(root / "data"), str(root / "exec")],
+            ):
+                subprocess.run([*privileged, *command], stderr=subprocess.DEVNULL, check=False)
+
+
+def _privileged() -> list[str]:
+    """How to run a command as root: directly, or through password-less sudo (GitHub's runners)."""
+    if os.geteuid() == 0:
+        return []
+    sudo = shutil.which("sudo")
+    if sudo and subprocess.run(["sudo", "-n", "true"], capture_output=True, check=False).returncode == 0:
+        return ["sudo", "-n"]
+    raise RuntimeError(
+        "a second dockerd needs root: run as root or with password-less sudo, or pass --no-publish"
+    )
