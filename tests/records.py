@@ -473,3 +473,8 @@ def with_base_source(data: Measurements, source: str) -> Measurements:
 def write_data(data: Measurements, path: Path) -> Path:
     save(data, path)
     return path
+
+
+def probe_record(variant: str, *, started: bool = True, **fields: Any) -> Probe:
+    """A `Probe` as the probe phase records it; `fields` override the plausible defaults."""
+    return _probe(variant, started=started, **fields)

@@ -1,0 +1,142 @@
+"""Fakes shared by the fast tests: a Docker SDK client that records what the engine asks of it.
+
+`fake_docker(...)` (a fixture) gives an `Engine` over a `FakeClient` holding one `FakeContainer`;
+the container's answers (exit code, logs, `docker top`, stats, health) are set when it is made, and
+`fail` names SDK calls that raise the SDK's own error, to show the engine translating it.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+import docker.errors
+import pytest
+
+from labreport.measure.engine import Engine
+
+_ids = itertools.count(1)
+
+
+class FakeContainer:
+    def __init__(
+        self,
+        *,
+        fail_start: bool = False,
+        already_gone: bool = False,
+        fail: Sequence[str] = (),
+        exit_code: int = 0,
+        logs: bytes = b"",
+        uid: int = 65532,
+        stats: dict[str, Any] | None = None,
+        health: Sequence[str | None] = (None,),
+    ) -> None:
+        self.id = f"c{next(_ids):063x}"
+        self.fail_start = fail_start
+        self.already_gone = already_gone
+        self.fail = set(fail)
+        self.exit_code = exit_code
+        self.log_bytes = logs
+        self.uid = uid
+        self.stats_sample = stats or {"memory_stats": {"usage": 4_000_000, "stats": {"inactive_file": 1_000}}}
+        self.health = list(health)  # one entry per reload; the last one stays
+        self.started = False
+        self.stopped: list[float] = []
+        self.removals: list[dict[str, Any]] = []
+        self.attrs: dict[str, Any] = {"State": {"Status": "created", "ExitCode": 0}}
+
+    def _call(self, name: str) -> None:
+        if name in self.fail:
+            raise docker.errors.APIError(f"{name} refused by the fake engine")
+
+    def start(self) -> None:
+        if self.fail_start:
+            raise docker.errors.APIError("cannot start container")
+        self.started = True
+
+    def remove(self, **options: Any) -> None:
+        self.removals.append(options)
+        if self.already_gone:
+            raise docker.errors.NotFound("no such container")
+
+    def wait(self, timeout: float) -> dict[str, Any]:
+        self._call("wait")
+        return {"StatusCode": self.exit_code, "Error": None}
+
+    def logs(self) -> bytes:
+        self._call("logs")
+        return self.log_bytes
+
+    def top(self, ps_args: str) -> dict[str, Any]:
+        self._call("top")
+        return {"Titles": ["PID", "UID"], "Processes": [["1", str(self.uid)]]}
+
+    def stats(self, stream: bool) -> dict[str, Any]:
+        self._call("stats")
+        return self.stats_sample
+
+    def stop(self, timeout: float) -> None:
+        self._call("stop")
+        self.stopped.append(timeout)
+
+    def reload(self) -> None:
+        self._call("reload")
+        health = self.health.pop(0) if len(self.health) > 1 else self.health[0]
+        state: dict[str, Any] = {
+            "Status": "exited" if self.stopped else "running" if self.started else "created",
+            "ExitCode": self.exit_code if self.stopped else 0,
+        }
+        if health is not None:
+            state["Health"] = {"Status": health}
+        self.attrs = {"State": state}
+
+    def export(self) -> Iterator[bytes]:
+        self._call("export")
+        yield b"tar "
+        yield b"bytes"
+
+
+class FakeContainers:
+    def __init__(self, container: FakeContainer, leftovers: list[FakeContainer] | None = None) -> None:
+        self.container = container
+        self.leftovers = leftovers or []
+        self.created: list[tuple[str, dict[str, Any]]] = []
+        self.list_filters: list[dict[str, Any]] = []
+
+    def create(self, ref: str, **options: Any) -> FakeContainer:
+        self.created.append((ref, options))
+        return self.container
+
+    def list(self, **options: Any) -> list[FakeContainer]:
+        self.list_filters.append(options)
+        return self.leftovers
+
+
+class FakeClient:
+    def __init__(self, container: FakeContainer, leftovers: list[FakeContainer] | None = None) -> None:
+        self.containers = FakeContainers(container, leftovers)
+
+
+@dataclass(frozen=True, kw_only=True)
+class FakeDocker:
+    engine: Engine
+    client: FakeClient
+    container: FakeContainer
+
+
+FakeDockerFactory = Callable[..., FakeDocker]
+
+
+@pytest.fixture
+def fake_docker() -> FakeDockerFactory:
+    """Makes an Engine over a fake client; keyword arguments go to its `FakeContainer`, except
+    `leftovers` (the labelled containers a killed run left)."""
+
+    def make(*, leftovers: list[FakeContainer] | None = None, **container_options: Any) -> FakeDocker:
+        container = FakeContainer(**container_options)
+        client = FakeClient(container, leftovers)
+        return FakeDocker(engine=Engine(cast(Any, client)), client=client, container=container)
+
+    return make

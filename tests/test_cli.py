@@ -1,0 +1,178 @@
+"""Unit tests of the command line: usage errors, exit codes, no engine needed."""
+
+from __future__ import annotations
+
+import functools
+import re
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from labreport import cli, schema
+from labreport.measure.engine import Engine
+from records import fake_measurements
+
+
+@pytest.fixture(autouse=True)
+def _restore_sigterm() -> Iterator[None]:
+    """cli.main installs a SIGTERM handler for the process; put pytest's back after each test."""
+    handler = signal.getsignal(signal.SIGTERM)
+    yield
+    signal.signal(signal.SIGTERM, handler)
+
+
+@pytest.fixture
+def no_engine(monkeypatch: pytest.MonkeyPatch) -> str:
+    """A DOCKER_HOST that cannot answer, so nothing here reaches a real engine."""
+    host = "unix:///nonexistent.sock"
+    monkeypatch.setenv("DOCKER_HOST", host)
+    for name in ("DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH", "DOCKER_CONTEXT"):
+        monkeypatch.delenv(name, raising=False)
+    return host
+
+
+def _lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def test_cli_repeat_zero_is_bad_usage(
+    no_engine: str, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["measure", "--repeat", "0", "--output", str(tmp_path / "m.json")]) == 2
+    assert "--repeat" in capfd.readouterr().err
+    assert not (tmp_path / "m.json").exists()
+
+
+def test_cli_only_without_primary_into_the_site_data_is_bad_usage(
+    no_engine: str, capfd: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["measure", "--only", "scratch"]) == 2
+    assert "--output" in capfd.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        pytest.param(["--only", "scratch", "--output", "{tmp}/m.json"], id="only-with-output"),
+        pytest.param(["--only", "alpine", "--only", "scratch"], id="only-with-primary"),
+    ],
+)
+def test_cli_only_is_allowed_with_output_or_primary(
+    no_engine: str, tmp_path: Path, arguments: list[str], capfd: pytest.CaptureFixture[str]
+) -> None:
+    # Past the usage check the run needs an engine; exit 3 shows the check let it through.
+    assert cli.main(["measure", *(argument.format(tmp=tmp_path) for argument in arguments)]) == 3
+    capfd.readouterr()
+
+
+def test_cli_measure_without_an_engine_exits_3_with_one_line(
+    no_engine: str, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    output = tmp_path / "m.json"
+    assert cli.main(["measure", "--force", "--plain", "--output", str(output)]) == 3
+    captured = capfd.readouterr()
+    errors = _lines(captured.err)
+    assert len(errors) == 1, captured.err
+    assert "dockerd" in errors[0] or "DOCKER_HOST" in errors[0]
+    assert no_engine in errors[0]
+    assert not output.exists()
+
+
+@pytest.mark.parametrize("command", ["standins", "clean"])
+def test_cli_engine_commands_without_an_engine_exit_3(
+    no_engine: str, command: str, capfd: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main([command]) == 3
+    errors = _lines(capfd.readouterr().err)
+    assert len(errors) == 1
+    assert "DOCKER_HOST" in errors[0]
+
+
+def test_cli_ctrl_c_exits_130(monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]) -> None:
+    def interrupted(cls: type[Engine], base_url: str | None = None) -> Engine:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Engine, "connect", classmethod(interrupted))
+    assert cli.main(["clean"]) == 130
+    assert "interrupted" in capfd.readouterr().err
+
+
+def _point_check_data_at(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
+    """`schema.load`'s default path is bound when the function is defined, so patching DATA_FILE alone
+    would not move what check-data validates: patch both what it reads and what it prints."""
+    monkeypatch.setattr(schema, "DATA_FILE", path)
+    monkeypatch.setattr(schema, "load", functools.partial(schema.load, path))
+
+
+@pytest.mark.parametrize("content", [b"{", b'{"schema_version": 1}'], ids=["not-json", "missing-fields"])
+def test_cli_check_data_on_a_corrupt_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, content: bytes, capfd: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "measurements.json"
+    path.write_bytes(content)
+    _point_check_data_at(monkeypatch, path)
+    assert cli.main(["check-data"]) == 1
+    captured = capfd.readouterr()
+    errors = _lines(captured.err)
+    assert len(errors) == 1, captured.err
+    assert str(path) in errors[0]
+    assert "valid" not in captured.out
+
+
+def test_cli_check_data_on_a_valid_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "measurements.json"
+    schema.save(fake_measurements(), path)
+    _point_check_data_at(monkeypatch, path)
+    assert cli.main(["check-data"]) == 0
+    captured = capfd.readouterr()
+    assert _lines(captured.out) == [f"{path}: valid"]
+    assert captured.err == ""
+
+
+def test_cli_help_mentions_every_subcommand(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")  # argparse would otherwise wrap (and hyphen-split) lines
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["--help"])
+    assert exited.value.code == 0
+    text = capsys.readouterr().out
+    listed = re.search(r"\{([a-z,-]+)\}", text)
+    assert listed is not None, text
+    commands = listed.group(1).split(",")
+    assert {"measure", "standins", "clean", "check-data"} <= set(commands)
+    for command in commands:  # each one listed with a description
+        assert re.search(rf"^\s+{re.escape(command)}\s+\w", text, re.MULTILINE), command
+
+
+def test_cli_measure_help_lists_the_options_and_variants(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    with pytest.raises(SystemExit):
+        cli.main(["measure", "--help"])
+    text = capsys.readouterr().out
+    for option in ("--only", "--repeat", "--force", "--no-publish", "--output", "--plain"):
+        assert option in text
+    for variant in ("alpine", "single-stage", "scratch", "distroless", "as-reported", "cgo"):
+        assert variant in text
+
+
+def test_cli_write_schema_writes_the_schema_text(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "measurements.schema.json"
+    monkeypatch.setattr(schema, "SCHEMA_FILE", target)
+    assert cli.main(["write-schema"]) == 0
+    assert target.read_text(encoding="utf-8") == schema.json_schema_text()
+    assert str(target) in capfd.readouterr().out
+
+
+def test_cli_unknown_variant_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["measure", "--only", "ubuntu"])
+    assert exited.value.code == 2
