@@ -21,16 +21,20 @@ def report(measurements: schema.Measurements, label: str) -> float:
     wall = provenance.duration_seconds
     overhead = wall - provenance.docker_seconds - provenance.tool_seconds
     share = overhead / wall if wall else 0.0
-    print(f"{label}: wall {wall:.1f}s = docker {provenance.docker_seconds:.1f}s + tools/compression "
-          f"{provenance.tool_seconds:.1f}s + pipeline overhead {overhead:.1f}s ({share:.1%}; target < 10%)")
+    print(
+        f"{label}: wall {wall:.1f}s = docker {provenance.docker_seconds:.1f}s + tools/compression "
+        f"{provenance.tool_seconds:.1f}s + pipeline overhead {overhead:.1f}s ({share:.1%}; target < 10%)"
+    )
     return share
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--run", action="store_true",
-                        help="run a measurement now instead of reading the data")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--run", action="store_true", help="run a measurement now instead of reading the data"
+    )
     parser.add_argument("--only", action="append", default=[], help="variant(s) for --run")
     arguments = parser.parse_args()
     if not arguments.run:
@@ -38,8 +42,22 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as scratch:
         output = Path(scratch) / "measurements.json"
         only = [flag for name in arguments.only for flag in ("--only", name)]
-        subprocess.run([sys.executable, "-m", "labreport", "measure", "--force", "--plain", "--repeat", "1",
-                        "--output", str(output), *only], check=False)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "labreport",
+                "measure",
+                "--force",
+                "--plain",
+                "--repeat",
+                "1",
+                "--output",
+                str(output),
+                *only,
+            ],
+            check=False,
+        )
         return 0 if report(schema.load(output), "this run") < 0.10 else 1
 
 
