@@ -20,13 +20,8 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 
 setup: $(VENV)/.installed ## create the virtualenv from requirements.txt (once; again when it changes)
 
-serve: setup ## serve the site on PORT (8000); re-measures first only if an engine answers and inputs changed
-	@$(PY) -c 'import socket; socket.create_server(("127.0.0.1", $(PORT))).close()' 2>/dev/null || \
-		{ echo "serve: port $(PORT) is in use: run 'make serve PORT=8001'"; exit 1; }
-	@if $(PY) -c 'from labreport.measure.engine import Engine; Engine.connect()' 2>/dev/null; then \
-		$(PY) -m labreport measure || echo "serve: the measurement reported failures; the site shows them"; \
-	else echo "no Docker engine: serving the recorded measurements"; fi
-	$(BIN)/mkdocs serve -a 127.0.0.1:$(PORT)
+serve: setup ## serve the site on PORT (8000) at once; re-measures in the background when inputs changed (SERVE_MEASURE=0: never)
+	$(PY) -m labreport serve --port $(PORT)
 
 measure: setup ## measure every variant into data/measurements.json (skipped when current; FORCE=1 re-measures)
 	scripts/prereqs.sh
@@ -53,11 +48,14 @@ test: setup ## everything CI runs: lint, Go tests, Python unit, real-Docker and 
 test-fast: setup ## unit tests only: no Docker engine, no browser
 	$(BIN)/pytest -m "not docker and not site"
 
-lint: setup ## gofmt, go vet, ruff, mypy, hadolint
+lint: setup ## gofmt, go vet, ruff (lint and format), mypy, hadolint, zizmor and the workflow schema
 	@test -z "$$(cd app && $$(go env GOROOT)/bin/gofmt -l .)" || { echo "gofmt: run gofmt -w app"; exit 1; }
 	cd app && go vet ./...
 	$(BIN)/ruff check src scripts tests
+	$(BIN)/ruff format --check src scripts tests
 	$(BIN)/mypy
+	$(BIN)/zizmor --offline --no-progress --quiet .github/workflows/report.yml
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/report.yml
 	$(BIN)/hadolint --failure-threshold error Dockerfile variants/*.Dockerfile src/labreport/measure/recipes/*.Dockerfile
 
 clean: ## remove the site, caches, and the project's images and stand-ins

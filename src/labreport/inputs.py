@@ -9,9 +9,17 @@ from .variants import REPO_ROOT
 
 # Dockerfiles, the service's sources, the contract and the measuring wing. The report wing is left
 # out: it only reads the data, so changing it never makes the figures stale.
-PATTERNS = ("Dockerfile", ".dockerignore", "variants/*.Dockerfile", "app/*", "requirements.txt",
-            "src/labreport/*.py", "src/labreport/measure/*.py", "src/labreport/measure/recipes/*",
-            "src/labreport/measure/recipes/etc/*")
+PATTERNS = (
+    "Dockerfile",
+    ".dockerignore",
+    "variants/*.Dockerfile",
+    "app/*",
+    "requirements.txt",
+    "src/labreport/*.py",
+    "src/labreport/measure/*.py",
+    "src/labreport/measure/recipes/*",
+    "src/labreport/measure/recipes/etc/*",
+)
 
 
 def input_files(root: Path = REPO_ROOT) -> list[Path]:

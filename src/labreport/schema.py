@@ -208,15 +208,17 @@ def load(path: Path | None = None) -> Measurements:
     except FileNotFoundError as error:
         raise DataError(f"{path}: missing; run `make measure` to create it") from error
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise DataError(f"{path}: not JSON ({error}); restore it with `git checkout {path.name}` "
-                        "or run `make measure`") from error
+        raise DataError(
+            f"{path}: not JSON ({error}); restore it with `git checkout {path.name}` or run `make measure`"
+        ) from error
     try:
         return Measurements.model_validate(raw)
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
-        raise DataError(f"{path}: field {where}: {first['msg']} "
-                        f"({error.error_count()} problem(s)); run `make measure`") from error
+        raise DataError(
+            f"{path}: field {where}: {first['msg']} ({error.error_count()} problem(s)); run `make measure`"
+        ) from error
 
 
 def save(measurements: Measurements, path: Path | None = None) -> None:

@@ -8,8 +8,14 @@ from typing import Any
 
 ROOT_FIELDS: dict[str, dict[str, type]] = {
     "service": {"name": str, "version": str, "description": str, "framework": str},
-    "system": {"hostname": str, "platform": str, "platform_version": str, "architecture": str,
-               "cpu_count": int, "go_version": str},
+    "system": {
+        "hostname": str,
+        "platform": str,
+        "platform_version": str,
+        "architecture": str,
+        "cpu_count": int,
+        "go_version": str,
+    },
     "runtime": {"uptime_seconds": int, "uptime_human": str, "current_time": str, "timezone": str},
     "request": {"client_ip": str, "user_agent": str, "method": str, "path": str},
 }
@@ -57,8 +63,11 @@ def problems(root: Any, health: Any) -> list[str]:
     for section, fields in ROOT_FIELDS.items():
         found += _type_problems(section, body.get(section), fields)
     listed = body.get("endpoints")
-    endpoints = [(item.get("path"), item.get("method"), item.get("description"))
-                 for item in (listed if isinstance(listed, list) else []) if isinstance(item, dict)]
+    endpoints = [
+        (item.get("path"), item.get("method"), item.get("description"))
+        for item in (listed if isinstance(listed, list) else [])
+        if isinstance(item, dict)
+    ]
     if endpoints != ENDPOINTS:
         found.append(f"endpoints: {endpoints}, want {ENDPOINTS}")
     found += _utc_time_problems("runtime.current_time", _object(body.get("runtime")).get("current_time"))

@@ -26,25 +26,54 @@ class Variant:
 
 
 VARIANTS: tuple[Variant, ...] = (
-    Variant(name=PRIMARY, dockerfile="Dockerfile", bases=("golang:1.25-alpine", "alpine:3.19"),
-            uses_builder_image=False, starts=True,
-            summary="the report's multi-stage build: golang:1.25-alpine builder, alpine:3.19 runtime"),
-    Variant(name="single-stage", dockerfile="variants/single-stage.Dockerfile", bases=("golang:1.25",),
-            uses_builder_image=False, starts=True,
-            summary="built and run in the full golang:1.25 SDK image"),
-    Variant(name="scratch", dockerfile="variants/scratch.Dockerfile", bases=(),
-            uses_builder_image=True, starts=True,
-            summary="the static binary alone on an empty image, plus the CA bundle"),
-    Variant(name="distroless", dockerfile="variants/distroless.Dockerfile",
-            bases=("gcr.io/distroless/static-debian12:latest",), uses_builder_image=True, starts=True,
-            summary="the binary on distroless static, as its nonroot user"),
-    Variant(name="as-reported", dockerfile="variants/as-reported.Dockerfile", bases=("alpine:3.19",),
-            uses_builder_image=True, starts=True,
-            summary="the report's runtime stage as written, with its RUN chown -R layer"),
-    Variant(name="cgo", dockerfile="variants/cgo.Dockerfile", bases=("golang:1.25", "alpine:3.19"),
-            uses_builder_image=False, starts=False,
-            summary="CGO left on, the binary put on alpine: fails at start"),
+    Variant(
+        name=PRIMARY,
+        dockerfile="Dockerfile",
+        bases=("golang:1.25-alpine", "alpine:3.19"),
+        uses_builder_image=False,
+        starts=True,
+        summary="the report's multi-stage build: golang:1.25-alpine builder, alpine:3.19 runtime",
+    ),
+    Variant(
+        name="single-stage",
+        dockerfile="variants/single-stage.Dockerfile",
+        bases=("golang:1.25",),
+        uses_builder_image=False,
+        starts=True,
+        summary="built and run in the full golang:1.25 SDK image",
+    ),
+    Variant(
+        name="scratch",
+        dockerfile="variants/scratch.Dockerfile",
+        bases=(),
+        uses_builder_image=True,
+        starts=True,
+        summary="the static binary alone on an empty image, plus the CA bundle",
+    ),
+    Variant(
+        name="distroless",
+        dockerfile="variants/distroless.Dockerfile",
+        bases=("gcr.io/distroless/static-debian12:latest",),
+        uses_builder_image=True,
+        starts=True,
+        summary="the binary on distroless static, as its nonroot user",
+    ),
+    Variant(
+        name="as-reported",
+        dockerfile="variants/as-reported.Dockerfile",
+        bases=("alpine:3.19",),
+        uses_builder_image=True,
+        starts=True,
+        summary="the report's runtime stage as written, with its RUN chown -R layer",
+    ),
+    Variant(
+        name="cgo",
+        dockerfile="variants/cgo.Dockerfile",
+        bases=("golang:1.25", "alpine:3.19"),
+        uses_builder_image=False,
+        starts=False,
+        summary="CGO left on, the binary put on alpine: fails at start",
+    ),
 )
 
 BY_NAME = {variant.name: variant for variant in VARIANTS}
-
