@@ -131,6 +131,9 @@ class Probe(Model):
     exit_code: int | None
     error_text: str | None
     logs: list[str]
+    # Clocked from just before the create call, as `docker run` would be: container set-up, process
+    # start and the service binding its port, up to the first 200 on `/`.
+    run_to_first_200_seconds: float | None = None
 
 
 class Surface(Model):

@@ -35,6 +35,7 @@ def observe(container: Container, variant: Variant, port: int) -> Probe:
             process_uid=None, healthcheck_status=None, memory_bytes=None, stop_seconds=None,
             exit_code=failed_with, error_text=logs, logs=logs.splitlines(),
         )  # fmt: skip
+    run_to_first_200 = first_ok(port, container.created_at, path="/")
     seconds_to_healthy = first_ok(port, started)
     _, root = http(port, "/")
     _, health = http(port, "/health")
@@ -53,6 +54,7 @@ def observe(container: Container, variant: Variant, port: int) -> Probe:
         not_found_body=not_found, spec_problems=spec.problems(root, health), process_uid=uid,
         healthcheck_status=healthcheck, memory_bytes=memory, stop_seconds=round(stop_seconds, 3),
         exit_code=exit_code, error_text=None, logs=lines[-20:],
+        run_to_first_200_seconds=round(run_to_first_200, 3),
     )  # fmt: skip
 
 
