@@ -183,6 +183,8 @@ class Failure(Model):
     phase: str
     variant: str | None
     error: str
+    # The last lines the failing step printed (a compiler's error, a tool's complaint): the why.
+    output_tail: list[str] = []
 
 
 class Measurements(Model):
