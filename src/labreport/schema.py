@@ -72,6 +72,9 @@ class Spread(Model):
 class Layer(Model):
     instruction: str
     size: int
+    # Gzipped at level 6, as a pull downloads it; None for a history entry that adds no layer
+    # (ENV, CMD...) and in data measured before this field existed.
+    compressed_size: int | None = None
 
 
 class ImageSize(Model):

@@ -92,6 +92,16 @@ def compressed_layer_sizes(archive_path: Path) -> list[int]:
     return sizes
 
 
+def history_has_layer(archive_path: Path) -> list[bool]:
+    """For each history entry of a `docker save` archive's image, oldest first (as `Engine.image`
+    lists them): whether it added a layer. A RUN or COPY that changed nothing still adds an empty
+    layer with size 0, so a history size of 0 does not tell; the config's `empty_layer` does."""
+    with tarfile.open(archive_path) as archive:
+        manifest = json.load(_member(archive, "manifest.json"))
+        config = json.load(_member(archive, manifest[0]["Config"]))
+    return [not entry.get("empty_layer", False) for entry in config.get("history", [])]
+
+
 def _member(archive: tarfile.TarFile, name: str) -> IO[bytes]:
     member = archive.extractfile(name)
     if member is None:

@@ -29,7 +29,7 @@ from ..schema import (
 )
 from ..variants import BUILDER_REF, BY_NAME, IMAGE, PRIMARY, REPO_ROOT, Variant
 from . import analysis, probe, registry, tools
-from .buildlog import Build
+from .buildlog import Build, ImageInfo
 
 if TYPE_CHECKING:
     from .run import Run
@@ -151,7 +151,8 @@ def analyse(run: Run, ref: str, role: Role, variant: str | None) -> None:
         archive = Path(scratch) / "image.tar"
         run.engine.save_image(ref, archive)
         with tools.TIMER.measure():
-            compressed = sum(analysis.compressed_layer_sizes(archive))
+            compressed_layers = analysis.compressed_layer_sizes(archive)
+            layers = _layers_with_compressed(info, analysis.history_has_layer(archive), compressed_layers)
         run.images.append(
             ImageSize(
                 ref=ref,
@@ -159,8 +160,8 @@ def analyse(run: Run, ref: str, role: Role, variant: str | None) -> None:
                 variant=variant if role == "variant" else None,
                 image_id=info.id,
                 size=info.size,
-                compressed_size=compressed,
-                layers=[Layer(instruction=layer.instruction, size=layer.size) for layer in info.layers],
+                compressed_size=sum(compressed_layers),
+                layers=layers,
             )
         )
         if variant is None:
@@ -171,6 +172,22 @@ def analyse(run: Run, ref: str, role: Role, variant: str | None) -> None:
     facts = analysis.surface_facts(run.engine.export_files(ref), posixpath.normpath(program))
     run.surfaces.append(Surface(variant=variant, packages=packages, user=info.user or "root", **facts))
     run.efficiency.append(Efficiency(variant=variant, score=score, wasted_bytes=wasted))
+
+
+def _layers_with_compressed(info: ImageInfo, has_layer: list[bool], compressed: list[int]) -> list[Layer]:
+    """The history's layers, each with its compressed size. The archive lists only the entries that
+    added a layer (an empty RUN too, with size 0), in the same order: its config's history says
+    which, so compressed sizes are not matched by "size > 0", which an empty layer would shift."""
+    if len(has_layer) != len(info.layers) or sum(has_layer) != len(compressed):
+        raise ValueError(
+            f"{info.ref}: {len(info.layers)} history entries and {len(compressed)} archive layers "
+            f"do not line up ({sum(has_layer)} of {len(has_layer)} entries add a layer)"
+        )
+    sizes = iter(compressed)
+    return [
+        Layer(instruction=layer.instruction, size=layer.size, compressed_size=next(sizes) if adds else None)
+        for layer, adds in zip(info.layers, has_layer, strict=True)
+    ]
 
 
 def probe_variant(run: Run, variant: Variant) -> None:
