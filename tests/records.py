@@ -478,3 +478,21 @@ def write_data(data: Measurements, path: Path) -> Path:
 def probe_record(variant: str, *, started: bool = True, **fields: Any) -> Probe:
     """A `Probe` as the probe phase records it; `fields` override the plausible defaults."""
     return _probe(variant, started=started, **fields)
+
+
+def with_compressed_layers(data: Measurements, ratio: float = 0.42) -> Measurements:
+    """`data` with a compressed size on every layer that adds bytes, as a measurement now records."""
+    images = [
+        image.model_copy(
+            update={
+                "layers": [
+                    layer.model_copy(
+                        update={"compressed_size": int(layer.size * ratio) if layer.size else None}
+                    )
+                    for layer in image.layers
+                ]
+            }
+        )
+        for image in data.images
+    ]
+    return data.model_copy(update={"images": images})

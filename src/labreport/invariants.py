@@ -1,0 +1,128 @@
+"""What must hold in any honest measurement, checked before a data file is saved or served.
+
+A figure can be well-formed (the schema) and still wrong: an image whose size is not the sum of its
+layers, a runtime image smaller than the binary it carries. `check` names every such problem, one
+line each, with the image or figure, the value and the rule; an empty list means none was found.
+Pure: it reads the data only, so the CLI, the real-engine tests and the fast tests share it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from . import spec
+from .schema import Flavour, ImageSize, Measurements
+from .variants import PRIMARY
+
+KiB = 1024
+# The scratch image is the binary plus a CA bundle (~220 kB): within 5 % of the binary.
+SCRATCH_TOLERANCE = 0.05
+# The binary flavour each variant's Dockerfile builds: every variant but cgo builds with
+# CGO_ENABLED=0 and -ldflags="-w -s" (no -trimpath), which is the "stripped" flavour; the cgo
+# variant builds CGO_ENABLED=1 -ldflags="-w -s". tests/test_invariants.py reads the Dockerfiles to
+# keep this in step with them.
+VARIANT_FLAVOUR: dict[str, Flavour] = {
+    "alpine": "stripped",
+    "single-stage": "stripped",
+    "scratch": "stripped",
+    "distroless": "stripped",
+    "as-reported": "stripped",
+    "cgo": "cgo",
+}
+# The variants whose final stage copies the binary out of a builder stage: the builder is larger.
+MULTI_STAGE = ("alpine", "scratch", "distroless", "as-reported")
+
+
+def check(data: Measurements) -> list[str]:
+    """Every violated invariant in `data`, one line each; empty when the numbers hang together."""
+    return [
+        *_sizes_add_up(data),
+        *_images_carry_their_binary(data),
+        *_compression_shrinks(data),
+        *_builder_is_larger(data),
+        *_builds_are_ordered(data),
+        *_probes_match_the_spec(data),
+    ]
+
+
+def _name(image: ImageSize) -> str:
+    return image.ref
+
+
+def _sizes_add_up(data: Measurements) -> Iterator[str]:
+    for image in data.images:
+        layers = sum(layer.size for layer in image.layers)
+        if image.size != layers:
+            yield f"{_name(image)}: size {image.size} != {layers}, the sum of its {len(image.layers)} layers"
+
+
+def _images_carry_their_binary(data: Measurements) -> Iterator[str]:
+    binaries = {binary.flavour: binary.size for binary in data.binaries}
+    for image in data.images:
+        if image.role != "variant" or image.variant not in VARIANT_FLAVOUR:
+            continue
+        flavour = VARIANT_FLAVOUR[image.variant]
+        binary = binaries.get(flavour)
+        if binary is None:
+            continue  # the binaries phase failed; that failure is recorded on its own
+        if image.size <= binary:
+            yield (
+                f"{_name(image)}: size {image.size} is not larger than the {flavour} binary it carries "
+                f"({binary})"
+            )
+        if image.variant == "scratch" and abs(image.size - binary) > SCRATCH_TOLERANCE * binary:
+            yield (
+                f"{_name(image)}: size {image.size} is not within {SCRATCH_TOLERANCE:.0%} of the "
+                f"{flavour} binary ({binary})"
+            )
+
+
+def _compression_shrinks(data: Measurements) -> Iterator[str]:
+    for image in data.images:
+        if image.size > KiB and image.compressed_size >= image.size:
+            yield (
+                f"{_name(image)}: compressed size {image.compressed_size} is not below its size {image.size}"
+            )
+        for position, layer in enumerate(image.layers, start=1):
+            if layer.size <= KiB:
+                continue  # gzip's own header and trailer can outweigh a tiny layer
+            where = f"{_name(image)} layer {position} ({layer.instruction[:40]})"
+            if layer.compressed_size is None:
+                yield f"{where}: size {layer.size} has no compressed size (every layer over 1 KiB needs one)"
+            elif layer.compressed_size >= layer.size:
+                yield f"{where}: compressed size {layer.compressed_size} is not below its size {layer.size}"
+
+
+def _builder_is_larger(data: Measurements) -> Iterator[str]:
+    builder = next((image for image in data.images if image.role == "builder"), None)
+    if builder is None:
+        return
+    for image in data.images:
+        if image.role == "variant" and image.variant in MULTI_STAGE and builder.size <= image.size:
+            yield (
+                f"{_name(builder)}: size {builder.size} is not larger than the final image "
+                f"{_name(image)} ({image.size}) built from it"
+            )
+
+
+def _builds_are_ordered(data: Measurements) -> Iterator[str]:
+    variants = sorted({build.variant for build in data.builds}, key=lambda name: (name != PRIMARY, name))
+    for variant in variants:
+        totals = {build.kind: build.total.median for build in data.builds if build.variant == variant}
+        cold, change, cached = totals.get("cold"), totals.get("code_change"), totals.get("cached")
+        if cold is not None and change is not None and cold < change:
+            yield f"builds of {variant}: cold {cold}s < code change {change}s (want cold >= code change)"
+        if change is not None and cached is not None and change < cached:
+            yield (
+                f"builds of {variant}: code change {change}s < cached {cached}s (want code change >= cached)"
+            )
+
+
+def _probes_match_the_spec(data: Measurements) -> Iterator[str]:
+    for probe in data.probes:
+        if not probe.started:
+            continue
+        # Re-checked from the recorded bodies, so a probe that recorded no problems cannot hide one.
+        problems = [*probe.spec_problems, *spec.problems(probe.root_body, probe.health_body)]
+        for problem in dict.fromkeys(problems):
+            yield f"probe of {probe.variant}: response does not match the service's spec: {problem}"

@@ -1,0 +1,175 @@
+"""The invariants a measurement must keep: each rule caught on a record broken by hand, named in
+one line (image, value, rule), and the committed data checked against them."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from labreport import invariants, schema
+from labreport.schema import BuildTiming, Layer, Measurements
+from labreport.variants import REPO_ROOT, VARIANTS, Variant
+from records import fake_measurements, probe_record, spread, with_compressed_layers, with_variant_size
+
+
+@pytest.fixture
+def data() -> Measurements:
+    return with_compressed_layers(fake_measurements())
+
+
+def _image(data: Measurements, ref: str) -> schema.ImageSize:
+    return next(image for image in data.images if image.ref == ref)
+
+
+def _replace_image(data: Measurements, ref: str, **update: object) -> Measurements:
+    images = [image.model_copy(update=update) if image.ref == ref else image for image in data.images]
+    return data.model_copy(update={"images": images})
+
+
+def test_plausible_data_keeps_every_invariant(data: Measurements) -> None:
+    assert invariants.check(data) == []
+
+
+def test_an_image_that_is_not_the_sum_of_its_layers(data: Measurements) -> None:
+    # alpine:3.19's layers are 2_310_456 + 2_048 = 2_312_504 bytes.
+    broken = _replace_image(data, "alpine:3.19", size=2_312_505)
+    assert invariants.check(broken) == [
+        "alpine:3.19: size 2312505 != 2312504, the sum of its 2 layers",
+    ]
+
+
+def test_a_runtime_image_smaller_than_its_binary(data: Measurements) -> None:
+    # distroless: 2_093_441 + 5_611_704 in its layers; shrink both its size and a layer to 5_000_000.
+    image = _image(data, "devops-info-service:distroless")
+    layers = [Layer(instruction="COPY everything", size=5_000_000, compressed_size=2_000_000)]
+    broken = _replace_image(data, image.ref, size=5_000_000, layers=layers)
+    assert invariants.check(broken) == [
+        "devops-info-service:distroless: size 5000000 is not larger than the stripped binary it carries "
+        "(5611704)"
+    ]
+
+
+def test_scratch_far_from_its_binary(data: Measurements) -> None:
+    # 5_611_704 * 1.05 = 5_892_289.2: one byte more than 5 % over is a problem, the limit is not.
+    layers = [Layer(instruction="COPY", size=5_892_289, compressed_size=2_000_000)]
+    assert (
+        invariants.check(_replace_image(data, "devops-info-service:scratch", size=5_892_289, layers=layers))
+        == []
+    )
+    layers = [Layer(instruction="COPY", size=5_892_290, compressed_size=2_000_000)]
+    assert invariants.check(
+        _replace_image(data, "devops-info-service:scratch", size=5_892_290, layers=layers)
+    ) == ["devops-info-service:scratch: size 5892290 is not within 5% of the stripped binary (5611704)"]
+
+
+def test_the_cgo_variant_is_compared_with_the_cgo_binary(data: Measurements) -> None:
+    # The cgo binary is 5_734_112 bytes; 5_700_000 is larger than the stripped one but not this one.
+    layers = [Layer(instruction="COPY", size=5_700_000, compressed_size=2_000_000)]
+    broken = _replace_image(data, "devops-info-service:cgo", size=5_700_000, layers=layers)
+    assert invariants.check(broken) == [
+        "devops-info-service:cgo: size 5700000 is not larger than the cgo binary it carries (5734112)"
+    ]
+
+
+def test_a_layer_that_compression_does_not_shrink(data: Measurements) -> None:
+    image = _image(data, "alpine:3.19")
+    layers = [
+        image.layers[0].model_copy(update={"compressed_size": 2_310_456}),
+        # 2_048 bytes is over 1 KiB, so it needs a compressed size too.
+        image.layers[1].model_copy(update={"compressed_size": None}),
+    ]
+    assert invariants.check(_replace_image(data, image.ref, layers=layers)) == [
+        "alpine:3.19 layer 1 (COPY busybox + CA bundle): compressed size 2310456 is not below its size "
+        "2310456",
+        "alpine:3.19 layer 2 (COPY file:passwd in /etc/): size 2048 has no compressed size "
+        "(every layer over 1 KiB needs one)",
+    ]
+
+
+def test_a_tiny_layer_may_grow_when_compressed(data: Measurements) -> None:
+    image = _image(data, "devops-info-service:builder")
+    layers = [
+        layer.model_copy(update={"compressed_size": 70}) if layer.size == 47 else layer
+        for layer in image.layers
+    ]
+    assert invariants.check(_replace_image(data, image.ref, layers=layers)) == []
+
+
+def test_an_image_whose_compressed_size_is_not_smaller(data: Measurements) -> None:
+    broken = _replace_image(data, "alpine:3.19", compressed_size=2_312_504)
+    assert invariants.check(broken) == [
+        "alpine:3.19: compressed size 2312504 is not below its size 2312504",
+    ]
+
+
+def test_a_builder_no_larger_than_the_final_image(data: Measurements) -> None:
+    # as-reported: 2_312_504 (alpine) + 219_342 (CA) + 4_045 (users) + 2 x 5_611_704 = 13_759_299.
+    layers = [Layer(instruction="COPY", size=13_759_299, compressed_size=1_000)]
+    broken = _replace_image(
+        data, "devops-info-service:builder", size=13_759_299, compressed_size=1_000, layers=layers
+    )
+    assert invariants.check(broken) == [
+        "devops-info-service:builder: size 13759299 is not larger than the final image "
+        "devops-info-service:as-reported (13759299) built from it"
+    ]
+
+
+def _with_totals(data: Measurements, cold: float, change: float, cached: float) -> Measurements:
+    totals = {"cold": cold, "code_change": change, "cached": cached}
+    builds = [
+        BuildTiming(variant="alpine", kind=build.kind, total=spread(totals[build.kind]), steps=build.steps)
+        for build in data.builds
+    ]
+    return data.model_copy(update={"builds": builds})
+
+
+def test_build_kinds_in_order(data: Measurements) -> None:
+    assert invariants.check(_with_totals(data, 30.0, 30.0, 0.5)) == []
+    assert invariants.check(_with_totals(data, 12.0, 13.5, 0.5)) == [
+        "builds of alpine: cold 12.0s < code change 13.5s (want cold >= code change)"
+    ]
+    assert invariants.check(_with_totals(data, 12.0, 0.4, 0.5)) == [
+        "builds of alpine: code change 0.4s < cached 0.5s (want code change >= cached)"
+    ]
+
+
+def test_a_probe_whose_body_breaks_the_spec(data: Measurements) -> None:
+    good = probe_record("scratch")
+    assert good.root_body is not None
+    body = {**good.root_body, "service": {**good.root_body["service"], "version": 1}}
+    # Recorded with no problems: the check reads the body itself, not just what the probe said.
+    probes = [probe_record("scratch", root_body=body) if p.variant == "scratch" else p for p in data.probes]
+    assert invariants.check(data.model_copy(update={"probes": probes})) == [
+        "probe of scratch: response does not match the service's spec: service.version: int, want str"
+    ]
+
+
+def test_a_variant_that_did_not_start_has_no_body_to_check(data: Measurements) -> None:
+    assert any(not probe.started and probe.root_body is None for probe in data.probes)
+    assert invariants.check(data) == []
+
+
+def test_a_failed_binaries_phase_skips_the_binary_rule(data: Measurements) -> None:
+    assert invariants.check(with_variant_size(data.model_copy(update={"binaries": []}), "scratch", 1)) == [
+        "devops-info-service:scratch: size 1 != 5831046, the sum of its 2 layers"
+    ]
+
+
+@pytest.mark.parametrize("variant", VARIANTS, ids=lambda variant: variant.name)
+def test_each_variant_is_compared_with_the_flavour_its_dockerfile_builds(variant: Variant) -> None:
+    # The binary is compiled by the primary Dockerfile's builder stage for the variants that copy it.
+    source = (REPO_ROOT / ("Dockerfile" if variant.uses_builder_image else variant.dockerfile)).read_text()
+    build = next(line for line in source.splitlines() if re.search(r"\bgo build\b", line))
+    cgo = re.search(r"CGO_ENABLED=1", source) is not None
+    stripped = "-w" in build and "-s" in build
+    flavour = invariants.VARIANT_FLAVOUR[variant.name]
+    expected = "cgo" if cgo else ("stripped_trimpath" if "-trimpath" in build else "stripped")
+    assert stripped and flavour == expected
+
+
+def test_the_committed_data_keeps_every_invariant_it_records() -> None:
+    # The committed file was measured before layers carried a compressed size: that rule can only be
+    # checked once it is re-measured, every other rule holds now.
+    problems = invariants.check(schema.load())
+    assert [problem for problem in problems if "has no compressed size" not in problem] == []
