@@ -12,7 +12,7 @@ import signal
 import sys
 from pathlib import Path
 
-from . import schema
+from . import invariants, schema
 from .measure import standins
 from .measure.engine import Engine, EngineUnavailable
 from .measure.lock import LockHeld, measurement_lock
@@ -91,7 +91,7 @@ def _parser() -> argparse.ArgumentParser:
         "reused.",
     )
     commands.add_parser("clean", help="remove the project's images, stand-ins and leftover containers")
-    commands.add_parser("check-data", help="validate the data file against the schema")
+    commands.add_parser("check-data", help="validate the data file against the schema and the invariants")
     commands.add_parser("write-schema", help="regenerate data/measurements.schema.json from schema.py")
     return parser
 
@@ -112,7 +112,10 @@ def main(argv: list[str] | None = None) -> int:
 
             return serve(options_from(arguments.port, shlex.split(arguments.measure_args), arguments.data))
         if arguments.command == "check-data":
-            schema.load()
+            problems = invariants.check(schema.load())
+            _print_problems(problems, f"{schema.DATA_FILE} holds numbers that cannot all be true")
+            if problems:
+                return 1
             print(f"{schema.DATA_FILE}: valid")
             return 0
         if arguments.command == "write-schema":
@@ -184,6 +187,12 @@ def _measure(arguments: argparse.Namespace) -> int:
             )
             progress.finish("failed", "no variant could be measured")
             return 1
+        problems = invariants.check(measurements)
+        if problems:
+            # Numbers that cannot all be true are not saved: the file keeps the last honest run.
+            _print_problems(problems, f"{options.output} was not written")
+            progress.finish("failed", f"{len(problems)} invariant(s) violated")
+            return 1
         schema.save(measurements, options.output)
         failures = len(measurements.failures)
         progress.finish("done", f"{failures} failure(s) recorded" if failures else None)
@@ -192,6 +201,13 @@ def _measure(arguments: argparse.Namespace) -> int:
         f"({len(measurements.failures)} failure(s))"
     )
     return 1 if measurements.failures else 0
+
+
+def _print_problems(problems: list[str], outcome: str) -> None:
+    for problem in problems:
+        print(f"labreport: invariant violated: {problem}", file=sys.stderr)
+    if problems:
+        print(f"labreport: {len(problems)} invariant(s) violated; {outcome}", file=sys.stderr)
 
 
 def _print_failures(measurements: schema.Measurements) -> None:
