@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from labreport.inputs import inputs_hash
+from labreport.inputs import git_dirty, inputs_hash, untracked_inputs
 
 
 @pytest.fixture
@@ -81,3 +82,52 @@ def test_inputs_hash_depends_on_content_not_on_where_the_repo_is(
     copy_root = tmp_path_factory.mktemp("elsewhere") / "repo"
     shutil.copytree(fake_repo, copy_root)
     assert inputs_hash(copy_root) == inputs_hash(fake_repo)
+
+
+def _git(root: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args],
+        cwd=root,
+        check=True,
+        capture_output=True,
+    )
+
+
+@pytest.fixture
+def committed_repo(fake_repo: Path) -> Path:
+    _git(fake_repo, "init", "-q")
+    _git(fake_repo, "add", "-A")
+    _git(fake_repo, "commit", "-q", "-m", "inputs")
+    return fake_repo
+
+
+def test_a_clean_commit_is_not_dirty(committed_repo: Path) -> None:
+    assert git_dirty(committed_repo) is False
+    assert untracked_inputs(committed_repo) == []
+
+
+def test_an_untracked_go_file_makes_the_tree_dirty_and_moves_the_hash(committed_repo: Path) -> None:
+    """Issue 9: an untracked app/*.go reaches the build context, yet git_dirty stayed false."""
+    before = inputs_hash(committed_repo)
+    (committed_repo / "app" / "embed.go").write_text("package main\n")
+    assert untracked_inputs(committed_repo) == [committed_repo / "app" / "embed.go"]
+    assert git_dirty(committed_repo) is True
+    assert inputs_hash(committed_repo) != before
+
+
+def test_an_ignored_input_is_dirty_too(committed_repo: Path) -> None:
+    (committed_repo / ".gitignore").write_text("app/generated.go\n")
+    _git(committed_repo, "add", ".gitignore")
+    _git(committed_repo, "commit", "-q", "-m", "ignore")
+    (committed_repo / "app" / "generated.go").write_text("package main\n")
+    assert git_dirty(committed_repo) is True
+
+
+def test_untracked_files_outside_the_inputs_leave_it_clean(committed_repo: Path) -> None:
+    (committed_repo / "docs" / "draft.md").write_text("# Draft\n")
+    assert git_dirty(committed_repo) is False
+
+
+def test_a_modified_tracked_file_is_dirty(committed_repo: Path) -> None:
+    (committed_repo / "README.md").write_text("# Changed\n")
+    assert git_dirty(committed_repo) is True

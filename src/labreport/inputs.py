@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import subprocess
 from pathlib import Path
 
 from .variants import REPO_ROOT
@@ -32,3 +33,22 @@ def inputs_hash(root: Path = REPO_ROOT) -> str:
         digest.update(path.relative_to(root).as_posix().encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
+
+
+def _git(root: Path, *args: str) -> str:
+    result = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
+    return result.stdout
+
+
+def untracked_inputs(root: Path = REPO_ROOT) -> list[Path]:
+    """Input files git does not track (new, or ignored): they reach the hash and the build context
+    but no commit, so data measured with them present is not reproducible from the commit."""
+    tracked = {root / name for name in _git(root, "ls-files", "-z").split("\0") if name}
+    return [path for path in input_files(root) if path not in tracked]
+
+
+def git_dirty(root: Path = REPO_ROOT) -> bool:
+    """True when the working tree differs from the commit: a tracked file changed, or an input file
+    is untracked (`git status --untracked-files=no` alone misses a new app/*.go)."""
+    modified = _git(root, "status", "--porcelain", "--untracked-files=no").strip()
+    return bool(modified) or bool(untracked_inputs(root))
