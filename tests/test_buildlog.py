@@ -6,7 +6,13 @@ from typing import Any
 
 import pytest
 
-from labreport.measure.buildlog import BuildStep, parse_build_stream
+from labreport.measure.buildlog import (
+    TAIL_LINES,
+    BuildStep,
+    failing_step_output,
+    parse_build_stream,
+    stage_images,
+)
 
 Chunk = tuple[float, dict[str, Any]]
 IMAGE_ID = "sha256:" + "3f" * 32
@@ -119,3 +125,43 @@ def test_build_stream_run_output_mentioning_using_cache_is_not_a_cache_hit() -> 
     ]
     _, steps, _, _ = _parse(chunks, started=0.0)
     assert [step.cached for step in steps] == [False]
+
+
+def test_failing_step_output_keeps_the_compilers_error_not_the_builders_chatter() -> None:
+    """Issue 9: a failed build said only "returned a non-zero code: 1"; the why is the step's output."""
+    message = "The command '/bin/sh -c go build -o /out/app .' returned a non-zero code: 1"
+    chunks: list[Chunk] = [
+        (1.0, {"stream": "Step 1/3 : FROM golang:1.25-alpine\n ---> 0762d095c4c4\n"}),
+        (2.0, {"stream": "Step 2/3 : COPY app/ ./\n ---> 1a2b3c4d5e6f\n"}),
+        (3.0, {"stream": "Step 3/3 : RUN go build -o /out/app .\n"}),
+        (3.1, {"stream": " ---> Running in 9f8e7d6c5b4a\n"}),
+        (4.0, {"stream": "\x1b[91membed.go:5:12: pattern secret.txt: no matching files found\n\x1b[0m"}),
+        (4.5, {"errorDetail": {"code": 1, "message": message}, "error": message + "\n"}),
+    ]
+    _, _, log, error = _parse(chunks)
+    assert failing_step_output(log, error) == ("embed.go:5:12: pattern secret.txt: no matching files found",)
+
+
+def test_failing_step_output_keeps_only_the_last_lines() -> None:
+    log = ["Step 1/1 : RUN noisy", *(f"line {number}" for number in range(100))]
+    tail = failing_step_output(log)
+    assert len(tail) == TAIL_LINES and tail[-1] == "line 99"
+
+
+def test_stage_images_are_the_last_image_of_every_stage_but_the_last() -> None:
+    log = [
+        "Step 1/6 : ARG DEBIAN_IMAGE",
+        "Step 2/6 : FROM ${DEBIAN_IMAGE} AS parts",
+        " ---> 49fd1625f491",
+        "Step 3/6 : RUN make busybox",
+        " ---> Running in 0d1e2f3a4b5c",
+        "Removing intermediate container 0d1e2f3a4b5c",
+        " ---> 5e6f7a8b9c0d",
+        "Step 4/6 : from scratch",
+        "Step 5/6 : COPY --from=parts /bin/busybox /bin/busybox",
+        " ---> 1111aaaa2222",
+        "Step 6/6 : CMD sh",
+        " ---> 3333bbbb4444",
+    ]
+    assert stage_images(log) == ("5e6f7a8b9c0d",)
+    assert stage_images(log[7:]) == ()  # a single-stage build leaves nothing untagged

@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 import socket
 import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, cast
 
 import pytest
 
 from conftest import FakeContainer, FakeDockerFactory
 from labreport.measure import engine
-from labreport.measure.engine import LABEL, Engine, EngineError, EngineUnavailable
+from labreport.measure.engine import LABEL, BuildFailed, Engine, EngineError, EngineUnavailable
 
 
 def test_free_port_is_bindable_and_not_one_in_use() -> None:
@@ -143,3 +146,58 @@ def test_engine_time_inside_a_container_block_counts_once(fake_docker: FakeDocke
         container.wait(timeout=1)
         time.sleep(0.05)
     assert 0.05 <= fake.engine.timer.seconds < 0.5
+
+
+class _FakeApi:
+    def __init__(self, chunks: list[dict[str, Any]]) -> None:
+        self.chunks = chunks
+
+    def build(self, **options: Any) -> Iterator[dict[str, Any]]:
+        yield from self.chunks
+
+
+class _FakeImage:
+    def __init__(self, tags: list[str]) -> None:
+        self.tags = tags
+
+
+class _FakeImages:
+    def __init__(self, images: dict[str, _FakeImage]) -> None:
+        self.images = images
+        self.removed: list[str] = []
+
+    def get(self, image_id: str) -> _FakeImage:
+        return self.images[image_id]
+
+    def remove(self, image_id: str) -> None:
+        self.removed.append(image_id)
+
+
+class _BuildClient:
+    def __init__(self, chunks: list[dict[str, Any]], images: dict[str, _FakeImage] | None = None) -> None:
+        self.api = _FakeApi(chunks)
+        self.images = _FakeImages(images or {})
+
+
+def test_a_failed_build_carries_the_failing_steps_output() -> None:
+    message = "The command '/bin/sh -c go build .' returned a non-zero code: 1"
+    client = _BuildClient(
+        [
+            {"stream": "Step 1/2 : FROM golang:1.25-alpine\n ---> 0762d095c4c4\n"},
+            {"stream": "Step 2/2 : RUN go build .\n ---> Running in 9f8e7d6c5b4a\n"},
+            {"stream": "./main.go:3:1: syntax error: non-declaration statement outside function body\n"},
+            {"error": message, "errorDetail": {"message": message}},
+        ]
+    )
+    with pytest.raises(BuildFailed) as raised:
+        Engine(cast(Any, client)).build(Path("/nonexistent"), tag="devops-info-service:broken")
+    assert message in str(raised.value)
+    assert raised.value.output_tail == (
+        "./main.go:3:1: syntax error: non-declaration statement outside function body",
+    )
+
+
+def test_remove_untagged_leaves_tagged_images_alone() -> None:
+    client = _BuildClient([], {"aaa": _FakeImage([]), "bbb": _FakeImage(["golang:1.25"])})
+    Engine(cast(Any, client)).remove_untagged(("aaa", "bbb"))
+    assert client.images.removed == ["aaa"]

@@ -1,14 +1,21 @@
-"""Unit tests of measure.run: when the recorded data is current."""
+"""Unit tests of measure.run: when the recorded data is current, what a failed build leaves
+failed, and the wait for in-flight builds after an interrupt."""
 
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 
 from labreport import schema
-from labreport.measure.run import is_up_to_date
+from labreport.measure import phases
+from labreport.measure.buildlog import Build
+from labreport.measure.engine import BuildFailed
+from labreport.measure.run import Options, Run, is_up_to_date, settle
+from labreport.variants import BUILDER_REF, BY_NAME, VARIANTS
 from records import fake_measurements
 
 
@@ -48,3 +55,87 @@ def test_is_up_to_date_corrupt_file(tmp_path: Path, content: bytes) -> None:
     output = tmp_path / "measurements.json"
     output.write_bytes(content)
     assert is_up_to_date(output, "abc123") is False
+
+
+class _BuildingEngine:
+    """Records the builds asked of it; a build of `failing` raises what the engine raises."""
+
+    def __init__(self, failing: str | None = None) -> None:
+        self.failing = failing
+        self.builds: list[dict[str, Any]] = []
+
+    def build(self, context: Path, **options: Any) -> Build:
+        self.builds.append(options)
+        if options["tag"] == self.failing:
+            raise BuildFailed(
+                f"build of {self.failing} failed: returned a non-zero code: 1", ("undefined: x",)
+            )
+        return Build(image_id=f"sha256:{len(self.builds):064x}", seconds=1.0, steps=(), log=())
+
+
+def _run(engine: _BuildingEngine) -> Run:
+    return Run(engine=cast(Any, engine), options=Options(only=[], output=Path("/nonexistent.json")))
+
+
+def test_variants_copy_from_this_runs_builder_by_id_not_by_tag() -> None:
+    """Issue 9: a variant built FROM the builder's tag took the previous run's image when the
+    builder failed; the build argument is now the ID this run's builder build returned."""
+    engine = _BuildingEngine()
+    run = _run(engine)
+    phases.build_builder(run)
+    phases.build_variant(run, BY_NAME["scratch"])
+    assert engine.builds[-1]["buildargs"] == {"BUILD_STAGE_IMAGE": run.built["builder"].image_id}
+    assert run.built["builder"].image_id.startswith("sha256:")
+
+
+def test_a_failed_builder_fails_every_variant_that_copies_from_it() -> None:
+    engine = _BuildingEngine(failing=BUILDER_REF)
+    run = _run(engine)
+    run.attempt("build", "builder", phases.build_builder, run)
+    for variant in VARIANTS:
+        run.attempt("build", variant.name, phases.build_variant, run, variant)
+    failed = {failure.variant for failure in run.failures}
+    dependents = {variant.name for variant in VARIANTS if variant.uses_builder_image}
+    assert failed == {"builder", *dependents}
+    assert set(run.built) == {variant.name for variant in VARIANTS} - dependents
+    assert all(BUILDER_REF in failure.error for failure in run.failures if failure.variant in dependents)
+    assert len(engine.builds) == 1 + len(VARIANTS) - len(dependents), "no build from a stale builder"
+
+
+def test_attempt_keeps_the_failing_steps_output() -> None:
+    run = _run(_BuildingEngine(failing=BY_NAME["alpine"].ref))
+    run.attempt("build", "alpine", phases.build_variant, run, BY_NAME["alpine"])
+    (failure,) = run.failures
+    assert failure.output_tail == ["undefined: x"]
+    assert "non-zero code: 1" in failure.error
+
+
+class _SettlingEngine:
+    """A build container that lingers for `busy` polls after the interrupt, then is gone."""
+
+    def __init__(self, busy: int) -> None:
+        self.busy = busy
+        self.polls = 0
+        self.swept = 0
+
+    def remove_leftovers(self) -> None:
+        self.swept += 1
+
+    def container_ids(self) -> set[str]:
+        self.polls += 1
+        return {"known", "build-step"} if self.polls <= self.busy else {"known"}
+
+
+def test_settle_waits_for_the_daemons_in_flight_build_step() -> None:
+    engine = _SettlingEngine(busy=3)
+    started = time.monotonic()
+    settle(cast(Any, engine), {"known"}, seconds=10, quiet=0.3)
+    assert engine.polls > 3 and engine.swept == engine.polls
+    assert 0.3 <= time.monotonic() - started < 5
+
+
+def test_settle_gives_up_at_its_deadline() -> None:
+    engine = _SettlingEngine(busy=10**9)
+    started = time.monotonic()
+    settle(cast(Any, engine), {"known"}, seconds=0.5, quiet=0.3)
+    assert time.monotonic() - started < 2

@@ -6,10 +6,13 @@ import dataclasses
 import re
 import shutil
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 
 from labreport.measure import standins
+from labreport.measure.buildlog import Build
+from labreport.schema import BaseImage
 
 
 @pytest.fixture
@@ -75,3 +78,42 @@ def test_recipe_version_follows_the_go_version(monkeypatch: pytest.MonkeyPatch) 
     changed = {ref for ref in before if before[ref] != after[ref]}
     assert changed == {ref for ref, recipe in standins.RECIPES.items() if recipe.with_go}
     assert changed  # the table has Go recipes, so the check above means something
+
+
+class _StandinEngine:
+    """Builds nothing; answers a multi-stage recipe's build with the log the legacy builder prints."""
+
+    def __init__(self) -> None:
+        self.removed: list[tuple[str, ...]] = []
+
+    def build(self, context: Path, **options: object) -> Build:
+        log = (
+            "Step 2/9 : FROM ${DEBIAN_IMAGE} AS parts",
+            " ---> 49fd1625f491",
+            "Step 3/9 : RUN make busybox",
+            " ---> 5e6f7a8b9c0d",
+            "Step 4/9 : FROM scratch",
+            "Step 5/9 : COPY --from=parts /bin/busybox-alpine /bin/busybox",
+            " ---> 1111aaaa2222",
+        )
+        return Build(image_id="sha256:" + "1" * 64, seconds=1.0, steps=(), log=log)
+
+    def remove_untagged(self, image_ids: tuple[str, ...]) -> None:
+        self.removed.append(image_ids)
+
+
+def test_a_multi_stage_standin_build_removes_its_untagged_parts_stage(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 9: `make test` left a 612 MB untagged `parts` stage (labelled as the Debian stand-in,
+    its base) whenever a stand-in was built outside `measure`, whose sweep alone removed it."""
+    monkeypatch.setattr(
+        standins,
+        "ensure_base",
+        lambda engine, ref, echo: BaseImage(requested=ref, source="standin", image_id="sha256:debian"),
+    )
+    engine = _StandinEngine()
+    recipe = standins.RECIPES["alpine:3.19"]
+    image_id = standins._build_standin(cast(Any, engine), recipe, "v1", echo=lambda text: None)
+    assert image_id == "sha256:" + "1" * 64
+    assert engine.removed == [("5e6f7a8b9c0d",)]

@@ -99,6 +99,39 @@ def parse_build_stream(
     return image_id, steps, log, error
 
 
+_IMAGE_LINE = re.compile(r"^ ---> ([0-9a-f]{12,64})$")
+_CONTAINER_LINE = re.compile(
+    r"^ ---> (Running in|Removed intermediate container) |^Removing intermediate container "
+)
+TAIL_LINES = 20
+
+
+def failing_step_output(log: list[str] | tuple[str, ...], error: str | None = None) -> tuple[str, ...]:
+    """The last lines the last step printed (a compiler's error), without the builder's own chatter
+    or the error line itself, which the failure's message already holds."""
+    start = max((index + 1 for index, line in enumerate(log) if _STEP.match(line)), default=0)
+    lines = [line for line in log[start:] if not _CONTAINER_LINE.match(line) and line != error]
+    return tuple(lines[-TAIL_LINES:])
+
+
+def stage_images(log: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """The (short) IDs of the images that ended each stage but the last: a multi-stage build leaves
+    them untagged, so whoever built it removes them unless something else holds them."""
+    ended: list[str] = []
+    last: str | None = None
+    for line in log:
+        step = _STEP.match(line)
+        if step and step.group(3).split()[0].upper() == "FROM":
+            if last is not None:
+                ended.append(last)
+            last = None
+            continue
+        image = _IMAGE_LINE.match(line)
+        if image:
+            last = image.group(1)
+    return tuple(ended)
+
+
 def tidy_instruction(created_by: str) -> str:
     text = created_by.replace("/bin/sh -c #(nop) ", "").replace("/bin/sh -c ", "RUN ")
     return " ".join(text.split())

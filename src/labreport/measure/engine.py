@@ -23,7 +23,7 @@ import docker
 import docker.errors
 import requests
 
-from .buildlog import Build, ImageInfo, Layer, parse_build_stream, tidy_instruction
+from .buildlog import Build, ImageInfo, Layer, failing_step_output, parse_build_stream, tidy_instruction
 from .timing import Timer
 
 LABEL = "org.labreport.managed"
@@ -40,7 +40,12 @@ class EngineUnavailable(EngineError):
 
 
 class BuildFailed(EngineError):
-    """A build or import the engine refused; the message names the image and the error."""
+    """A build or import the engine refused; the message names the image and the error, and
+    `output_tail` keeps the last lines the failing step printed: why it failed."""
+
+    def __init__(self, message: str, output_tail: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.output_tail = output_tail
 
 
 @contextlib.contextmanager
@@ -218,6 +223,14 @@ class Engine:
             with self._calling(), contextlib.suppress(docker.errors.APIError):
                 self.client.images.remove(image_id, force=True)
 
+    def remove_untagged(self, image_ids: tuple[str, ...]) -> None:
+        """Removes those of `image_ids` that have no tag and no child image: what a build left
+        dangling, never an image something else still names or builds on."""
+        for image_id in image_ids:
+            with self._calling(), contextlib.suppress(docker.errors.APIError):
+                if not self.client.images.get(image_id).tags:
+                    self.client.images.remove(image_id)  # not forced: refused while a child needs it
+
     def import_rootfs(self, tarball: Path, ref: str, labels: Mapping[str, str]) -> str:
         changes = [f'LABEL {key}="{value}"' for key, value in {LABEL: "1", **labels}.items()]
         changes.append('CMD ["bash"]')
@@ -268,7 +281,9 @@ class Engine:
             except docker.errors.APIError as api_error:
                 raise BuildFailed(f"build of {tag} failed: {api_error.explanation}") from api_error
         if error is not None or not image_id:
-            raise BuildFailed(f"build of {tag} ({context / dockerfile}) failed: {error}")
+            raise BuildFailed(
+                f"build of {tag} ({context / dockerfile}) failed: {error}", failing_step_output(log, error)
+            )
         return Build(
             image_id=image_id,
             seconds=round(time.monotonic() - started, 3),
@@ -357,6 +372,10 @@ class Engine:
         finally:
             with self._calling(), contextlib.suppress(docker.errors.NotFound):
                 raw.remove(force=True)
+
+    def container_ids(self) -> set[str]:
+        with self._calling():
+            return {str(container.id) for container in self.client.containers.list(all=True)}
 
     def remove_leftovers(self) -> None:
         """Removes containers a killed run could not clean up."""

@@ -27,7 +27,7 @@ from ..schema import (
     StepTiming,
     Surface,
 )
-from ..variants import BUILDER_REF, BY_NAME, IMAGE, PRIMARY, REPO_ROOT, Variant
+from ..variants import BUILDER_REF, IMAGE, PRIMARY, REPO_ROOT, Variant
 from . import analysis, probe, registry, tools
 from .buildlog import Build, ImageInfo
 
@@ -72,10 +72,23 @@ def binaries(run: Run, step: Step) -> None:
             step()
 
 
+class DependencyFailed(RuntimeError):
+    """A variant was not built because an image it builds on failed to build in this run."""
+
+
 def _build(
     run: Run, variant: Variant, *, context: Path = REPO_ROOT, tag: str | None = None, nocache: bool = False
 ) -> Build:
-    buildargs = {"BUILD_STAGE_IMAGE": BUILDER_REF} if variant.uses_builder_image else {}
+    buildargs = {}
+    if variant.uses_builder_image:
+        # By the ID this run's builder build returned, never by tag: after a failed builder build
+        # the tag still names the previous run's image, and a variant built from it would be stale.
+        builder = run.built.get("builder")
+        if builder is None:
+            raise DependencyFailed(
+                f"not built: it copies from the builder stage ({BUILDER_REF}), which failed"
+            )
+        buildargs["BUILD_STAGE_IMAGE"] = builder.image_id
     return run.engine.build(
         context, dockerfile=variant.dockerfile, tag=tag or variant.ref, buildargs=buildargs, nocache=nocache
     )
@@ -142,14 +155,16 @@ def timings(run: Run, variant: Variant, step: Step) -> None:
         )
 
 
-def analyse(run: Run, ref: str, role: Role, variant: str | None) -> None:
-    """Sizes for every image; packages, files and efficiency for the variants and the builder."""
-    info = run.engine.image(ref)
+def analyse(run: Run, ref: str, role: Role, variant: str | None, *, image_id: str) -> None:
+    """Sizes for every image; packages, files and efficiency for the variants and the builder.
+
+    The image is addressed by `image_id` (what this run built or found), `ref` only names it."""
+    info = run.engine.image(image_id)
     if info is None:
-        raise RuntimeError(f"{ref} is not on the engine")
+        raise RuntimeError(f"{ref} ({image_id}) is not on the engine")
     with tempfile.TemporaryDirectory(prefix="labreport-save-") as scratch:
         archive = Path(scratch) / "image.tar"
-        run.engine.save_image(ref, archive)
+        run.engine.save_image(image_id, archive)
         with tools.TIMER.measure():
             compressed_layers = analysis.compressed_layer_sizes(archive)
             layers = _layers_with_compressed(info, analysis.history_has_layer(archive), compressed_layers)
@@ -169,7 +184,7 @@ def analyse(run: Run, ref: str, role: Role, variant: str | None) -> None:
         packages = analysis.syft_package_count(tools.syft(archive))
         score, wasted = analysis.dive_efficiency(tools.dive(archive, Path(scratch) / "dive.json"))
     program = posixpath.join(info.workdir, info.command[0]) if info.command else ""
-    facts = analysis.surface_facts(run.engine.export_files(ref), posixpath.normpath(program))
+    facts = analysis.surface_facts(run.engine.export_files(image_id), posixpath.normpath(program))
     run.surfaces.append(Surface(variant=variant, packages=packages, user=info.user or "root", **facts))
     run.efficiency.append(Efficiency(variant=variant, score=score, wasted_bytes=wasted))
 
@@ -191,7 +206,7 @@ def _layers_with_compressed(info: ImageInfo, has_layer: list[bool], compressed: 
 
 
 def probe_variant(run: Run, variant: Variant) -> None:
-    run.probes.append(probe.probe(run.engine, variant))
+    run.probes.append(probe.probe(run.engine, variant, run.built[variant.name].image_id))
 
 
 def publish(run: Run, variants: list[Variant]) -> None:
@@ -199,7 +214,7 @@ def publish(run: Run, variants: list[Variant]) -> None:
     with registry.local_registry() as address, registry.fresh_daemon() as node:
         for name in names:
             target = f"{address}/{IMAGE}:{name}"
-            digest = run.engine.push(BY_NAME[name].ref, target)
+            digest = run.engine.push(run.built[name].image_id, target)
             compressed = registry.manifest_size(address, IMAGE, name)
             pulls = [node.timed_pull(target) for _ in range(run.options.repeat)]
             run.engine.timer.seconds += node.timer.seconds
@@ -222,5 +237,5 @@ def _docker_hub(run: Run, name: str) -> str | None:
     if not user or not token:
         return None
     target = f"{user}/{IMAGE}:{name}"
-    run.engine.push(BY_NAME[name].ref, target, auth={"username": user, "password": token})
+    run.engine.push(run.built[name].image_id, target, auth={"username": user, "password": token})
     return target

@@ -17,10 +17,11 @@ from . import analysis
 from .engine import Container, Engine, free_port
 
 
-def probe(engine: Engine, variant: Variant) -> Probe:
+def probe(engine: Engine, variant: Variant, image_id: str) -> Probe:
+    """Runs the image this run built for `variant` (by ID: its tag may name an older build)."""
     port = free_port()
     # All of it is waiting on the container or on Docker's own health check: not our overhead.
-    with engine.container(variant.ref, ports={"8080/tcp": port}) as container, engine.timer.measure():
+    with engine.container(image_id, ports={"8080/tcp": port}) as container, engine.timer.measure():
         return observe(container, variant, port)
 
 

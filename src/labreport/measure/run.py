@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
-from ..inputs import inputs_hash
+from ..inputs import git_dirty, inputs_hash
 from ..schema import (
     BaseImage,
     Binary,
@@ -37,7 +37,7 @@ from ..schema import (
 from ..variants import BUILDER_REF, BY_NAME, PRIMARY, REPO_ROOT, VARIANTS
 from . import phases, standins, tools
 from .buildlog import Build
-from .engine import Engine
+from .engine import BuildFailed, Engine
 from .progress import Progress
 
 T = TypeVar("T")
@@ -82,7 +82,8 @@ class Run:
             return action(*args, **kwargs)
         except (RuntimeError, OSError, ValueError, KeyError) as error:  # EngineError is a RuntimeError
             message = " ".join(str(error).split()) or type(error).__name__
-            self.failures.append(Failure(phase=phase, variant=variant, error=message))
+            tail = list(error.output_tail) if isinstance(error, BuildFailed) else []
+            self.failures.append(Failure(phase=phase, variant=variant, error=message, output_tail=tail))
             self.options.progress.say(f"FAILED {phase} {variant or ''}: {message}")
             return None
 
@@ -110,6 +111,7 @@ def measure(options: Options) -> Measurements | None:
     variants = [BY_NAME[name] for name in options.only] if options.only else list(VARIANTS)
     bases = sorted({base for variant in variants for base in variant.bases} | set(BY_NAME[PRIMARY].bases))
     dangling_before = set(engine.dangling_images())
+    containers_before = engine.container_ids()
     try:
         with progress.phase("base images", total=len(bases)) as step:
             for ref in bases:
@@ -135,19 +137,34 @@ def measure(options: Options) -> Measurements | None:
         for variant in variants:
             if variant.name not in run.built:
                 continue
+            image_id = run.built[variant.name].image_id
             with progress.phase(f"analyse {variant.name}"):
-                run.attempt("sizes", variant.name, phases.analyse, run, variant.ref, "variant", variant.name)
+                run.attempt(
+                    "sizes", variant.name, phases.analyse, run, variant.ref, "variant", variant.name,
+                    image_id=image_id,
+                )  # fmt: skip
             with progress.phase(f"probe {variant.name}"):
                 run.attempt("probe", variant.name, phases.probe_variant, run, variant)
         with progress.phase("base and builder sizes", total=len(run.bases) + 1) as step:
-            for ref in run.bases:
-                run.attempt("sizes", ref, phases.analyse, run, ref, "base", None)
+            for ref, base in run.bases.items():
+                run.attempt("sizes", ref, phases.analyse, run, ref, "base", None, image_id=base.image_id)
                 step()
-            run.attempt("sizes", BUILDER_REF, phases.analyse, run, BUILDER_REF, "builder", "builder")
+            if "builder" in run.built:  # a failed builder build leaves an older image under its tag
+                builder_id = run.built["builder"].image_id
+                run.attempt(
+                    "sizes", BUILDER_REF, phases.analyse, run, BUILDER_REF, "builder", "builder",
+                    image_id=builder_id,
+                )  # fmt: skip
             step()
         if options.publish:
             with progress.phase("publish to a local registry and time pulls"):
                 run.attempt("publish", None, phases.publish, run, variants)
+    except KeyboardInterrupt:
+        # The daemon finishes a build's current step after the client has gone: wait for those
+        # builds, so the images they leave are there for the clean-up below to remove.
+        with contextlib.suppress(Exception):
+            settle(engine, containers_before)
+        raise
     finally:
         # Whatever happened above (a failure, Ctrl-C), nothing this run started stays behind.
         with contextlib.suppress(Exception):
@@ -155,6 +172,23 @@ def measure(options: Options) -> Measurements | None:
         with contextlib.suppress(Exception):
             engine.remove_images(set(engine.dangling_images()) - dangling_before)
     return _assemble(run, current_hash, time.monotonic() - started)
+
+
+def settle(engine: Engine, known: set[str], seconds: float = 60.0, quiet: float = 2.0) -> None:
+    """Waits (at most `seconds`) until no container outside `known` has existed for `quiet` seconds.
+
+    The daemon runs a build's current step to its end after the client has gone, in a container of
+    its own, and commits the step's image only then; ours are removed meanwhile."""
+    deadline = time.monotonic() + seconds
+    last_busy = time.monotonic()
+    while time.monotonic() < deadline:
+        engine.remove_leftovers()
+        now = time.monotonic()
+        if engine.container_ids() - known:
+            last_busy = now
+        elif now - last_busy >= quiet:
+            return
+        time.sleep(0.25)
 
 
 def _git(*args: str) -> str:
@@ -169,7 +203,7 @@ def _assemble(run: Run, current_hash: str, seconds: float) -> Measurements:
         provenance=Provenance(
             measured_at=datetime.now(UTC).replace(microsecond=0),
             git_commit=_git("rev-parse", "HEAD") or "unknown",
-            git_dirty=bool(_git("status", "--porcelain", "--untracked-files=no")),
+            git_dirty=git_dirty(),
             engine=EngineFacts(**facts),
             builder="legacy (docker-py, no BuildKit)",
             host_os=f"{platform.system()} {platform.release()}",

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..schema import BaseImage
 from . import tools
+from .buildlog import stage_images
 from .engine import RECIPE, STANDIN_FOR, Engine
 
 RECIPES_DIR = Path(__file__).parent / "recipes"
@@ -156,6 +157,9 @@ def _build_standin(engine: Engine, recipe: Recipe, version: str, echo: Echo) -> 
             labels=labels,
             echo=lambda text: echo(text.rstrip()) if text.strip() else None,
         )
+        # The recipes' `parts` stages end in untagged images of hundreds of MB that nothing reuses;
+        # `measure` would sweep them up, but `labreport standins` and direct callers would not.
+        engine.remove_untagged(stage_images(build.log))
         return build.image_id
 
 
