@@ -1,0 +1,361 @@
+"""`measure()` end to end against a fake engine (tests/conftest.py): every phase runs, the tools are
+canned, the service is a loopback server, and each figure is checked against a value worked out
+by hand from the fake's inputs, not recomputed with the code's own formula."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import FakeEngineClient, FakeImageSpec, FakeLayer, FakeStep
+from labreport import cli, invariants, schema
+from labreport.measure import engine as engine_module
+from labreport.measure import lock, probe, run, standins, tools
+from labreport.measure.engine import Engine
+from labreport.measure.progress import Progress
+from labreport.schema import BaseImage, Measurements
+from records import probe_record
+
+# The sizes (bytes) every hand-worked figure below comes from.
+ALPINE_ROOTFS, GO_TREE, SDK_ROOTFS = 300_000, 900_000, 500_000
+BINARY_LAYER, CGO_BINARY_LAYER, CA_BUNDLE, USERS, APP_SOURCE = 210_000, 220_000, 200_000, 3_000, 20_000
+BINARIES = {"default": 300_000, "stripped": 205_000, "stripped_trimpath": 204_000, "cgo": 215_000}
+ROOT = probe_record("alpine").root_body
+HEALTH = probe_record("alpine").health_body
+NOT_FOUND = {"error": "Not Found", "path": "/does-not-exist"}
+
+ALPINE = [FakeLayer(created_by="/bin/sh -c #(nop) ADD file:rootfs in / ", size=ALPINE_ROOTFS),
+          FakeLayer(created_by='/bin/sh -c #(nop)  CMD ["/bin/sh"]', size=0, adds_layer=False)]  # fmt: skip
+GOLANG_ALPINE = [
+    *ALPINE,
+    FakeLayer(created_by="/bin/sh -c #(nop) COPY dir:go in /usr/local/go ", size=GO_TREE),
+]
+RUNTIME_FILES = [
+    ("bin/sh", 0o755, 0),
+    ("sbin/apk", 0o755, 0),
+    ("bin/su", 0o4755, 0),
+    ("etc/ssl/certs/ca-certificates.crt", 0o644, 0),
+    ("app/devops-info-service", 0o755, 0),
+]
+STEPS = [
+    FakeStep(instruction="FROM golang:1.25-alpine AS builder", built=2.0, cached=0.1),
+    FakeStep(instruction="WORKDIR /src", built=2.0, cached=0.1),
+    FakeStep(instruction="COPY app/go.mod ./", built=2.0, cached=0.1),
+    FakeStep(instruction="RUN go mod download", built=2.0, cached=0.1),
+    FakeStep(instruction="COPY app/ ./", built=2.0, cached=0.1, source=True),
+    FakeStep(instruction="RUN go build -o /out/devops-info-service .", built=2.0, cached=0.1),
+    FakeStep(instruction="FROM alpine:3.19", built=2.0, cached=0.1),
+    FakeStep(instruction="COPY --from=builder /out/devops-info-service ./", built=2.0, cached=0.1),
+]
+BUILDER = FakeImageSpec(
+    layers=[
+        *GOLANG_ALPINE,
+        FakeLayer(created_by="/bin/sh -c #(nop) COPY file:gomod in ./ ", size=40),
+        # An empty RUN still adds a (0-byte) layer: the compressed sizes must not shift past it.
+        FakeLayer(created_by="/bin/sh -c go mod download", size=0),
+        FakeLayer(created_by="/bin/sh -c #(nop) COPY dir:app in ./ ", size=APP_SOURCE, random=True),
+        FakeLayer(
+            created_by="/bin/sh -c go build -o /out/devops-info-service .", size=BINARY_LAYER, random=True
+        ),
+    ],
+    config={"Cmd": ["/bin/sh"]},
+    files=[],
+)
+
+
+def variant_spec(*, size_error: int = 0) -> FakeImageSpec:
+    return FakeImageSpec(
+        layers=[
+            *ALPINE,
+            FakeLayer(created_by="/bin/sh -c addgroup -S appuser && adduser -S appuser", size=USERS),
+            FakeLayer(created_by="/bin/sh -c #(nop) COPY file:ca in /etc/ssl/certs/ ", size=CA_BUNDLE),
+            FakeLayer(created_by="/bin/sh -c #(nop) WORKDIR /app", size=0),
+            FakeLayer(
+                created_by="/bin/sh -c #(nop) COPY file:bin in ./devops-info-service ",
+                size=BINARY_LAYER,
+                random=True,
+            ),
+            FakeLayer(created_by="/bin/sh -c #(nop)  USER appuser", size=0, adds_layer=False),
+            FakeLayer(
+                created_by='/bin/sh -c #(nop)  CMD ["/app/devops-info-service"]', size=0, adds_layer=False
+            ),
+        ],
+        config={
+            "User": "appuser",
+            "WorkingDir": "/app",
+            "Cmd": ["/app/devops-info-service"],
+            "Healthcheck": {"Test": ["CMD", "/app/devops-info-service", "-healthcheck"]},
+        },
+        files=RUNTIME_FILES,
+        size_error=size_error,
+    )
+
+
+CGO = FakeImageSpec(
+    layers=[
+        *ALPINE,
+        FakeLayer(created_by="/bin/sh -c #(nop) COPY file:cgo in /app/ ", size=CGO_BINARY_LAYER, random=True),
+    ],
+    config={"Cmd": ["/app/devops-info-service"]},
+    files=RUNTIME_FILES,
+    starts=False,
+)
+
+
+def elf(size: int, interpreter: bytes | None = None) -> bytes:
+    """A minimal 64-bit little-endian ELF file of `size` bytes, with a PT_INTERP when dynamic."""
+    header = bytearray(64)
+    header[:6] = b"\x7fELF\x02\x01"
+    header[0x20:0x28] = (64).to_bytes(8, "little")  # program headers right after this header
+    header[0x36:0x38] = (56).to_bytes(2, "little")
+    header[0x38:0x3A] = (1 if interpreter else 0).to_bytes(2, "little")
+    body = bytearray(header)
+    if interpreter:
+        program = bytearray(56)
+        program[0:4] = (3).to_bytes(4, "little")  # PT_INTERP
+        program[8:16] = (120).to_bytes(8, "little")
+        program[32:40] = len(interpreter).to_bytes(8, "little")
+        body += program + interpreter
+    return bytes(body + bytes(size - len(body)))
+
+
+@pytest.fixture
+def fake_run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Callable[..., FakeEngineClient]:
+    """Points `measure()` at a fake engine and canned tools; returns the fake's maker."""
+
+    def go_build(app: Path, output: Path, *, flags: list[str], cgo: bool) -> None:
+        flavour = (
+            "cgo"
+            if cgo
+            else "stripped_trimpath"
+            if "-trimpath" in flags
+            else "stripped"
+            if flags
+            else "default"
+        )
+        output.write_bytes(elf(BINARIES[flavour], b"/lib/ld-musl-x86_64.so.1\0" if cgo else None))
+
+    def hadolint(dockerfile: Path) -> list[dict[str, Any]]:
+        if dockerfile.name != "cgo.Dockerfile":
+            return []
+        return [{"code": "DL3006", "level": "warning", "line": 6, "message": "Always tag the image"}]
+
+    def ensure_base(engine: Engine, ref: str, echo: Any = None) -> BaseImage:
+        info = engine.image(ref)
+        assert info is not None
+        return BaseImage(requested=ref, source="present", image_id=info.id)
+
+    monkeypatch.setattr(tools, "go_build", go_build)
+    monkeypatch.setattr(tools, "hadolint", hadolint)
+    monkeypatch.setattr(tools, "syft", lambda archive: {"artifacts": [{"name": f"p{n}"} for n in range(14)]})
+    monkeypatch.setattr(
+        tools, "dive", lambda archive, report: {"image": {"efficiencyScore": 0.97, "inefficientBytes": 1234}}
+    )
+    monkeypatch.setattr(standins, "ensure_base", ensure_base)
+    monkeypatch.setattr(standins, "go_version", lambda: "go1.25.5")
+    # Another measurement on the real engine must not make these tests exit 5.
+    monkeypatch.setattr(cli, "measurement_lock", lambda: lock.measurement_lock(tmp_path / "lock"))
+
+    def make(
+        *, failing: tuple[str, ...] = (), unknown: tuple[int, Any] = (404, NOT_FOUND), size_error: int = 0
+    ) -> FakeEngineClient:
+        client = FakeEngineClient(
+            bases={
+                "alpine:3.19": FakeImageSpec(layers=ALPINE, config={}, files=[]),
+                "golang:1.25-alpine": FakeImageSpec(layers=GOLANG_ALPINE, config={}, files=[]),
+                "golang:1.25": FakeImageSpec(
+                    layers=[
+                        FakeLayer(created_by="ADD rootfs", size=SDK_ROOTFS),
+                        FakeLayer(created_by="COPY go", size=GO_TREE),
+                    ],
+                    config={},
+                    files=[],
+                ),
+            },
+            recipes={
+                ("Dockerfile", "builder"): (STEPS[:6], BUILDER),
+                ("Dockerfile", None): (STEPS, variant_spec(size_error=size_error)),
+                ("variants/cgo.Dockerfile", None): (STEPS, CGO),
+            },
+            answers={"/": (200, ROOT), "/health": (200, HEALTH), "*": unknown},
+            failing=failing,
+        )
+        engine = Engine(client)  # type: ignore[arg-type]
+        monkeypatch.setattr(Engine, "connect", classmethod(lambda cls, base_url=None: engine))
+        monkeypatch.setattr(engine_module, "time", client.clock)
+        monkeypatch.setattr(probe, "time", client.clock)
+        return client
+
+    return make
+
+
+def measure(tmp_path: Path, repeat: int = 2) -> Measurements:
+    options = run.Options(only=["alpine", "cgo"], repeat=repeat, force=True, output=tmp_path / "m.json",
+                          publish=False, progress=Progress(live=False))  # fmt: skip
+    with contextlib.redirect_stdout(None), contextlib.redirect_stderr(None):
+        measured = run.measure(options)
+    assert measured is not None
+    return measured
+
+
+def image(data: Measurements, ref: str) -> schema.ImageSize:
+    return next(item for item in data.images if item.ref == ref)
+
+
+def test_a_whole_measurement_gives_the_figures_worked_out_by_hand(
+    fake_run: Callable[..., FakeEngineClient], tmp_path: Path
+) -> None:
+    client = fake_run()
+    data = measure(tmp_path)
+    assert data.failures == []
+    assert invariants.check(data) == []
+    # Sizes: the sum of the history's layers, as the engine reports them.
+    assert image(data, "devops-info-service:alpine").size == 713_000  # 300_000 + 3_000 + 200_000 + 210_000
+    assert image(data, "devops-info-service:cgo").size == 520_000  # 300_000 + 220_000
+    assert image(data, "devops-info-service:builder").size == 1_430_040  # 1_200_000 + 40 + 20_000 + 210_000
+    assert image(data, "golang:1.25").size == 1_400_000
+    assert {item.ref: item.role for item in data.images} == {
+        "devops-info-service:alpine": "variant", "devops-info-service:cgo": "variant",
+        "alpine:3.19": "base", "golang:1.25-alpine": "base", "golang:1.25": "base",
+        "devops-info-service:builder": "builder",
+    }  # fmt: skip
+    alpine = image(data, "devops-info-service:alpine")
+    assert [layer.instruction for layer in alpine.layers] == [
+        "ADD file:rootfs in /", 'CMD ["/bin/sh"]', "RUN addgroup -S appuser && adduser -S appuser",
+        "COPY file:ca in /etc/ssl/certs/", "WORKDIR /app", "COPY file:bin in ./devops-info-service",
+        "USER appuser", 'CMD ["/app/devops-info-service"]',
+    ]  # fmt: skip
+    compressed = [layer.compressed_size for layer in alpine.layers]
+    # Zeros shrink ~1000-fold; a half-random layer to just over half; no layer, no figure.
+    assert compressed[0] is not None and compressed[0] < 1_000
+    assert compressed[1] is None and compressed[6] is None and compressed[7] is None
+    assert compressed[3] is not None and compressed[3] < 1_000
+    assert compressed[4] is not None and compressed[4] < 100  # WORKDIR's empty layer
+    assert compressed[5] is not None and 105_000 < compressed[5] < 106_000  # 210_000 / 2
+    assert 105_000 < alpine.compressed_size < 108_000
+    builder = [layer.compressed_size for layer in image(data, "devops-info-service:builder").layers]
+    assert builder[4] is not None and builder[4] < 100  # the empty RUN layer
+    assert builder[5] is not None and 10_000 < builder[5] < 10_500  # 20_000 / 2
+    assert builder[6] is not None and 105_000 < builder[6] < 106_000
+    # Builds: 8 steps of 2.0 s cold, 0.1 s cached; a code change reuses the 4 steps before COPY app/.
+    totals = {build.kind: build.total for build in data.builds}
+    assert totals["cold"].median == pytest.approx(16.0, abs=0.05)
+    assert totals["cached"].median == pytest.approx(0.8, abs=0.05)
+    assert totals["code_change"].median == pytest.approx(8.4, abs=0.05)  # 4 x 0.1 + 4 x 2.0
+    assert len(totals["cold"].samples) == 2
+    change = next(build for build in data.builds if build.kind == "code_change")
+    assert [step.cached for step in change.steps] == [True] * 4 + [False] * 4
+    assert change.steps[4].seconds.median == pytest.approx(2.0, abs=0.05)
+    assert data.cold_build_log[0] == "Step 1/8 : FROM golang:1.25-alpine AS builder"
+    assert [build["nocache"] for build in client.api.builds].count(True) == 2
+    # Binaries: the sizes go build wrote, and the cgo one's loader.
+    assert {binary.flavour: binary.size for binary in data.binaries} == BINARIES
+    cgo_binary = next(binary for binary in data.binaries if binary.flavour == "cgo")
+    assert (cgo_binary.linking, cgo_binary.interpreter) == ("dynamic", "/lib/ld-musl-x86_64.so.1")
+    assert cgo_binary.flags == "CGO_ENABLED=1 -ldflags=-s -w"
+    # The probe asked the loopback service; the cgo variant exited as the engine said.
+    probes = {item.variant: item for item in data.probes}
+    answered = probes["alpine"]
+    assert answered.started and answered.root_body == ROOT and answered.health_body == HEALTH
+    assert (answered.not_found_status, answered.not_found_body) == (404, NOT_FOUND)
+    assert answered.spec_problems == [] and answered.process_uid == 10001
+    assert answered.memory_bytes == 3_999_000  # 4_000_000 in use less 1_000 of inactive page cache
+    assert answered.healthcheck_status == "healthy" and answered.exit_code == 0
+    assert answered.logs == ["listening on :8080"]
+    failed = probes["cgo"]
+    assert not failed.started and failed.exit_code == 127
+    assert failed.error_text == "exec /app/devops-info-service: no such file or directory"
+    # Surfaces, efficiency and lint from the image's files and the canned tools.
+    surface = next(item for item in data.surfaces if item.variant == "alpine")
+    assert (surface.packages, surface.files, surface.user) == (14, 5, "appuser")
+    assert (surface.has_shell, surface.has_package_manager, surface.has_compiler) == (True, True, False)
+    assert surface.setuid_files == ["/bin/su"] and surface.program == "/app/devops-info-service"
+    assert (surface.program_owner, surface.program_mode) == ("0:0", "0755")
+    assert [(item.variant, item.score, item.wasted_bytes) for item in data.efficiency] == [
+        ("alpine", 0.97, 1234), ("cgo", 0.97, 1234), ("builder", 0.97, 1234)
+    ]  # fmt: skip
+    assert {item.dockerfile: [f.code for f in item.findings] for item in data.lint} == {
+        "Dockerfile": [], "variants/cgo.Dockerfile": ["DL3006"]
+    }  # fmt: skip
+    assert data.provenance.only == ["alpine", "cgo"] and data.provenance.repeats == 2
+    assert data.provenance.engine.version == "20.10.24+dfsg1"
+    # Every container the run made is gone, with the scratch timing tag.
+    assert all(container.removals for container in client.containers.created)
+    assert "devops-info-service:timing" in client.images.removed
+
+
+def test_a_failing_build_is_recorded_and_the_rest_still_measured(
+    fake_run: Callable[..., FakeEngineClient], tmp_path: Path
+) -> None:
+    # The service answers an unknown path with 500: the probe must record what it got, not assume 404.
+    fake_run(failing=("variants/cgo.Dockerfile",), unknown=(500, {"error": "boom"}))
+    data = measure(tmp_path, repeat=1)
+    assert [(failure.phase, failure.variant) for failure in data.failures] == [("build", "cgo")]
+    assert "returned a non-zero code: 1" in data.failures[0].error
+    assert {item.variant for item in data.images if item.role == "variant"} == {"alpine"}
+    assert [item.variant for item in data.probes] == ["alpine"]
+    assert (data.probes[0].not_found_status, data.probes[0].not_found_body) == (500, {"error": "boom"})
+
+
+def test_a_phase_that_raises_is_recorded_not_raised(
+    fake_run: Callable[..., FakeEngineClient], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_run()
+
+    def broken(archive: Path) -> dict[str, Any]:
+        raise RuntimeError("syft exited 1: cannot read the archive")
+
+    monkeypatch.setattr(tools, "syft", broken)
+    data = measure(tmp_path, repeat=1)
+    assert [(failure.phase, failure.variant, failure.error) for failure in data.failures] == [
+        ("sizes", "alpine", "syft exited 1: cannot read the archive"),
+        ("sizes", "cgo", "syft exited 1: cannot read the archive"),
+        ("sizes", "devops-info-service:builder", "syft exited 1: cannot read the archive"),
+    ]
+    assert {item.variant for item in data.probes} == {"alpine", "cgo"}
+
+
+def _cli(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:
+    output = tmp_path / "out.json"
+    code = cli.main(["measure", "--plain", "--force", "--no-publish", "--repeat", "1", "--only", "alpine",
+                     "--only", "cgo", "--output", str(output)])  # fmt: skip
+    errors = [line for line in capfd.readouterr().err.splitlines() if line.startswith("labreport:")]
+    return code, errors
+
+
+def test_the_cli_prints_each_failure_and_exits_1(
+    fake_run: Callable[..., FakeEngineClient], tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    fake_run(failing=("variants/cgo.Dockerfile",))
+    code, errors = _cli(tmp_path, capfd)
+    assert code == 1
+    assert len(errors) == 1 and errors[0].startswith(
+        "labreport: build cgo failed: build of devops-info-service:cgo"
+    )
+    assert schema.load(tmp_path / "out.json").failures[0].variant == "cgo"
+
+
+def test_the_cli_refuses_numbers_that_break_an_invariant(
+    fake_run: Callable[..., FakeEngineClient], tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    fake_run(size_error=1)  # the engine reports one byte more than the image's layers hold
+    code, errors = _cli(tmp_path, capfd)
+    assert code == 1
+    assert errors == [
+        "labreport: invariant violated: devops-info-service:alpine: size 713001 != 713000, "
+        "the sum of its 8 layers",
+        f"labreport: 1 invariant(s) violated; {tmp_path / 'out.json'} was not written",
+    ]
+    assert not (tmp_path / "out.json").exists()
+
+
+def test_the_cli_exits_0_on_a_clean_run(
+    fake_run: Callable[..., FakeEngineClient], tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    fake_run()
+    code, errors = _cli(tmp_path, capfd)
+    assert (code, errors) == (0, [])
