@@ -2,16 +2,18 @@
 
 Provenance (when, where, from which commit, which base images are stand-ins), then a measurement
 running in the background or the one that last failed, staleness, and the failures the data
-records. The hooks put it on every page in `on_page_markdown`.
+records. The hooks put it on every page in `on_page_markdown`, after mkdocs-macros has rendered
+the page, so nothing here is read as Jinja; every string from the data, the engine or the status
+file is escaped (`text`, `code`) so that it shows as text, never as markup.
 """
 
 from __future__ import annotations
 
-import html
 from datetime import UTC, datetime
 
 from labreport.report.derive import standins
-from labreport.report.markup import cell
+from labreport.report.escape import code, text
+from labreport.report.markup import fenced
 from labreport.report.sitebuild import Build
 from labreport.status import MeasureStatus
 
@@ -30,38 +32,34 @@ def _provenance(build: Build) -> str:
     data, origin = site.data, site.data.provenance
     engine = origin.engine
     replaced = standins(data)
-    commit = origin.git_commit[:12] + (" with uncommitted changes" if origin.git_dirty else "")
+    commit = text(origin.git_commit[:12]) + (" with uncommitted changes" if origin.git_dirty else "")
     title = (
-        f"Measured {origin.measured_at:%Y-%m-%d %H:%M} UTC on Docker {engine.version}, "
-        f"{engine.architecture}, {engine.cpus} CPUs, commit {commit}"
+        f"Measured {origin.measured_at:%Y-%m-%d %H:%M} UTC on Docker {text(engine.version)}, "
+        f"{text(engine.architecture)}, {engine.cpus} CPUs, commit {commit}"
     )
     if replaced:
         title += f"; {len(replaced)} of {len(origin.bases)} base images are stand-ins"
     body = [
-        f"Engine {engine.version} (API {engine.api_version}, {engine.storage_driver}, {engine.os}), "
-        f"{origin.builder} builder; host {origin.host_os} {origin.host_architecture}, "
-        f"{origin.cpu_count} CPUs; Go {origin.go_version}, Python {origin.python_version}; "
-        f"each timing repeated {origin.repeats} times; "
-        f"data file `{site.path.name}`, inputs hash `{origin.inputs_hash}`.",
+        f"Engine {text(engine.version)} (API {text(engine.api_version)}, {text(engine.storage_driver)}, "
+        f"{text(engine.os)}), {text(origin.builder)} builder; host {text(origin.host_os)} "
+        f"{text(origin.host_architecture)}, {origin.cpu_count} CPUs; Go {text(origin.go_version)}, "
+        f"Python {text(origin.python_version)}; each timing repeated {origin.repeats} times; "
+        f"data file {code(site.path.name)}, inputs hash {code(origin.inputs_hash)}.",
     ]
     if replaced:
         body.append("")
         body.append(
             "No registry was reachable, so these base images were built locally as stand-ins "
-            "(claims about them are marked *stand-in*, neither reproduced nor refuted):"
+            "(a value that rests on one is marked *stand-in* where it appears; a claim is judged on "
+            "the layers this project adds, with the base's weight left open, see the claims ledger):"
         )
         body.append("")
         body += [
-            f"- `{b.requested}`: image `{b.image_id.removeprefix('sha256:')[:12]}`"
-            f"{f', {b.recipe}' if b.recipe else ''}"
+            f"- {code(b.requested)}: image {code(b.image_id.removeprefix('sha256:')[:12])}"
+            f"{f', {text(b.recipe)}' if b.recipe else ''}"
             for b in replaced
         ]
     return f'??? abstract "{title}"\n' + "".join(f"    {line}\n" if line else "\n" for line in body) + "\n"
-
-
-def _outside_text(text: str) -> str:
-    """Text written by another process, made safe to put in an admonition: escaped, on one line."""
-    return " ".join(html.escape(text).split())
 
 
 def _utc(moment: datetime) -> datetime:
@@ -71,7 +69,7 @@ def _utc(moment: datetime) -> datetime:
 def _background_measurement(status: MeasureStatus | None, measured_at: datetime) -> str:
     if status is None or status.state == "done":
         return ""
-    summary = _outside_text(status.summary())
+    summary = text(status.summary())
     if status.state == "running":
         return (
             f'!!! info "Re-measuring in the background: {summary}"\n'
@@ -82,7 +80,7 @@ def _background_measurement(status: MeasureStatus | None, measured_at: datetime)
         return ""
     return (
         '!!! warning "The last background measurement failed"\n'
-        f"    It stopped in phase {_outside_text(status.phase)}: {summary}. "
+        f"    It stopped in phase {text(status.phase)}: {summary}. "
         f"The figures below are the previous ones, measured {measured_at:%Y-%m-%d %H:%M} UTC.\n\n"
     )
 
@@ -104,14 +102,16 @@ def _staleness(build: Build) -> str:
 
 
 def _failures(build: Build) -> str:
+    """Each failure with its escaped error and, folded under it, the last lines its step printed."""
     failures = build.data.failures
     if not failures:
         return ""
-    return (
-        f'!!! danger "{len(failures)} measurement failure(s): some figures are missing"\n'
-        + "".join(
-            f"    - **{f.phase}**{f' ({f.variant})' if f.variant else ''}: {cell(f.error)}\n"
-            for f in failures
-        )
-        + "\n"
-    )
+    lines = [f'!!! danger "{len(failures)} measurement failure(s): some figures are missing"', ""]
+    for failure in failures:
+        where = f" ({code(failure.variant)})" if failure.variant else ""
+        lines += [f"    **{text(failure.phase)}**{where}: {text(failure.error)}", ""]
+        if failure.output_tail:
+            lines += [f'    ??? failure "The last {len(failure.output_tail)} lines it printed"', ""]
+            lines += fenced("\n".join(failure.output_tail), indent="        ").splitlines()
+            lines.append("")
+    return "\n".join(lines) + "\n"

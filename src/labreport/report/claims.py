@@ -1,31 +1,41 @@
 """The claims ledger's machinery: a claim, how a numeric claim is judged, and the tolerances.
 
 A claim of the original report is set against the measurement and given a verdict: reproduced
-(within the tolerance), differs, not measurable here (the figure is missing), or stand-in (it rests
-on a base image built locally, so it neither reproduces nor refutes the report). The claims
-themselves are listed in `ledger`.
+(within the tolerance), differs, not measurable here, or stand-in. The claims themselves are listed
+in `ledger` (numbers) and `checks` (yes/no facts).
+
+Stand-ins. No registry is reachable here, so base images are built locally. A claim about an image
+built on such a base is split into the base's share and the layers this project adds, which are
+measured for real. The base's weight is then let range from nothing up to the report's own figure
+for that base: if the claim misses its tolerance band for every such weight, it *differs*; if it
+lands inside for every weight, it is *reproduced*; only when the base's weight decides it does it
+stay *stand-in*. Sizes, reductions and savings are monotonic in every base's weight, so the range
+is spanned by evaluating the corners (each weight at 0 or at the report's figure).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from ..schema import Measurements
+from ..schema import ImageSize, Measurements
 from .derive import (
     PRIMARY,
-    base_provenance,
     build,
     image,
+    is_standin,
     layer,
+    publish,
     reduction,
     relative_difference,
-    savings,
+    split_base,
     step,
     surface,
     variant_image,
 )
+from .units import human_size
 
 #: A measured value within this relative distance of the claimed one reproduces the claim.
 TOLERANCE = 0.10
@@ -37,6 +47,10 @@ VERDICTS: tuple[Verdict, ...] = ("reproduced", "differs", "stand-in", "not measu
 #: The measured value of a claim the data cannot judge.
 NO_VALUE = "\u2013"
 
+#: Base reference -> the weight (bytes) assumed for it in place of the measured one.
+Weights = Mapping[str, float]
+Measure = Callable[[Measurements, Weights], float | None]
+
 
 @dataclass(frozen=True, kw_only=True)
 class Claim:
@@ -45,9 +59,13 @@ class Claim:
     claimed: str
     measured: str
     verdict: Verdict
-    difference: float | None  # signed percent, measured against claimed
+    difference: float | None  # signed: percent of the claim, or percentage points when `points`
     note: str
     page: str
+    tolerance: str = NO_VALUE
+    points: bool = False
+    #: The measured value is a stand-in's (or rests on one): pages mark it.
+    standin: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -58,46 +76,91 @@ class Quantity:
     topic: str
     claimed: float | tuple[float, float]
     show: Callable[[float], str]
-    measure: Callable[[Measurements], float | None]
+    measure: Measure
     missing: str
     page: str
-    bases: tuple[str, ...] = ()
+    #: Stand-in bases whose weight ranges from 0 to the report's figure for them.
+    vary: tuple[str, ...] = ()
+    #: Stand-in bases taken at the report's figure: the claim is the report's arithmetic on it
+    #: (a reduction against `golang:1.25` is computed from the report's 807 MB).
+    held: tuple[str, ...] = ()
+    #: Bases that decide the value in a way no weight captures (package counts, pull times).
+    rests_on: tuple[str, ...] = ()
+    #: What the value is with every varied base at 0 ("the final image's own layers alone").
+    alone: str = ""
     tolerance: float = TOLERANCE
+    #: Tolerance and difference in the claim's own unit: percentage points for a percentage.
+    points: bool = False
     note: str = ""
 
 
-def judge_number(
-    measured: float, claimed: float | tuple[float, float], tolerance: float = TOLERANCE
-) -> tuple[Verdict, float]:
-    """Reproduced when within `tolerance` (relative) of the claim or of the claimed range's ends."""
+def band(claimed: float | tuple[float, float], tolerance: float, points: bool) -> tuple[float, float]:
+    """The values that reproduce a claim: the claim (or its range) widened by the tolerance."""
+    low, high = claimed if isinstance(claimed, tuple) else (claimed, claimed)
+    if points:
+        return low - tolerance, high + tolerance
+    return low * (1 - tolerance), high * (1 + tolerance)
+
+
+def difference(value: float, claimed: float | tuple[float, float], points: bool) -> float:
+    """Signed distance from the claim, or from the nearer end of a claimed range (0 inside it)."""
     if isinstance(claimed, tuple):
         low, high = claimed
-        if low * (1 - tolerance) <= measured <= high * (1 + tolerance):
-            return "reproduced", 0.0
-        nearest = low if measured < low else high
-        return "differs", relative_difference(measured, nearest)
-    difference = relative_difference(measured, claimed)
-    return ("reproduced" if abs(difference) <= tolerance * 100 else "differs"), difference
+        if low <= value <= high:
+            return 0.0
+        nearest = low if value < low else high
+    else:
+        nearest = claimed
+    return value - nearest if points else relative_difference(value, nearest)
 
 
-def _show_claim(value: float | tuple[float, float], show: Callable[[float], str]) -> str:
+def judge_number(
+    measured: float, claimed: float | tuple[float, float], tolerance: float = TOLERANCE, points: bool = False
+) -> tuple[Verdict, float]:
+    """Reproduced when inside the claim's band (see `band`), else differs; with the signed difference."""
+    low, high = band(claimed, tolerance, points)
+    verdict: Verdict = "reproduced" if low <= measured <= high else "differs"
+    return verdict, difference(measured, claimed, points)
+
+
+def show_claim(value: float | tuple[float, float], show: Callable[[float], str]) -> str:
     if isinstance(value, tuple):
         return f"{show(value[0])} to {show(value[1])}"
     return show(value)
 
 
-def _standin_bases(data: Measurements, refs: tuple[str, ...]) -> list[str]:
-    found = []
-    for ref in refs:
-        origin = base_provenance(data, ref)
-        if origin is None or origin.source == "standin":
-            found.append(ref)
-    return found
+def show_tolerance(tolerance: float, points: bool) -> str:
+    return f"\u00b1{tolerance:g} pp" if points else f"\u00b1{tolerance * 100:g} %"
 
 
-def judge(data: Measurements, quantity: Quantity) -> Claim:
-    claimed = _show_claim(quantity.claimed, quantity.show)
-    value = quantity.measure(data)
+def _corners(quantity: Quantity, data: Measurements, reported: Weights) -> list[dict[str, float]]:
+    varied = [ref for ref in quantity.vary if is_standin(data, ref)]
+    held = {ref: reported[ref] for ref in quantity.held if is_standin(data, ref)}
+    if not varied and not held:
+        return []
+    return [
+        {**held, **dict(zip(varied, choice, strict=True))}
+        for choice in itertools.product(*((0.0, reported[ref]) for ref in varied))
+    ]
+
+
+def _weights_phrase(quantity: Quantity, data: Measurements, reported: Weights) -> str:
+    parts = [
+        f"any {ref} base from 0 to {human_size(reported[ref])}"
+        for ref in quantity.vary
+        if is_standin(data, ref)
+    ]
+    parts += [
+        f"{ref} at the report's {human_size(reported[ref])}" for ref in quantity.held if is_standin(data, ref)
+    ]
+    return " and ".join(parts)
+
+
+def judge(data: Measurements, quantity: Quantity, reported: Weights) -> Claim:
+    """`reported`: the report's own figure for each base, the most a stand-in's real image may weigh."""
+    claimed = show_claim(quantity.claimed, quantity.show)
+    tolerance = show_tolerance(quantity.tolerance, quantity.points)
+    value = quantity.measure(data, {})
     if value is None:
         return Claim(
             key=quantity.key,
@@ -108,24 +171,62 @@ def judge(data: Measurements, quantity: Quantity) -> Claim:
             difference=None,
             note=quantity.missing,
             page=quantity.page,
+            tolerance=tolerance,
+            points=quantity.points,
         )
-    measured = quantity.show(value)
-    verdict, difference = judge_number(value, quantity.claimed, quantity.tolerance)
-    note = quantity.note
-    replaced = _standin_bases(data, quantity.bases)
-    if replaced:
+    verdict, off = judge_number(value, quantity.claimed, quantity.tolerance, quantity.points)
+    notes = [quantity.note] if quantity.note else []
+    corners = _corners(quantity, data, reported)
+    values = [v for v in (quantity.measure(data, w) for w in corners) if v is not None]
+    if values:
+        low, high = min(values), max(values)
+        within_low, within_high = band(quantity.claimed, quantity.tolerance, quantity.points)
+        if high < within_low or low > within_high:
+            verdict = "differs"
+            off = difference(high if high < within_low else low, quantity.claimed, quantity.points)
+            reason = f"with {_weights_phrase(quantity, data, reported)} it would be "
+            reason += f"{quantity.show(low)} to {quantity.show(high)}, not {claimed}"
+        elif within_low <= low and high <= within_high:
+            verdict = "reproduced"
+            # The worst case over every admissible weight, which still lies within the tolerance.
+            off = max((difference(v, quantity.claimed, quantity.points) for v in (low, high)), key=abs)
+            reason = f"with {_weights_phrase(quantity, data, reported)} it is "
+            reason += f"{quantity.show(low)} to {quantity.show(high)}, within {claimed} {tolerance}"
+        else:
+            verdict = "stand-in"
+            reason = f"with {_weights_phrase(quantity, data, reported)} it could be "
+            reason += f"{quantity.show(low)} to {quantity.show(high)}: the base's real weight decides"
+        zero = quantity.measure(data, dict.fromkeys(quantity.vary, 0.0))
+        if zero == 0 and verdict == "stand-in":
+            # Nothing of the value is this project's: the stand-in measured only itself.
+            reason = "about the base image alone (nothing this project adds): only the real image settles it"
+        elif zero is not None and quantity.alone:
+            reason = f"{quantity.alone}: {quantity.show(zero)}; {reason}"
+        notes.insert(0, reason)
+    deciding = [ref for ref in quantity.rests_on if is_standin(data, ref)]
+    if deciding:
         verdict = "stand-in"
-        note = "; ".join(part for part in (f"stand-in for {', '.join(replaced)}", note) if part)
+        notes.insert(0, f"decided by the stand-in for {', '.join(deciding)}")
     return Claim(
         key=quantity.key,
         topic=quantity.topic,
         claimed=claimed,
-        measured=measured,
+        measured=quantity.show(value),
         verdict=verdict,
-        difference=difference,
-        note=note,
+        difference=off,
+        note="; ".join(notes),
         page=quantity.page,
+        tolerance=tolerance,
+        points=quantity.points,
+        standin=bool(corners or deciding),
     )
+
+
+def show_difference(claim: Claim) -> str:
+    """The signed difference as the ledger prints it: percent of the claim, or percentage points."""
+    if claim.difference is None:
+        return NO_VALUE
+    return f"{claim.difference:+.1f} pp" if claim.points else f"{claim.difference:+.1f} %"
 
 
 def verdict_counts(claims: list[Claim]) -> dict[Verdict, int]:
@@ -135,70 +236,123 @@ def verdict_counts(claims: list[Claim]) -> dict[Verdict, int]:
     return counts
 
 
-# --- measures: how a numeric claim's value is taken from the data ------------------------------
+# --- measures: how a numeric claim's value is taken from the data, under assumed base weights ----
 
 
-def image_size(ref: str) -> Callable[[Measurements], float | None]:
-    def measure(data: Measurements) -> float | None:
+def weighed(data: Measurements, item: ImageSize, weights: Weights) -> float:
+    """The image's size with its base (or itself, if it is a base) at the weight assumed for it."""
+    if item.ref in weights:
+        return weights[item.ref]
+    base, _ = split_base(data, item)
+    if base is not None and base.ref in weights:
+        # The project's share is what the image weighs beyond its base, as `docker images` counts both.
+        return weights[base.ref] + item.size - base.size
+    return float(item.size)
+
+
+def image_size(ref: str) -> Measure:
+    def measure(data: Measurements, weights: Weights) -> float | None:
         found = image(data, ref)
-        return None if found is None else found.size
+        return None if found is None else weighed(data, found, weights)
 
     return measure
 
 
-def variant_size(name: str, compressed: bool = False) -> Callable[[Measurements], float | None]:
-    def measure(data: Measurements) -> float | None:
+def variant_size(name: str) -> Measure:
+    def measure(data: Measurements, weights: Weights) -> float | None:
         found = variant_image(data, name)
+        return None if found is None else weighed(data, found, weights)
+
+    return measure
+
+
+def download_size(name: str) -> Measure:
+    """What a pull downloads: the registry manifest's layer sizes where the image was pushed, else the
+    local gzip estimate. The base's share is its own compressed size, replaced by the assumed weight
+    (an uncompressed figure, so an upper bound for the compressed one)."""
+
+    def measure(data: Measurements, weights: Weights) -> float | None:
+        found, pushed = variant_image(data, name), publish(data, name)
         if found is None:
             return None
-        return found.compressed_size if compressed else found.size
+        total = float(pushed.compressed_size if pushed is not None else found.compressed_size)
+        base, _ = split_base(data, found)
+        if base is not None and base.ref in weights:
+            return total - base.compressed_size + weights[base.ref]
+        return total
 
     return measure
 
 
-def layer_size(variant: str, *words: str) -> Callable[[Measurements], float | None]:
-    def measure(data: Measurements) -> float | None:
+def size_difference(larger: str, smaller: str) -> Measure:
+    def measure(data: Measurements, weights: Weights) -> float | None:
+        one, other = variant_image(data, larger), variant_image(data, smaller)
+        if one is None or other is None:
+            return None
+        return weighed(data, one, weights) - weighed(data, other, weights)
+
+    return measure
+
+
+def layer_size(variant: str, *words: str) -> Measure:
+    def measure(data: Measurements, weights: Weights) -> float | None:
         found = layer(variant_image(data, variant), *words)
-        return None if found is None else found.size
+        return None if found is None else float(found.size)
 
     return measure
 
 
-def reduction_against(ref: str) -> Callable[[Measurements], float | None]:
-    def measure(data: Measurements) -> float | None:
+def reduction_against(ref: str) -> Measure:
+    def measure(data: Measurements, weights: Weights) -> float | None:
         final, other = variant_image(data, PRIMARY), image(data, ref)
-        return None if final is None or other is None else reduction(other.size, final.size)
+        if final is None or other is None:
+            return None
+        before = weighed(data, other, weights)
+        return None if before <= 0 else reduction(before, weighed(data, final, weights))
 
     return measure
 
 
-def build_total(kind: str) -> Callable[[Measurements], float | None]:
-    def measure(data: Measurements) -> float | None:
+def saving(containers: int, against: str) -> Measure:
+    """Like the report, every container counts as one full copy of its image (no shared layers)."""
+
+    def measure(data: Measurements, weights: Weights) -> float | None:
+        final, other = variant_image(data, PRIMARY), image(data, against)
+        if final is None or other is None:
+            return None
+        return (weighed(data, other, weights) - weighed(data, final, weights)) * containers
+
+    return measure
+
+
+def build_total(kind: str) -> Measure:
+    def measure(data: Measurements, weights: Weights) -> float | None:
         found = build(data, kind)
         return None if found is None else found.total.median
 
     return measure
 
 
-def cold_step(*words: str) -> Callable[[Measurements], float | None]:
-    def measure(data: Measurements) -> float | None:
+def cold_step(*words: str) -> Measure:
+    def measure(data: Measurements, weights: Weights) -> float | None:
         found = step(build(data, "cold"), *words)
         return None if found is None else found.seconds.median
 
     return measure
 
 
-def package_count(variant: str) -> Callable[[Measurements], float | None]:
-    def measure(data: Measurements) -> float | None:
+def package_count(variant: str) -> Measure:
+    def measure(data: Measurements, weights: Weights) -> float | None:
         found = surface(data, variant)
         return None if found is None else float(found.packages)
 
     return measure
 
 
-def saving(containers: int) -> Callable[[Measurements], float | None]:
-    def measure(data: Measurements) -> float | None:
-        value = savings(data, containers)
-        return None if value is None else float(value)
+def unweighed(function: Callable[[Measurements], float | None]) -> Measure:
+    """A derived figure no base weight enters (a binary's size, a ratio of timings)."""
+
+    def measure(data: Measurements, weights: Weights) -> float | None:
+        return function(data)
 
     return measure

@@ -119,11 +119,48 @@ def layer(item: ImageSize | None, *words: str) -> Layer | None:
 
 
 def split_base(data: Measurements, item: ImageSize) -> tuple[ImageSize | None, list[Layer]]:
-    """The base image `item` was built on (the one whose layers start it) and `item`'s own layers."""
+    """The base image `item` was built on and `item`'s own layers.
+
+    The longest base whose layers start `item`'s: the builder stage starts with the Alpine layers
+    too, but its base is the Go image built on them. A base image is not its own base.
+    """
+    found: ImageSize | None = None
     for base in data.images:
-        if base.role == "base" and base.layers and item.layers[: len(base.layers)] == base.layers:
-            return base, item.layers[len(base.layers) :]
-    return None, list(item.layers)
+        if base.role != "base" or not base.layers or base.ref == item.ref:
+            continue
+        if item.layers[: len(base.layers)] == base.layers and (
+            found is None or len(base.layers) > len(found.layers)
+        ):
+            found = base
+    if found is None:
+        return None, list(item.layers)
+    return found, item.layers[len(found.layers) :]
+
+
+def is_standin(data: Measurements, ref: str) -> bool:
+    """True when the base `ref` was built locally, or its origin is not recorded (not a real image)."""
+    origin = next((item for item in data.provenance.bases if item.requested == ref), None)
+    return origin is None or origin.source == "standin"
+
+
+def resting_on_standin(data: Measurements, item: ImageSize | None) -> bool:
+    """True when the image's figures rest on a stand-in: it is one, or it was built on one."""
+    if item is None:
+        return False
+    if item.role == "base":
+        return is_standin(data, item.ref)
+    base, _ = split_base(data, item)
+    return base is not None and is_standin(data, base.ref)
+
+
+def surface_on_standin(data: Measurements, variant: str) -> bool:
+    """True when a scanned image (a variant, or "builder") rests on a stand-in base."""
+    item = (
+        builder_image(data)
+        if variant == "builder"
+        else next((each for each in data.images if each.role == "variant" and each.variant == variant), None)
+    )
+    return resting_on_standin(data, item)
 
 
 def step(timing: BuildTiming | None, *words: str) -> StepTiming | None:

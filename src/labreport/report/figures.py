@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..schema import Measurements
+from ..schema import ImageSize, Measurements
 from . import derive
 from .units import human_size, seconds
 
@@ -51,6 +51,16 @@ DARK = dict(
     )
 )
 assert len(DARK) == 2 + len(PALETTES["light"].colours), "light palette colours must be distinct"
+
+
+def _label(text: str) -> str:
+    """A label from the data, drawn as text: matplotlib would read `$...$` in it as mathtext (and fail
+    on a malformed formula), so dollars are escaped. SVG output escapes markup characters itself."""
+    return text.replace("$", r"\$")
+
+
+#: Put after the label of a bar whose value rests on a stand-in base.
+STANDIN_SUFFIX = " (stand-in)"
 
 
 def _mb(size: float) -> float:
@@ -95,14 +105,15 @@ def _sizes_input(data: Measurements) -> dict[str, object]:
     for ref in derive.BASES:
         found = derive.base_image(data, ref)
         if found is not None:
-            rows.append(("base", ref, found.size))
+            rows.append(("base", ref + _standin(data, found), found.size))
     builder = derive.builder_image(data)
     if builder is not None:
-        rows.append(("builder", builder.ref, builder.size))
+        rows.append(("builder", builder.ref + _standin(data, builder), builder.size))
     for name in derive.VARIANTS:
         found = derive.variant_image(data, name)
         if found is not None:
-            rows.append(("variant", f"{name} (final)" if name == derive.PRIMARY else name, found.size))
+            label = f"{name} (final)" if name == derive.PRIMARY else name
+            rows.append(("variant", label + _standin(data, found), found.size))
     return {"rows": rows}
 
 
@@ -114,7 +125,7 @@ def _sizes_draw(payload: dict[str, object], figure: Figure, palette: Palette) ->
     axes = figure.add_subplot()
     _labelled_barh(
         axes,
-        [r[1] for r in rows],
+        [_label(r[1]) for r in rows],
         [_mb(r[2]) for r in rows],
         [human_size(r[2]) for r in rows],
         [colour[r[0]] for r in rows],
@@ -132,14 +143,19 @@ def _layers_input(data: Measurements) -> dict[str, object]:
         found = derive.variant_image(data, name)
         if found is not None:
             base, own = derive.split_base(data, found)
-            layers = [(f"base image {base.ref}", base.size)] if base is not None else []
+            layers = [(f"base image {base.ref}{_standin(data, base)}", base.size)] if base is not None else []
             layers += [(each.instruction, each.size) for each in own if each.size > 0]
             stacks.append((name, layers))
     return {"stacks": stacks}
 
 
 def _short(instruction: str) -> str:
-    return instruction if len(instruction) <= 38 else instruction[:36] + "…"
+    shown = instruction if len(instruction) <= 38 else instruction[:36] + "…"
+    return _label(shown)
+
+
+def _standin(data: Measurements, item: ImageSize | None) -> str:
+    return STANDIN_SUFFIX if derive.resting_on_standin(data, item) else ""
 
 
 def _layers_draw(payload: dict[str, object], figure: Figure, palette: Palette) -> None:
@@ -165,7 +181,7 @@ def _layers_draw(payload: dict[str, object], figure: Figure, palette: Palette) -
             left += _mb(size)
         axes.annotate(f" {human_size(left * 1e6)}", (left, row), va="center", fontsize=8, color=palette.text)
     axes.set_xlim(right=max(sum(size for _, size in s[1]) for s in stacks) / 1e6 * 1.2)
-    axes.set_yticks(range(len(stacks)), [s[0] for s in stacks])
+    axes.set_yticks(range(len(stacks)), [_label(s[0]) for s in stacks])
     axes.invert_yaxis()
     axes.set_xlabel("size of each layer, MB (stacked)")
     _style(axes, palette)
@@ -233,7 +249,7 @@ def _binaries_input(data: Measurements) -> dict[str, object]:
     for flavour in derive.FLAVOURS:
         found = derive.binary(data, flavour)
         if found is not None:
-            rows.append((f"{flavour} ({found.linking})", found.size))
+            rows.append((_label(f"{flavour} ({found.linking})"), found.size))
     return {"rows": rows}
 
 
@@ -261,7 +277,8 @@ def _pulls_input(data: Measurements) -> dict[str, object]:
         found = derive.publish(data, name)
         if found is not None:
             spread = found.pull_seconds
-            rows.append((name, spread.median, spread.min, spread.max))
+            label = name + _standin(data, derive.variant_image(data, name))
+            rows.append((label, spread.median, spread.min, spread.max))
     return {"rows": rows}
 
 

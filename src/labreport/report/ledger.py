@@ -1,36 +1,36 @@
-"""Every claim of the original report, with where the site discusses it, judged by `claims`."""
+"""Every claim of the original report, with where the site discusses it, judged by `claims`.
+
+Numeric claims are `Quantity` rows here; yes/no claims and the unmeasurable ones are in `checks`.
+"""
 
 from __future__ import annotations
 
 from ..schema import Measurements
+from .checks import CHECKS
 from .claims import (
-    NO_VALUE,
     Claim,
     Quantity,
-    Verdict,
     build_total,
     cold_step,
+    download_size,
     image_size,
     judge,
     layer_size,
     package_count,
     reduction_against,
     saving,
+    size_difference,
+    unweighed,
     variant_size,
 )
-from .derive import (
-    ALPINE,
-    BUILDER,
-    DISTROLESS,
-    PRIMARY,
-    SDK,
-    SDK_ALPINE,
-    deploy_ratio,
-    probe,
-    strip_saving,
-    surface,
-)
+from .derive import ALPINE, BUILDER, DISTROLESS, PRIMARY, SDK, SDK_ALPINE, deploy_ratio, strip_saving
 from .units import count, human_size, percent, ratio, seconds
+
+#: The report's own figure for each base image: the most its real image may weigh when a claim is
+#: judged through a stand-in (see `claims`). Distroless: the report gives only its whole image (~10 MB).
+REPORTED_BASES = {SDK: 807e6, SDK_ALPINE: 336e6, ALPINE: 7.73e6, DISTROLESS: 10e6}
+
+_BUILDER_STEP = f"ran in the {SDK_ALPINE} stand-in, which holds the same Go release: the base adds no time"
 
 QUANTITIES: tuple[Quantity, ...] = (
     Quantity(
@@ -41,7 +41,7 @@ QUANTITIES: tuple[Quantity, ...] = (
         measure=image_size(SDK),
         missing="the SDK image was not measured",
         page="sizes.md",
-        bases=(SDK,),
+        vary=(SDK,),
     ),
     Quantity(
         key="sdk-alpine",
@@ -51,7 +51,18 @@ QUANTITIES: tuple[Quantity, ...] = (
         measure=image_size(SDK_ALPINE),
         missing="the Alpine SDK image was not measured",
         page="sizes.md",
-        bases=(SDK_ALPINE,),
+        vary=(SDK_ALPINE,),
+    ),
+    Quantity(
+        key="build-tools",
+        topic="the Go SDK left behind in the builder (“~300 MB”)",
+        claimed=300e6,
+        show=human_size,
+        measure=image_size(SDK_ALPINE),
+        missing="the Alpine SDK image was not measured",
+        page="why-multi-stage.md",
+        vary=(SDK_ALPINE,),
+        tolerance=0.2,
     ),
     Quantity(
         key="alpine",
@@ -61,7 +72,17 @@ QUANTITIES: tuple[Quantity, ...] = (
         measure=image_size(ALPINE),
         missing="the Alpine base was not measured",
         page="sizes.md",
-        bases=(ALPINE,),
+        vary=(ALPINE,),
+    ),
+    Quantity(
+        key="alpine-breakdown",
+        topic="`alpine:3.19` in the layer breakdown",
+        claimed=7.73e6,
+        show=human_size,
+        measure=image_size(ALPINE),
+        missing="the Alpine base was not measured",
+        page="layers.md",
+        vary=(ALPINE,),
     ),
     Quantity(
         key="final",
@@ -71,19 +92,21 @@ QUANTITIES: tuple[Quantity, ...] = (
         measure=variant_size(PRIMARY),
         missing="the final image was not built",
         page="sizes.md",
-        bases=(ALPINE,),
+        vary=(ALPINE,),
+        alone="the final image's own layers alone",
     ),
     Quantity(
         key="final-compressed",
-        topic="final image, compressed",
+        topic="final image, compressed (what a pull downloads)",
         claimed=15e6,
         show=human_size,
-        measure=variant_size(PRIMARY, compressed=True),
+        measure=download_size(PRIMARY),
         missing="the final image was not built",
         page="publishing.md",
-        bases=(ALPINE,),
+        vary=(ALPINE,),
+        alone="its own layers' download alone",
         tolerance=0.2,
-        note="the report says about this much",
+        note="the registry manifest's layer sizes; the report says about this much",
     ),
     Quantity(
         key="reduction-sdk",
@@ -93,8 +116,10 @@ QUANTITIES: tuple[Quantity, ...] = (
         measure=reduction_against(SDK),
         missing="an image is missing",
         page="sizes.md",
-        bases=(SDK, ALPINE),
-        tolerance=0.02,
+        vary=(ALPINE,),
+        held=(SDK,),
+        tolerance=1.0,
+        points=True,
     ),
     Quantity(
         key="reduction-sdk-alpine",
@@ -104,8 +129,10 @@ QUANTITIES: tuple[Quantity, ...] = (
         measure=reduction_against(SDK_ALPINE),
         missing="an image is missing",
         page="sizes.md",
-        bases=(SDK_ALPINE, ALPINE),
-        tolerance=0.02,
+        vary=(ALPINE,),
+        held=(SDK_ALPINE,),
+        tolerance=1.0,
+        points=True,
     ),
     Quantity(
         key="binary-layer",
@@ -115,6 +142,7 @@ QUANTITIES: tuple[Quantity, ...] = (
         measure=layer_size(PRIMARY, "COPY", "devops-info-service"),
         missing="no binary layer was found",
         page="layers.md",
+        note="compiled by the same Go release the real builder image holds",
     ),
     Quantity(
         key="user-layer",
@@ -124,8 +152,8 @@ QUANTITIES: tuple[Quantity, ...] = (
         measure=layer_size("as-reported", "adduser"),
         missing="the as-reported variant was not built",
         page="layers.md",
-        bases=(ALPINE,),
-        note="busybox writes the account files",
+        rests_on=(ALPINE,),
+        note="the layer rewrites the base's account files, so their size decides it",
     ),
     Quantity(
         key="chown-layer",
@@ -142,10 +170,11 @@ QUANTITIES: tuple[Quantity, ...] = (
         topic='`-ldflags="-w -s"` effect on the binary',
         claimed=(20.0, 30.0),
         show=percent,
-        measure=strip_saving,
+        measure=unweighed(strip_saving),
         missing="the binary flavours were not built",
         page="dockerfile.md",
-        tolerance=0.0,
+        tolerance=2.0,
+        points=True,
     ),
     Quantity(
         key="scratch",
@@ -164,7 +193,28 @@ QUANTITIES: tuple[Quantity, ...] = (
         measure=variant_size("distroless"),
         missing="the distroless variant was not built",
         page="alternatives.md",
-        bases=(DISTROLESS,),
+        vary=(DISTROLESS,),
+        alone="the variant's own layers alone",
+    ),
+    Quantity(
+        key="alpine-over-distroless",
+        topic="the Alpine image is “only 10 MB larger than distroless”",
+        claimed=10e6,
+        show=human_size,
+        measure=size_difference(PRIMARY, "distroless"),
+        missing="a variant was not built",
+        page="alternatives.md",
+        vary=(ALPINE, DISTROLESS),
+    ),
+    Quantity(
+        key="build-output",
+        topic="the build output's total (`Building 42.1s`)",
+        claimed=42.1,
+        show=seconds,
+        measure=build_total("cold"),
+        missing="no cold build was timed",
+        page="build.md",
+        note="base images already on the engine: no download time",
     ),
     Quantity(
         key="build-cold",
@@ -193,6 +243,7 @@ QUANTITIES: tuple[Quantity, ...] = (
         measure=build_total("code_change"),
         missing="no code-change build was timed",
         page="build.md",
+        note=_BUILDER_STEP,
     ),
     Quantity(
         key="step-download",
@@ -202,7 +253,7 @@ QUANTITIES: tuple[Quantity, ...] = (
         measure=cold_step("go mod download"),
         missing="the step was not timed",
         page="build.md",
-        note="the module has no dependencies",
+        note=f"the module has no dependencies; {_BUILDER_STEP}",
     ),
     Quantity(
         key="step-compile",
@@ -212,6 +263,7 @@ QUANTITIES: tuple[Quantity, ...] = (
         measure=cold_step("go build"),
         missing="the step was not timed",
         page="build.md",
+        note=_BUILDER_STEP,
     ),
     Quantity(
         key="packages-builder",
@@ -221,8 +273,9 @@ QUANTITIES: tuple[Quantity, ...] = (
         measure=package_count("builder"),
         missing="the builder stage image was not inventoried",
         page="security.md",
-        bases=(SDK_ALPINE,),
+        rests_on=(SDK_ALPINE,),
         tolerance=0.2,
+        note="nearly every package is the base's",
     ),
     Quantity(
         key="packages-runtime",
@@ -232,126 +285,49 @@ QUANTITIES: tuple[Quantity, ...] = (
         measure=package_count(PRIMARY),
         missing="the final image was not inventoried",
         page="security.md",
-        bases=(ALPINE,),
+        rests_on=(ALPINE,),
         tolerance=0.2,
+        note="nearly every package is the base's",
     ),
     Quantity(
         key="savings-10",
         topic="saved by deploying 10 containers",
         claimed=7.9e9,
         show=human_size,
-        measure=saving(10),
+        measure=saving(10, SDK),
         missing="an image is missing",
         page="why-it-matters.md",
-        bases=(SDK, ALPINE),
+        vary=(ALPINE,),
+        held=(SDK,),
     ),
     Quantity(
         key="savings-100",
         topic="saved by deploying 100 containers",
         claimed=79e9,
         show=human_size,
-        measure=saving(100),
+        measure=saving(100, SDK),
         missing="an image is missing",
         page="why-it-matters.md",
-        bases=(SDK, ALPINE),
+        vary=(ALPINE,),
+        held=(SDK,),
     ),
     Quantity(
         key="deploy",
         topic="multi-stage deploys faster than single-stage",
         claimed=40.0,
         show=ratio,
-        measure=deploy_ratio,
+        measure=unweighed(deploy_ratio),
         missing="the pull times were not measured",
         page="publishing.md",
-        bases=(SDK, ALPINE),
+        rests_on=(SDK, ALPINE),
         note="pull from a registry on this machine: no network latency",
     ),
 )
 
 
-def _cgo_claim(data: Measurements) -> Claim:
-    found = probe(data, "cgo")
-    claimed = "exits at start with “no such file or directory”"
-    if found is None:
-        return Claim(
-            key="cgo",
-            topic="CGO left on, binary on a minimal base",
-            claimed=claimed,
-            measured=NO_VALUE,
-            verdict="not measurable here",
-            difference=None,
-            note="the cgo variant was not run",
-            page="challenges.md",
-        )
-    failed = not found.started and "no such file or directory" in (found.error_text or "")
-    measured = (
-        f"exit code {found.exit_code}: {found.error_text}" if not found.started else "started and answered"
-    )
-    return Claim(
-        key="cgo",
-        topic="CGO left on, binary on a minimal base",
-        claimed=claimed,
-        measured=measured,
-        verdict="reproduced" if failed else "differs",
-        difference=None,
-        note="today's runc words the message differently" if failed else "",
-        page="challenges.md",
-    )
-
-
-def _ownership_claim(data: Measurements) -> Claim:
-    """The report: the binary, owned by root, failed to run as `appuser` until `RUN chown -R` was added.
-
-    Judged from the primary image, which keeps the binary root-owned and runs as a non-root user:
-    the file scan gives the owner and mode of the program its CMD runs, the probe whether it started.
-    """
-    claimed = "a root-owned binary fails to run as `appuser` until `chown`"
-    topic = "binary owned by root, run as `appuser`"
-    scanned, run = surface(data, PRIMARY), probe(data, PRIMARY)
-    if scanned is None or run is None:
-        return Claim(
-            key="ownership",
-            topic=topic,
-            claimed=claimed,
-            measured=NO_VALUE,
-            verdict="not measurable here",
-            difference=None,
-            note="the primary image was not both scanned and run",
-            page="challenges.md",
-        )
-    owner, mode = scanned.program_owner, scanned.program_mode
-    root_owned = owner.split(":")[0] == "0"
-    as_non_root = run.started and run.process_uid not in (None, 0)
-    measured = f"`{scanned.program}` owned by `{owner}`, mode `{mode}`: " + (
-        f"started as uid {run.process_uid}" if run.started else "did not start"
-    )
-    chowned = surface(data, "as-reported")
-    after = "" if chowned is None else f"; `RUN chown -R` (as-reported) makes it `{chowned.program_owner}`"
-    if not root_owned or (run.started and not as_non_root):
-        verdict: Verdict = "not measurable here"
-        note = "the primary image does not run a root-owned binary as a non-root user" + after
-    elif as_non_root:
-        verdict = "differs"
-        executable = int(mode, 8) & 0o001 != 0
-        note = (
-            f"mode {mode} lets every user execute it, so no ownership change is needed" + after
-            if executable
-            else f"it started although mode {mode} gives others no execute permission" + after
-        )
-    else:
-        verdict, note = "reproduced", "the root-owned binary did not start" + after
-    return Claim(
-        key="ownership",
-        topic=topic,
-        claimed=claimed,
-        measured=measured,
-        verdict=verdict,
-        difference=None,
-        note=note,
-        page="challenges.md",
-    )
-
-
 def ledger(data: Measurements) -> list[Claim]:
     """Every claim of the original report, judged against the measurement."""
-    return [*(judge(data, quantity) for quantity in QUANTITIES), _cgo_claim(data), _ownership_claim(data)]
+    return [
+        *(judge(data, quantity, REPORTED_BASES) for quantity in QUANTITIES),
+        *(check(data) for check in CHECKS),
+    ]

@@ -1,6 +1,8 @@
 """Macros for tables: every record of a kind in the data, as a Markdown table.
 
-A page calls one on a line of its own, e.g. `{{ sizes_table() }}`.
+A page calls one on a line of its own, e.g. `{{ sizes_table() }}`. Every string from the data goes
+through `code` or `text` (it may hold markup or pipes); a value resting on a stand-in base is
+marked where it stands.
 """
 
 from __future__ import annotations
@@ -8,14 +10,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from labreport.report import derive, sitebuild, units
-from labreport.report.claims import verdict_counts
+from labreport.report.claims import show_difference, verdict_counts
 from labreport.report.markup import (
     NOT_MEASURED,
     VERDICT_BADGES,
     code,
+    marked,
     or_missing,
     surface_name,
     table,
+    text,
     yes_no,
 )
 from labreport.report.registry import macro
@@ -42,16 +46,17 @@ def sizes_table() -> str:
         role = {
             "base": f"base ({_source(item.ref)})" if item.ref in derive.BASES else "base",
             "builder": "builder stage",
-            "variant": f"variant `{item.variant}`",
+            "variant": f"variant {code(item.variant)}",
         }[item.role]
+        on_standin = derive.resting_on_standin(data, item)
         rows.append(
             (
                 code(item.ref),
                 role,
                 code(item.image_id.removeprefix("sha256:")[:12]),
-                units.human_size(item.size),
+                marked(units.human_size(item.size), on_standin),
                 units.mebibytes(item.size),
-                units.human_size(item.compressed_size),
+                marked(units.human_size(item.compressed_size), on_standin),
             )
         )
     return table(("image", "role", "image id", "size", "size (MiB)", "compressed"), rows, "lllrrr")
@@ -59,16 +64,20 @@ def sizes_table() -> str:
 
 @macro
 def reductions_table() -> str:
+    data = _data()
+    final_on_standin = derive.resting_on_standin(data, derive.variant_image(data, derive.PRIMARY))
     rows = [
         (
             r.label,
             code(r.before_ref),
-            units.human_size(r.before),
-            units.human_size(r.after),
+            marked(
+                units.human_size(r.before), derive.resting_on_standin(data, derive.image(data, r.before_ref))
+            ),
+            marked(units.human_size(r.after), final_on_standin),
             units.percent(r.percent),
             units.ratio(r.factor),
         )
-        for r in derive.reductions(_data())
+        for r in derive.reductions(data)
     ]
     return table(
         ("final image against", "image", "its size", "final image", "smaller by", "factor"), rows, "llrrrr"
@@ -85,7 +94,7 @@ def layers_table(variant: str) -> str:
     rows = [(code(each.instruction[:90]), units.human_size(each.size)) for each in reversed(own)]
     if base is not None:
         folded = f"base image {code(base.ref)} ({len(base.layers)} layers)"
-        rows.append((folded, units.human_size(base.size)))
+        rows.append((folded, marked(units.human_size(base.size), derive.resting_on_standin(_data(), base))))
     rows.append(("**total**", f"**{units.human_size(found.size)}**"))
     return table(("layer (newest first)", "size"), rows, "lr")
 
@@ -106,17 +115,23 @@ def surface_table() -> str:
     """The file scan and package inventory of every image scanned, the builder stage first."""
     rows = []
     for item in sorted(_data().surfaces, key=lambda each: each.variant != "builder"):
+        # Everything but the user is mostly the base's: on a stand-in base, the stand-in's.
+        on_standin = derive.surface_on_standin(_data(), item.variant)
+
+        def mark(value: str, on_standin: bool = on_standin) -> str:
+            return marked(value, on_standin)
+
         rows.append(
             (
                 surface_name(item.variant),
-                str(item.packages),
-                f"{item.files:,}",
-                yes_no(item.has_shell),
-                yes_no(item.has_package_manager),
-                yes_no(item.has_compiler),
-                yes_no(item.has_ca_bundle),
-                yes_no(item.has_tzdata),
-                ", ".join(code(f) for f in item.setuid_files) or "none",
+                mark(str(item.packages)),
+                mark(f"{item.files:,}"),
+                mark(yes_no(item.has_shell)),
+                mark(yes_no(item.has_package_manager)),
+                mark(yes_no(item.has_compiler)),
+                mark(yes_no(item.has_ca_bundle)),
+                mark(yes_no(item.has_tzdata)),
+                mark(", ".join(code(f) for f in item.setuid_files) or "none"),
                 code(item.user),
             )
         )
@@ -148,14 +163,24 @@ def alternatives_table() -> str:
             derive.surface(data, name),
             derive.probe(_data(), name),
         )
+        flag = derive.resting_on_standin(data, found)
+        sizes = (
+            [NOT_MEASURED] * 2
+            if found is None
+            else [marked(units.human_size(value), flag) for value in (found.size, found.compressed_size)]
+        )
+        seen_flags = (
+            [NOT_MEASURED] * 3
+            if seen is None
+            else [
+                marked(yes_no(value), flag) for value in (seen.has_shell, seen.has_ca_bundle, seen.has_tzdata)
+            ]
+        )
         rows.append(
             (
                 code(name),
-                or_missing(found, lambda f: units.human_size(f.size)),
-                or_missing(found, lambda f: units.human_size(f.compressed_size)),
-                or_missing(seen, lambda s: yes_no(s.has_shell)),
-                or_missing(seen, lambda s: yes_no(s.has_ca_bundle)),
-                or_missing(seen, lambda s: yes_no(s.has_tzdata)),
+                *sizes,
+                *seen_flags,
                 or_missing(seen, lambda s: code(s.user)),
                 or_missing(run, lambda p: "yes" if p.started and p.healthcheck_status == "healthy" else "no"),
             )
@@ -222,7 +247,7 @@ def binaries_table() -> str:
             code(b.flags or "(none)"),
             units.human_size(b.size),
             units.mebibytes(b.size),
-            b.linking,
+            text(b.linking),
             code(b.interpreter) if b.interpreter else "none",
         )
         for b in _data().binaries
@@ -240,11 +265,13 @@ def probes_table() -> str:
                 "yes" if item.started else "**no**",
                 or_missing(item.seconds_to_healthy, units.seconds),
                 or_missing(item.process_uid, str),
-                item.healthcheck_status or ("none defined" if item.started else NOT_MEASURED),
+                text(item.healthcheck_status)
+                if item.healthcheck_status
+                else ("none defined" if item.started else NOT_MEASURED),
                 or_missing(item.memory_bytes, units.human_size),
                 or_missing(item.stop_seconds, units.seconds),
                 or_missing(item.exit_code, str),
-                "; ".join(item.spec_problems) or "none",
+                "; ".join(text(each) for each in item.spec_problems) or "none",
             )
         )
     return table(
@@ -266,22 +293,40 @@ def probes_table() -> str:
 
 @macro
 def publish_table() -> str:
-    rows = [
-        (
-            code(p.variant),
-            code(p.pushed_ref),
-            code(p.digest[:19] + "…"),
-            units.human_size(p.compressed_size),
-            units.seconds(p.pull_seconds.median),
-            f"{units.seconds(p.pull_seconds.min)} \u2013 {units.seconds(p.pull_seconds.max)}",
-            p.docker_hub or "not pushed (no DOCKERHUB_USERNAME / DOCKERHUB_TOKEN set)",
+    """What each push stored: the manifest's layer sizes are what a pull downloads; the local gzip
+    sum beside them is only an estimate of it."""
+    data = _data()
+    rows = []
+    for p in data.publish:
+        local = derive.variant_image(data, p.variant) if p.variant in derive.VARIANTS else None
+        on_standin = derive.resting_on_standin(data, local)
+        rows.append(
+            (
+                code(p.variant),
+                code(p.pushed_ref),
+                code(p.digest[:19] + "…"),
+                marked(units.human_size(p.compressed_size), on_standin),
+                or_missing(local, lambda f: units.human_size(f.compressed_size)),
+                units.seconds(p.pull_seconds.median),
+                f"{units.seconds(p.pull_seconds.min)} \u2013 {units.seconds(p.pull_seconds.max)}",
+                text(p.docker_hub)
+                if p.docker_hub
+                else "not pushed (no DOCKERHUB_USERNAME / DOCKERHUB_TOKEN set)",
+            )
         )
-        for p in _data().publish
-    ]
     return table(
-        ("variant", "pushed as", "digest", "compressed", "pull (median)", "pull range", "Docker Hub"),
+        (
+            "variant",
+            "pushed as",
+            "digest",
+            "download (manifest)",
+            "local gzip estimate",
+            "pull (median)",
+            "pull range",
+            "Docker Hub",
+        ),
         rows,
-        "lllrrrl",
+        "lllrrrrl",
     )
 
 
@@ -292,8 +337,8 @@ def bases_table() -> str:
             code(b.requested),
             _source(b.requested),
             code(b.image_id.removeprefix("sha256:")[:12]),
-            b.recipe or "\u2013",
-            b.recipe_version or "\u2013",
+            text(b.recipe) if b.recipe else "\u2013",
+            text(b.recipe_version) if b.recipe_version else "\u2013",
         )
         for b in _data().provenance.bases
     ]
@@ -312,34 +357,36 @@ def efficiency_table() -> str:
 @macro
 def lint_table() -> str:
     rows = [
-        (code(item.dockerfile), code(f.code), f.level, str(f.line), f.message)
+        (code(item.dockerfile), code(f.code), text(f.level), str(f.line), text(f.message))
         for item in _data().lint
         for f in item.findings
     ]
     clean = [code(item.dockerfile) for item in _data().lint if not item.findings]
-    text = table(("Dockerfile", "rule", "level", "line", "finding"), rows) if rows else ""
+    shown = table(("Dockerfile", "rule", "level", "line", "finding"), rows) if rows else ""
     if clean:
-        text += f"\nNo findings for {', '.join(clean)}.\n"
-    return text
+        shown += f"\nNo findings for {', '.join(clean)}.\n"
+    return shown
 
 
 @macro
 def ledger_table() -> str:
-    """Every claim: the report's value, ours, the verdict and the signed difference; links to its page."""
+    """Every claim: the report's value, ours, the tolerance, the verdict and the signed difference."""
     rows = []
     for item in sitebuild.current().ledger:
-        difference = "" if item.difference is None else units.signed_percent(item.difference)
         rows.append(
             (
                 f"[{item.topic}]({item.page})",
                 item.claimed,
-                item.measured,
+                marked(item.measured, item.standin),
+                item.tolerance,
                 VERDICT_BADGES[item.verdict],
-                difference,
+                show_difference(item),
                 item.note,
             )
         )
-    return table(("claim", "report says", "measured", "verdict", "difference", "note"), rows, "lrrlrl")
+    return table(
+        ("claim", "report says", "measured", "tolerance", "verdict", "difference", "note"), rows, "lrrrlrl"
+    )
 
 
 @macro

@@ -1,14 +1,25 @@
 """Macros for single values: one number, verdict or sentence from the data, as Markdown text.
 
 A page calls them inline, e.g. `{{ image_size("alpine") }}`; a value the data lacks reads
-"*not measured*", a name the report does not know fails the build.
+"*not measured*", a name the report does not know fails the build. Strings from the data are
+escaped (`text`, `code`); a value resting on a stand-in base carries the stand-in mark.
 """
 
 from __future__ import annotations
 
 from labreport.report import derive, sitebuild, units
-from labreport.report.claims import TOLERANCE
-from labreport.report.markup import NOT_MEASURED, VERDICT_BADGES, or_missing, surface_name, yes_no
+from labreport.report.claims import TOLERANCE, show_difference
+from labreport.report.markup import (
+    NOT_MEASURED,
+    STANDIN_MARK,
+    VERDICT_BADGES,
+    code,
+    marked,
+    or_missing,
+    surface_name,
+    text,
+    yes_no,
+)
 from labreport.report.registry import macro
 from labreport.schema import ImageSize, Measurements
 
@@ -35,7 +46,27 @@ def image_size(name: str, compressed: bool = False, unit: str = "MB") -> str:
     size = found.compressed_size if compressed else found.size
     if unit not in ("MB", "MiB"):
         raise ValueError(f"unit must be MB or MiB, not {unit!r}")
-    return units.human_size(size) if unit == "MB" else units.mebibytes(size)
+    shown = units.human_size(size) if unit == "MB" else units.mebibytes(size)
+    return marked(shown, derive.resting_on_standin(_data(), found))
+
+
+@macro
+def download_size(variant: str) -> str:
+    """What a pull of `variant` downloads: the registry manifest's layer sizes where it was pushed,
+    with the local gzip sum beside it as an estimate; only the estimate where it was not pushed."""
+    found, pushed = derive.variant_image(_data(), variant), derive.publish(_data(), variant)
+    if found is None:
+        return NOT_MEASURED
+    on_standin = derive.resting_on_standin(_data(), found)
+    estimate = units.human_size(found.compressed_size)
+    if pushed is None:
+        return marked(f"about {estimate} (local gzip estimate; not pushed)", on_standin)
+    manifest = units.human_size(pushed.compressed_size)
+    return marked(f"{manifest} (registry manifest; local gzip estimate {estimate})", on_standin)
+
+
+def _on_standin(*names: str) -> bool:
+    return any(derive.resting_on_standin(_data(), _named_image(name)) for name in names)
 
 
 @macro
@@ -44,7 +75,7 @@ def reduction(against: str, of: str = derive.PRIMARY) -> str:
     final, other = _named_image(of), _named_image(against)
     if final is None or other is None:
         return NOT_MEASURED
-    return units.percent(derive.reduction(other.size, final.size))
+    return marked(units.percent(derive.reduction(other.size, final.size)), _on_standin(of, against))
 
 
 @macro
@@ -52,17 +83,19 @@ def times_smaller(against: str, of: str = derive.PRIMARY) -> str:
     final, other = _named_image(of), _named_image(against)
     if final is None or other is None:
         return NOT_MEASURED
-    return units.ratio(derive.times(other.size, final.size))
+    return marked(units.ratio(derive.times(other.size, final.size)), _on_standin(of, against))
 
 
 @macro
 def saving(containers: int, against: str = derive.SDK) -> str:
-    return or_missing(derive.savings(_data(), containers, against), units.human_size)
+    shown = or_missing(derive.savings(_data(), containers, against), units.human_size)
+    return marked(shown, _on_standin(derive.PRIMARY, against))
 
 
 @macro
 def deploy_ratio() -> str:
-    return or_missing(derive.deploy_ratio(_data()), units.ratio)
+    shown = or_missing(derive.deploy_ratio(_data()), units.ratio)
+    return marked(shown, _on_standin(derive.PRIMARY, "single-stage"))
 
 
 @macro
@@ -119,14 +152,25 @@ def probe_value(variant: str, field: str) -> str:
         return units.seconds(float(value))
     if field == "memory_bytes":
         return units.human_size(int(value))
-    return str(value)
+    return text(value)
 
 
 @macro
 def surface_value(variant: str, field: str) -> str:
-    """One field of a variant's file-system scan (e.g. program_owner, program_mode, packages)."""
+    """One field of a variant's file-system scan (e.g. program_owner, program_mode, packages).
+
+    Strings come as code spans; what the image holds (packages, files, has_*) is marked when the
+    image rests on a stand-in base, whose content it mostly is."""
     found = derive.surface(_data(), variant)
-    return NOT_MEASURED if found is None else str(getattr(found, field))
+    if found is None:
+        return NOT_MEASURED
+    value = getattr(found, field)  # AttributeError on a typo: the build fails
+    if isinstance(value, str):
+        return code(value)
+    if isinstance(value, list):
+        return ", ".join(code(each) for each in value) or "none"
+    shown = yes_no(value) if isinstance(value, bool) else str(value)
+    return marked(shown, derive.surface_on_standin(_data(), variant))
 
 
 @macro
@@ -134,11 +178,14 @@ def claim(key: str, field: str = "measured") -> str:
     found = {item.key: item for item in sitebuild.current().ledger}
     if key not in found:
         raise KeyError(f"unknown claim {key!r}; known: {', '.join(found)}")
-    value = getattr(found[key], field)
+    item = found[key]
+    value = getattr(item, field)
     if field == "verdict":
         return VERDICT_BADGES[value]
     if field == "difference":
-        return "\u2013" if value is None else units.signed_percent(value)
+        return show_difference(item)
+    if field == "measured":
+        return marked(value, item.standin)
     return str(value)
 
 
@@ -202,3 +249,9 @@ def repeats() -> str:
 @macro
 def tolerance() -> str:
     return units.percent(TOLERANCE * 100)
+
+
+@macro
+def standin_mark() -> str:
+    """The mark put after a value that rests on a stand-in base, for the pages' prose to show."""
+    return STANDIN_MARK
