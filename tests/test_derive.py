@@ -9,7 +9,7 @@ import pytest
 from labreport import schema
 from labreport.report import derive
 from labreport.schema import Publish
-from records import fake_measurements, spread, with_variant_size
+from records import fake_measurements, spread, with_base_source, with_variant_size
 
 
 def test_reduction_and_ratio() -> None:
@@ -85,3 +85,26 @@ def test_names_come_from_the_variants_and_the_stand_in_recipes() -> None:
 def test_build_kinds_and_flavours_are_the_schemas() -> None:
     assert get_args(schema.BuildKind) == derive.BUILD_KINDS
     assert get_args(schema.Flavour) == derive.FLAVOURS
+
+
+def test_split_base_takes_the_longest_base_and_not_the_image_itself() -> None:
+    data = fake_measurements()
+    builder = derive.builder_image(data)
+    assert builder is not None
+    base, own = derive.split_base(data, builder)
+    # The builder starts with the alpine layers too, but it was built on the Go image.
+    assert base is not None and base.ref == derive.SDK_ALPINE
+    assert [layer.instruction for layer in own][0] == "WORKDIR /src"
+    alpine = derive.base_image(data, derive.ALPINE)
+    assert alpine is not None
+    assert derive.split_base(data, alpine)[0] is None  # a base is not its own base
+
+
+def test_what_rests_on_a_stand_in() -> None:
+    data = fake_measurements()
+    assert derive.resting_on_standin(data, derive.variant_image(data, "alpine"))
+    assert not derive.resting_on_standin(data, derive.variant_image(data, "scratch"))  # no base
+    assert derive.surface_on_standin(data, "builder") and derive.surface_on_standin(data, "alpine")
+    pulled = with_base_source(data, "pulled")
+    assert not derive.resting_on_standin(pulled, derive.variant_image(pulled, "alpine"))
+    assert not derive.surface_on_standin(pulled, "alpine")
