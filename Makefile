@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help setup serve report measure site picture bench test test-fast lint clean
+.PHONY: help setup serve report measure site picture bench test test-fast mutation lint clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -48,6 +48,9 @@ test: setup ## everything CI runs: lint, Go tests, Python unit, real-Docker and 
 test-fast: setup ## unit tests only: no Docker engine, no browser
 	$(BIN)/pytest -m "not docker and not site"
 
+mutation: setup ## mutation testing (mutmut) of the measure phases, analysis, derive and claims, fast tests only
+	$(BIN)/mutmut run; $(BIN)/mutmut results
+
 lint: setup ## gofmt, go vet, ruff (lint and format), mypy, hadolint, zizmor and the workflow schema
 	@test -z "$$(cd app && $$(go env GOROOT)/bin/gofmt -l .)" || { echo "gofmt: run gofmt -w app"; exit 1; }
 	cd app && go vet ./...
@@ -59,5 +62,5 @@ lint: setup ## gofmt, go vet, ruff (lint and format), mypy, hadolint, zizmor and
 	$(BIN)/hadolint --failure-threshold error Dockerfile variants/*.Dockerfile src/labreport/measure/recipes/*.Dockerfile
 
 clean: ## remove the site, caches, and the project's images and stand-ins
-	rm -rf site .artifacts .pytest_cache .mypy_cache .ruff_cache
+	rm -rf site .artifacts .pytest_cache .mypy_cache .ruff_cache mutants
 	-$(PY) -m labreport clean
