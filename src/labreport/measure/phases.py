@@ -77,7 +77,7 @@ class DependencyFailed(RuntimeError):
 
 
 def _build(
-    run: Run, variant: Variant, *, context: Path = REPO_ROOT, tag: str | None = None, nocache: bool = False
+    run: Run, variant: Variant, *, context: Path | None = None, tag: str | None = None, nocache: bool = False
 ) -> Build:
     buildargs = {}
     if variant.uses_builder_image:
@@ -90,7 +90,11 @@ def _build(
             )
         buildargs["BUILD_STAGE_IMAGE"] = builder.image_id
     return run.engine.build(
-        context, dockerfile=variant.dockerfile, tag=tag or variant.ref, buildargs=buildargs, nocache=nocache
+        context or REPO_ROOT,
+        dockerfile=variant.dockerfile,
+        tag=tag or variant.ref,
+        buildargs=buildargs,
+        nocache=nocache,
     )
 
 
