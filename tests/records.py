@@ -496,3 +496,33 @@ def with_compressed_layers(data: Measurements, ratio: float = 0.42) -> Measureme
         for image in data.images
     ]
     return data.model_copy(update={"images": images})
+
+
+#: Markup, a table pipe, backticks, a fence, Jinja and a script link: what no page may act on.
+HOSTILE = (
+    "<img src=x onerror=alert(1)> | <script>alert(2)</script> `tick` ``` {{ boom }} {% if x %} "
+    "*em* [link](javascript:alert(3)) $x$"
+)
+
+
+def hostile(value: Any, keep: tuple[str, ...] = ()) -> Any:
+    """`value` with every string in it (fields, lists, dict values, recursively) replaced by `HOSTILE`,
+    except Literal fields (the schema would reject them) and the fields named in `keep`."""
+    from typing import Literal, get_origin
+
+    from pydantic import BaseModel
+
+    if isinstance(value, BaseModel):
+        updates = {
+            name: hostile(getattr(value, name), keep)
+            for name, field in type(value).model_fields.items()
+            if get_origin(field.annotation) is not Literal and name not in keep
+        }
+        return value.model_copy(update=updates)
+    if isinstance(value, str):
+        return HOSTILE
+    if isinstance(value, list):
+        return [hostile(each, keep) for each in value]
+    if isinstance(value, dict):
+        return {key: hostile(each, keep) for key, each in value.items()}
+    return value

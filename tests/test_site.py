@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import filecmp
+import html as htmllib
 import json
 import re
 import shutil
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from labreport.report.ledger import ledger
 from labreport.schema import Failure
-from records import fake_measurements, with_base_source, with_failures, with_variant_size, write_data
+from records import (
+    HOSTILE,
+    fake_measurements,
+    hostile,
+    with_base_source,
+    with_failures,
+    with_variant_size,
+    write_data,
+)
 from site_fixtures import REPO, build_site
 
 pytestmark = pytest.mark.site
@@ -82,13 +92,20 @@ def test_pages_show_the_data_not_typed_numbers(tmp_path: Path, built: Path) -> N
 
 
 def test_warnings_for_failures_and_stale_inputs(tmp_path: Path) -> None:
-    data = with_failures(fake_measurements(), Failure(phase="probe", variant="scratch", error="timed out"))
+    tail = ["./main.go:12:2: undefined: handler", "FAIL"]
+    failure = Failure(phase="probe", variant="scratch", error="timed out", output_tail=tail)
+    data = with_failures(fake_measurements(), failure)
     data = data.model_copy(update={"provenance": data.provenance.model_copy(update={"inputs_hash": "old"})})
     result = build_site(write_data(data, tmp_path / "m.json"), tmp_path / "site")
     assert result.returncode == 0, result.stderr
     for page in ("", "sizes", "ledger"):
         html = text(tmp_path / "site", page)
         assert "measurement failure(s)" in html and "timed out" in html
+        folded = html[html.index('<details class="failure"') :]
+        assert (
+            "The last 2 lines it printed" in folded
+            and "undefined: handler" in folded[: folded.index("</details>")]
+        )
         assert "The inputs changed since this measurement" in html
 
 
@@ -199,3 +216,57 @@ def test_ledger_page_lists_every_claim(built: Path) -> None:
     for claim in ledger(fake_measurements()):
         assert claim.claimed.replace("“", "&ldquo;")[:6] in html or claim.claimed[:6] in html
     assert html.count('class="verdict verdict-') >= len(ledger(fake_measurements()))
+
+
+class _Cells(HTMLParser):
+    """The text of every table cell of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cells: list[str] = []
+        self._depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("td", "th"):
+            self._depth += 1
+            self.cells.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th"):
+            self._depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self._depth:
+            self.cells[-1] += data
+
+
+@pytest.mark.parametrize("keep", [(), ("variant", "ref", "requested")], ids=["every-string", "names-kept"])
+def test_hostile_text_in_every_field_stays_text(tmp_path: Path, keep: tuple[str, ...]) -> None:
+    """Every string of the data (names too, or names kept so the ledger and prose macros find their
+    records) holds markup, pipes, backticks and Jinja: the site builds strictly and shows it as text."""
+    failure = Failure(phase="build", variant="alpine", error="e", output_tail=["go: error", "FAIL"])
+    data = hostile(with_failures(fake_measurements(), failure), keep)
+    result = build_site(write_data(data, tmp_path / "m.json"), tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    site = tmp_path / "site"
+    shown = 0
+    for path in site.rglob("*"):
+        if path.suffix not in (".html", ".svg", ".json"):
+            continue
+        content = path.read_text(encoding="utf-8")
+        assert "<img src=x" not in content, path  # no element from the data, in pages, figures, index
+        assert "<script>alert" not in content, path
+        assert 'href="javascript:' not in content, path
+        if path.suffix == ".html":
+            parser = _Cells()
+            parser.feed(content)
+            for cell in parser.cells:
+                if "onerror" in cell:  # a cell holding the data's text holds all of it: no pipe split it
+                    whole = " ".join(htmllib.unescape(cell).split())
+                    # ... or is cut on purpose (a digest, a long instruction), with an ellipsis.
+                    cut = any(whole.endswith(HOSTILE[:n] + "…") for n in range(1, len(HOSTILE)))
+                    assert HOSTILE in whole or cut, (path, cell)
+                    shown += HOSTILE in whole
+    assert shown > 10
+    home = text(site, "")
+    assert '<details class="failure"' in home and "&lt;img src=x" in home

@@ -63,6 +63,13 @@ def _label(text: str) -> str:
 STANDIN_SUFFIX = " (stand-in)"
 
 
+def _nothing_measured(figure: Figure, palette: Palette) -> None:
+    """A figure whose data has no rows (every name unknown, or the phase failed): a short note
+    instead of an empty axis, which matplotlib cannot scale."""
+    figure.set_size_inches(7.5, 0.8)
+    figure.text(0.5, 0.5, "not measured", ha="center", va="center", color=palette.text, fontsize=10)
+
+
 def _mb(size: float) -> float:
     return size / 1e6
 
@@ -120,6 +127,8 @@ def _sizes_input(data: Measurements) -> dict[str, object]:
 def _sizes_draw(payload: dict[str, object], figure: Figure, palette: Palette) -> None:
     rows = payload["rows"]
     assert isinstance(rows, list)
+    if not rows:
+        return _nothing_measured(figure, palette)
     colour = {"base": palette.colours[6], "builder": palette.colours[1], "variant": palette.colours[0]}
     figure.set_size_inches(7.5, 0.36 * len(rows) + 1.1)
     axes = figure.add_subplot()
@@ -161,6 +170,8 @@ def _standin(data: Measurements, item: ImageSize | None) -> str:
 def _layers_draw(payload: dict[str, object], figure: Figure, palette: Palette) -> None:
     stacks = payload["stacks"]
     assert isinstance(stacks, list)
+    if not stacks:
+        return _nothing_measured(figure, palette)
     figure.set_size_inches(7.5, 1.4 + 0.8 * len(stacks) + 0.12 * sum(len(s[1]) for s in stacks))
     axes = figure.add_subplot()
     seen: dict[str, str] = {}
@@ -216,6 +227,8 @@ def _builds_input(data: Measurements) -> dict[str, object]:
 def _builds_draw(payload: dict[str, object], figure: Figure, palette: Palette) -> None:
     rows, steps = payload["rows"], payload["steps"]
     assert isinstance(rows, list) and isinstance(steps, list)
+    if not rows:
+        return _nothing_measured(figure, palette)
     figure.set_size_inches(7.5, 2.4 + 0.3 * len(steps))
     top, bottom = figure.subplots(2, 1, height_ratios=[len(rows) + 1, len(steps) + 1])
     positions = list(range(len(rows)))
@@ -256,6 +269,8 @@ def _binaries_input(data: Measurements) -> dict[str, object]:
 def _binaries_draw(payload: dict[str, object], figure: Figure, palette: Palette) -> None:
     rows = payload["rows"]
     assert isinstance(rows, list)
+    if not rows:
+        return _nothing_measured(figure, palette)
     figure.set_size_inches(7.5, 0.4 * len(rows) + 1.0)
     axes = figure.add_subplot()
     _labelled_barh(
@@ -285,6 +300,8 @@ def _pulls_input(data: Measurements) -> dict[str, object]:
 def _pulls_draw(payload: dict[str, object], figure: Figure, palette: Palette) -> None:
     rows = payload["rows"]
     assert isinstance(rows, list)
+    if not rows:
+        return _nothing_measured(figure, palette)
     figure.set_size_inches(7.5, 0.5 * len(rows) + 1.1)
     axes = figure.add_subplot()
     positions = list(range(len(rows)))

@@ -53,6 +53,11 @@ def marked(value: str, on_standin: bool) -> str:
     return f"{value} {STANDIN_MARK}" if on_standin else value
 
 
+def clip(value: str, length: int) -> str:
+    """At most `length` characters, the last an ellipsis when something was cut."""
+    return value if len(value) <= length else value[: length - 1] + "…"
+
+
 def or_missing(value: object | None, show: Callable[[Any], str]) -> str:
     return NOT_MEASURED if value is None else show(value)
 

@@ -14,6 +14,7 @@ from labreport.report.claims import show_difference, verdict_counts
 from labreport.report.markup import (
     NOT_MEASURED,
     VERDICT_BADGES,
+    clip,
     code,
     marked,
     or_missing,
@@ -91,7 +92,7 @@ def layers_table(variant: str) -> str:
     if found is None:
         return f"{NOT_MEASURED}\n"
     base, own = derive.split_base(_data(), found)
-    rows = [(code(each.instruction[:90]), units.human_size(each.size)) for each in reversed(own)]
+    rows = [(code(clip(each.instruction, 90)), units.human_size(each.size)) for each in reversed(own)]
     if base is not None:
         folded = f"base image {code(base.ref)} ({len(base.layers)} layers)"
         rows.append((folded, marked(units.human_size(base.size), derive.resting_on_standin(_data(), base))))
@@ -200,7 +201,7 @@ def build_table(kind: str) -> str:
     rows = [
         (
             str(s.number),
-            code(s.instruction[:80]),
+            code(clip(s.instruction, 80)),
             "cache" if s.cached else "run",
             units.seconds(s.seconds.median),
             f"{units.seconds(s.seconds.min)} \u2013 {units.seconds(s.seconds.max)}",
@@ -304,7 +305,7 @@ def publish_table() -> str:
             (
                 code(p.variant),
                 code(p.pushed_ref),
-                code(p.digest[:19] + "…"),
+                code(clip(p.digest, 20)),
                 marked(units.human_size(p.compressed_size), on_standin),
                 or_missing(local, lambda f: units.human_size(f.compressed_size)),
                 units.seconds(p.pull_seconds.median),
