@@ -94,7 +94,7 @@ def test_split_base_takes_the_longest_base_and_not_the_image_itself() -> None:
     base, own = derive.split_base(data, builder)
     # The builder starts with the alpine layers too, but it was built on the Go image.
     assert base is not None and base.ref == derive.SDK_ALPINE
-    assert [layer.instruction for layer in own][0] == "WORKDIR /src"
+    assert own[0].instruction == "WORKDIR /src"
     alpine = derive.base_image(data, derive.ALPINE)
     assert alpine is not None
     assert derive.split_base(data, alpine)[0] is None  # a base is not its own base

@@ -116,23 +116,20 @@ def surface_table() -> str:
     """The file scan and package inventory of every image scanned, the builder stage first."""
     rows = []
     for item in sorted(_data().surfaces, key=lambda each: each.variant != "builder"):
-        # Everything but the user is mostly the base's: on a stand-in base, the stand-in's.
-        on_standin = derive.surface_on_standin(_data(), item.variant)
-
-        def mark(value: str, on_standin: bool = on_standin) -> str:
-            return marked(value, on_standin)
-
+        # What the image holds is mostly its base's: on a stand-in base, the stand-in's. The row is
+        # marked, and so are the cells the report makes claims about (packages, package manager).
+        flag = derive.surface_on_standin(_data(), item.variant)
         rows.append(
             (
-                surface_name(item.variant),
-                mark(str(item.packages)),
-                mark(f"{item.files:,}"),
-                mark(yes_no(item.has_shell)),
-                mark(yes_no(item.has_package_manager)),
-                mark(yes_no(item.has_compiler)),
-                mark(yes_no(item.has_ca_bundle)),
-                mark(yes_no(item.has_tzdata)),
-                mark(", ".join(code(f) for f in item.setuid_files) or "none"),
+                marked(surface_name(item.variant), flag),
+                marked(str(item.packages), flag),
+                f"{item.files:,}",
+                yes_no(item.has_shell),
+                marked(yes_no(item.has_package_manager), flag),
+                yes_no(item.has_compiler),
+                yes_no(item.has_ca_bundle),
+                yes_no(item.has_tzdata),
+                ", ".join(code(f) for f in item.setuid_files) or "none",
                 code(item.user),
             )
         )
