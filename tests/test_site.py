@@ -270,3 +270,38 @@ def test_hostile_text_in_every_field_stays_text(tmp_path: Path, keep: tuple[str,
     assert shown > 10
     home = text(site, "")
     assert '<details class="failure"' in home and "&lt;img src=x" in home
+
+
+def _row(html: str, start: str) -> str:
+    """The table row of `html` whose first cell begins with `start`."""
+    at = html.index(f"<td>{start}")
+    return html[at : html.index("</tr>", at)]
+
+
+def test_values_resting_on_a_stand_in_are_marked_where_they_appear(built: Path, tmp_path: Path) -> None:
+    # The fake alpine scan has no package manager: true of the stand-in only, so the cell says so.
+    row = _row(text(built, "security"), "<code>alpine</code>")
+    assert row.count('class="standin-mark"') == 3  # the image, its packages, its package manager
+    assert _row(text(built, "security"), "<code>scratch</code>").count("standin-mark") == 0  # no base
+    assert "alpine:3.19 (stand-in)" in (built / "figures" / "sizes-light.svg").read_text(encoding="utf-8")
+    assert 'class="standin-mark"' in _row(text(built, ""), "final image (")
+    real = with_base_source(fake_measurements(), "pulled")
+    result = build_site(write_data(real, tmp_path / "m.json"), tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    assert "standin-mark" not in text(tmp_path / "site", "security")
+    assert "(stand-in)" not in (tmp_path / "site" / "figures" / "sizes-light.svg").read_text(encoding="utf-8")
+
+
+def test_home_page_download_is_the_registry_manifest_with_the_gzip_estimate(tmp_path: Path) -> None:
+    data = fake_measurements()
+    pushed = [
+        p.model_copy(update={"compressed_size": 4_280_000}) if p.variant == "alpine" else p
+        for p in data.publish
+    ]
+    result = build_site(
+        write_data(data.model_copy(update={"publish": pushed}), tmp_path / "m.json"), tmp_path / "site"
+    )
+    assert result.returncode == 0, result.stderr
+    # The fake alpine image's local gzip sum: int(8,146,571 x 0.42) = 3,421,559 B.
+    row = _row(text(tmp_path / "site", ""), "final image, what a pull downloads")
+    assert "4.28 MB (registry manifest; local gzip estimate 3.42 MB)" in row
