@@ -132,33 +132,22 @@ def stale_copy(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def serving(stale_copy: Path) -> Iterator[tuple[subprocess.Popen[str], int]]:
+def serving(stale_copy: Path, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], int]]:
     port = _free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "labreport",
-            "serve",
-            "--port",
-            str(port),
-            "--data",
-            str(stale_copy),
-            "--measure-args",
-            SMALL_RUN,
-        ],
-        cwd=REPO,
-        env={**os.environ, "SERVE_MEASURE": "1"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    log = tmp_path / "serve.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "labreport", "serve", "--port", str(port), "--data", str(stale_copy),
+             "--measure-args", SMALL_RUN],
+            cwd=REPO, env={**os.environ, "SERVE_MEASURE": "1"}, stdout=output,
+            stderr=subprocess.STDOUT, text=True)  # fmt: skip
     try:
         yield process, port
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGINT)
             process.wait(timeout=180)
+        print(log.read_text())  # shown by pytest when the test failed
 
 
 def _page(port: int) -> str:
