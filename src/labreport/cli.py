@@ -1,18 +1,20 @@
 """labreport: measure the multi-stage build of devops-info-service, manage stand-in base images.
 
 Exit codes: 0 success, 1 a measurement failed (recorded in the data file), 2 bad usage,
-3 no Docker engine answers, 5 another measurement holds the engine, 130 interrupted.
+3 no Docker engine answers, 4 a budget (budgets.toml) is broken, 5 another measurement holds the
+engine, 130 interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 import signal
 import sys
 from pathlib import Path
 
-from . import invariants, schema
+from . import budgets, invariants, schema
 from .measure import standins
 from .measure.engine import Engine, EngineUnavailable
 from .measure.lock import LockHeld, measurement_lock
@@ -61,6 +63,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     measure.add_argument("--plain", action="store_true", help="plain progress lines (CI logs)")
     measure.add_argument(
+        "--budgets", type=Path, default=budgets.BUDGETS_FILE, help="limits checked after the run (exit 4)"
+    )
+    measure.add_argument(
         "--status-file",
         type=Path,
         default=None,
@@ -93,6 +98,14 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("clean", help="remove the project's images, stand-ins and leftover containers")
     commands.add_parser("check-data", help="validate the data file against the schema and the invariants")
     commands.add_parser("write-schema", help="regenerate data/measurements.schema.json from schema.py")
+    check_budgets = commands.add_parser(
+        "budgets",
+        help="check the recorded data against budgets.toml (exit 4 when one is broken)",
+        description="Checks the data file's figures against the limits in budgets.toml; prints one "
+        "line per budget and exits 4 when any is broken. `measure` does the same after each run.",
+    )
+    check_budgets.add_argument("--budgets", type=Path, default=budgets.BUDGETS_FILE, help="the budgets file")
+    check_budgets.add_argument("--data", type=Path, default=schema.DATA_FILE, help="the data file")
     return parser
 
 
@@ -118,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             print(f"{schema.DATA_FILE}: valid")
             return 0
+        if arguments.command == "budgets":
+            return _check_budgets(schema.load(arguments.data), arguments.budgets)
         if arguments.command == "write-schema":
             schema.write_atomically(schema.SCHEMA_FILE, schema.json_schema_text())
             print(f"wrote {schema.SCHEMA_FILE}")
@@ -141,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     except LockHeld as error:
         print(f"labreport: {error}", file=sys.stderr)
         return 5
-    except schema.DataError as error:
+    except (schema.DataError, budgets.BudgetError) as error:
         print(f"labreport: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -200,7 +215,21 @@ def _measure(arguments: argparse.Namespace) -> int:
         f"wrote {options.output} in {measurements.provenance.duration_seconds:.0f}s "
         f"({len(measurements.failures)} failure(s))"
     )
-    return 1 if measurements.failures else 0
+    budget_status = _check_budgets(measurements, arguments.budgets)
+    return 1 if measurements.failures else budget_status
+
+
+def _check_budgets(data: schema.Measurements, path: Path) -> int:
+    """One line per budget; a broken one makes the exit status 4. In GitHub Actions the job
+    summary gets the table too."""
+    outcomes = budgets.check(data, budgets.load(path))
+    for outcome in outcomes:
+        print(f"labreport: budget {outcome.line()}", file=sys.stderr if outcome.broken else sys.stdout)
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        with open(summary, "a", encoding="utf-8") as stream:
+            stream.write("## Budgets\n\n" + budgets.summary_markdown(outcomes) + "\n")
+    return 4 if any(outcome.broken for outcome in outcomes) else 0
 
 
 def _print_problems(problems: list[str], outcome: str) -> None:

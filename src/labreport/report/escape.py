@@ -11,16 +11,15 @@ so every module may use it.
 
 from __future__ import annotations
 
-import html
-
-# Characters Markdown (emphasis, links, code, tables, escapes, headings, lists), Jinja and the
-# attribute list extension would act on; `&`, `<`, `>` and quotes are left to `html.escape`.
-_MARKDOWN = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_[]{}()#+-.!|~^=:$%"})
+# Characters HTML (`&`, `<`, `>`, quotes), Markdown (emphasis, links, code, tables, escapes,
+# headings, lists), Jinja and the attribute list extension would act on. One pass: escaping HTML
+# first would leave `&#x27;`, whose `#` the Markdown pass would escape again into visible text.
+_INERT = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'\\`*_[]{}()#+-.!|~^=:$%"})
 
 
 def text(value: object) -> str:
     """Outside text as inert inline Markdown, on one line."""
-    return " ".join(html.escape(str(value)).translate(_MARKDOWN).split())
+    return " ".join(str(value).translate(_INERT).split())
 
 
 def code(value: object) -> str:

@@ -1,7 +1,7 @@
 """mkdocs-macros' entry point (mkdocs.yml `module_name`): registers every macro the pages may call.
 
-The macros themselves live in `values` (single numbers and sentences), `tables` and `blocks` (code
-blocks and figures), each marked with `@macro` from `registry`; importing those modules is what
+The macros themselves live in `values` (single numbers and sentences), `tables`, `blocks` (code
+blocks and figures) and `budget_view` (budgets.toml), each marked with `@macro` from `registry`; importing those modules is what
 collects them. Pages hold prose and calls to these macros; an unknown name fails the build.
 mkdocs-macros loads this file by its path, as a module of its own, hence the absolute imports.
 """
@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from labreport.report import blocks, tables, values
+from labreport.report import blocks, budget_view, tables, values
 from labreport.report.registry import MACROS, PAGE_MACROS, Macro
 
 #: The modules whose `@macro` functions the pages call; imported for that registration.
-MACRO_MODULES = (values, tables, blocks)
+MACRO_MODULES = (values, tables, blocks, budget_view)
 
 
 def _on_current_page(env: Any, function: Macro) -> Macro:
