@@ -8,7 +8,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "labreport"
 ENGINE = PACKAGE / "measure" / "engine.py"
-CONTRACT = ("schema", "variants", "inputs", "spec", "status")
+CONTRACT = ("schema", "variants", "inputs", "spec", "status", "history")
 
 
 def _modules() -> list[Path]:

@@ -58,6 +58,9 @@ class Provenance(Model):
     duration_seconds: float
     docker_seconds: float
     tool_seconds: float
+    # /proc/cpuinfo's "model name": timings from two machines are not one trend. None where the
+    # kernel does not say, and in data measured before this field existed.
+    cpu_model: str | None = None
 
 
 class Spread(Model):

@@ -196,6 +196,19 @@ def _git(*args: str) -> str:
     return result.stdout.strip()
 
 
+def _cpu_model(cpuinfo: Path = Path("/proc/cpuinfo")) -> str | None:
+    """The CPU's model name, so the history can tell a slower machine from a slower build."""
+    try:
+        lines = cpuinfo.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        key, _, value = line.partition(":")
+        if key.strip() == "model name" and value.strip():
+            return value.strip()
+    return None
+
+
 def _assemble(run: Run, current_hash: str, seconds: float) -> Measurements:
     facts = run.engine.facts()
     return Measurements(
@@ -209,6 +222,7 @@ def _assemble(run: Run, current_hash: str, seconds: float) -> Measurements:
             host_os=f"{platform.system()} {platform.release()}",
             host_architecture=platform.machine(),
             cpu_count=os.cpu_count() or 0,
+            cpu_model=_cpu_model(),
             python_version=platform.python_version(),
             go_version=standins.go_version(),
             bases=list(run.bases.values()),
