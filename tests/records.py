@@ -526,3 +526,12 @@ def hostile(value: Any, keep: tuple[str, ...] = ()) -> Any:
     if isinstance(value, dict):
         return {key: hostile(each, keep) for key, each in value.items()}
     return value
+
+
+def with_one_base_source(data: Measurements, ref: str, source: str) -> Measurements:
+    """`data` with only the base `ref`'s recorded source changed (the others stay as they are)."""
+    bases = [
+        base.model_copy(update={"source": source}) if base.requested == ref else base
+        for base in data.provenance.bases
+    ]
+    return data.model_copy(update={"provenance": data.provenance.model_copy(update={"bases": bases})})

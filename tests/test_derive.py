@@ -9,7 +9,7 @@ import pytest
 from labreport import schema
 from labreport.report import derive
 from labreport.schema import Publish
-from records import fake_measurements, spread, with_base_source, with_variant_size
+from records import fake_measurements, spread, with_base_source, with_one_base_source, with_variant_size
 
 
 def test_reduction_and_ratio() -> None:
@@ -108,3 +108,166 @@ def test_what_rests_on_a_stand_in() -> None:
     pulled = with_base_source(data, "pulled")
     assert not derive.resting_on_standin(pulled, derive.variant_image(pulled, "alpine"))
     assert not derive.surface_on_standin(pulled, "alpine")
+
+
+# Fake sizes (tests/records.py): the builder stage 243,656,134 + 47 + 24,576 + 71,234,567 =
+# 314,915,324 B; golang:1.25 78,912,345 + 231,456,789 + 241,345,678 = 551,714,812 B;
+# golang:1.25-alpine 2,310,456 + 241,345,678 = 243,656,134 B.
+
+
+def test_reductions_rows_in_full() -> None:
+    # Final image set to 10,000,000 B: percent = 100 - 1e9 / before, factor = before / 1e7.
+    data = with_variant_size(fake_measurements(), "alpine", 10_000_000)
+    rows = derive.reductions(data)
+    assert [(row.label, row.before_ref, row.before, row.after) for row in rows] == [
+        ("builder stage", derive.BUILDER, 314_915_324, 10_000_000),
+        ("Go SDK image", derive.SDK, 551_714_812, 10_000_000),
+        ("Go SDK (Alpine) image", derive.SDK_ALPINE, 243_656_134, 10_000_000),
+    ]
+    # 1e9 / 314,915,324 = 3.1755; 1e9 / 551,714,812 = 1.8125; 1e9 / 243,656,134 = 4.1041
+    assert [row.percent for row in rows] == pytest.approx([96.8245, 98.1875, 95.8959], abs=1e-4)
+    assert [row.factor for row in rows] == pytest.approx([31.4915324, 55.1714812, 24.3656134])
+    assert derive.reductions(fake_measurements(images=[])) == []
+
+
+def test_figures_need_both_records() -> None:
+    data = fake_measurements()
+    alpine_only = [p for p in data.publish if p.variant == "alpine"]
+    assert derive.deploy_ratio(data.model_copy(update={"publish": alpine_only})) is None
+    single_only = [p for p in data.publish if p.variant == "single-stage"]
+    assert derive.deploy_ratio(data.model_copy(update={"publish": single_only})) is None
+    default_only = [b for b in data.binaries if b.flavour == "default"]
+    assert derive.strip_saving(fake_measurements(binaries=default_only)) is None
+    stripped_only = [b for b in data.binaries if b.flavour == "stripped"]
+    assert derive.strip_saving(fake_measurements(binaries=stripped_only)) is None
+    without_sdk = [item for item in data.images if item.ref != derive.SDK]
+    assert derive.savings(fake_measurements(images=without_sdk), 10) is None
+    without_final = [item for item in data.images if item.variant != derive.PRIMARY]
+    assert derive.savings(fake_measurements(images=without_final), 10) is None
+
+
+def test_strip_saving_by_hand() -> None:
+    # 1 - 5,611,704 / 8,159,402 = 1 - 0.68776 = 31.224 %
+    assert derive.strip_saving(fake_measurements()) == pytest.approx(31.2241, abs=1e-4)
+
+
+def test_derived_figures_refuse_a_non_positive_base_only() -> None:
+    assert derive.reduction(1, 0.5) == 50.0  # a one-unit size is still a size
+    assert derive.times(3, 1) == 3.0
+    with pytest.raises(ValueError, match="ratio to a non-positive value 0"):
+        derive.times(3, 0)
+    with pytest.raises(ValueError, match="reduction from a non-positive size -1"):
+        derive.reduction(-1, 1)
+
+
+def test_unknown_names_say_what_and_list_the_known_ones() -> None:
+    data = fake_measurements()
+    known_variants = ", ".join(derive.VARIANTS)
+    for look_up in (derive.variant_image, derive.probe, derive.publish):
+        with pytest.raises(derive.UnknownMeasurement) as raised:
+            look_up(data, "alpne")
+        assert raised.value.args == (f"unknown variant 'alpne'; known: {known_variants}",)
+    with pytest.raises(derive.UnknownMeasurement) as raised:
+        derive.surface(data, "alpne")
+    assert raised.value.args == (f"unknown variant 'alpne'; known: {known_variants}, builder",)
+    bases = ", ".join(derive.BASES)  # golang:1.25, golang:1.25-alpine, alpine:3.19, gcr.io/distroless/...
+    for base_look_up in (derive.base_image, derive.base_provenance):
+        with pytest.raises(derive.UnknownMeasurement) as raised:
+            base_look_up(data, "alpine:3.18")
+        assert raised.value.args == (f"unknown base image 'alpine:3.18'; known: {bases}",)
+    with pytest.raises(derive.UnknownMeasurement) as raised:
+        derive.build(data, "warm")
+    assert raised.value.args == ("unknown build kind 'warm'; known: cold, cached, code_change",)
+    with pytest.raises(derive.UnknownMeasurement) as raised:
+        derive.binary(data, "fat")
+    assert raised.value.args == (
+        "unknown binary flavour 'fat'; known: default, stripped, stripped_trimpath, cgo",
+    )
+
+
+def test_look_ups_find_the_named_record_or_none() -> None:
+    data = fake_measurements()
+    empty = fake_measurements(images=[], builds=[], publish=[])
+    assert derive.image(empty, derive.SDK) is None
+    assert derive.variant_image(empty, "alpine") is None
+    assert derive.base_image(empty, derive.ALPINE) is None
+    assert derive.builder_image(empty) is None
+    assert derive.build(empty, "cold") is None
+    alpine = derive.base_image(data, derive.ALPINE)
+    assert alpine is not None and alpine.ref == derive.ALPINE and alpine.size == 2_312_504
+    # The builder's ref is not a base's: only a base answers to base_image.
+    assert derive.base_image(fake_measurements(images=[derive.builder_image(data)]), derive.ALPINE) is None
+    # Each build kind of the primary variant; another variant's build of the same kind is not it.
+    cached = derive.build(data, "cached")
+    assert cached is not None and cached.kind == "cached" and cached.variant == derive.PRIMARY
+    other = cached.model_copy(update={"variant": "distroless"})
+    assert derive.build(fake_measurements(builds=[other]), "cached") is None
+    assert derive.build(fake_measurements(builds=[other]), "cold", "distroless") is None
+    found = derive.build(fake_measurements(builds=[other, cached]), "cached", "distroless")
+    assert found is other
+
+
+def test_base_provenance_and_standins() -> None:
+    data = fake_measurements()
+    recorded = derive.base_provenance(data, derive.ALPINE)
+    assert recorded is not None and recorded.requested == derive.ALPINE
+    sdk = derive.base_provenance(data, derive.SDK)
+    assert sdk is not None and sdk.requested == derive.SDK
+    unrecorded = data.model_copy(update={"provenance": data.provenance.model_copy(update={"bases": []})})
+    assert derive.base_provenance(unrecorded, derive.ALPINE) is None
+    assert [base.requested for base in derive.standins(data)] == list(derive.BASES)
+    mixed = [base.requested for base in derive.standins(with_one_base_source(data, derive.ALPINE, "pulled"))]
+    assert mixed == [derive.SDK, derive.SDK_ALPINE, derive.DISTROLESS]
+    assert derive.standins(with_base_source(data, "pulled")) == []
+
+
+def test_layer_and_step_match_every_word_in_any_case() -> None:
+    data = fake_measurements()
+    final = derive.variant_image(data, "alpine")
+    found = derive.layer(final, "copy", "DEVOPS-INFO-SERVICE")
+    assert found is not None and found.size == 5_611_704
+    assert derive.layer(final, "copy", "no-such-file") is None
+    assert derive.layer(None, "copy") is None
+    cold = derive.build(data, "cold")
+    download = derive.step(cold, "GO MOD", "download")
+    assert download is not None and download.number == 5
+    assert derive.step(cold, "go", "no-such-word") is None
+    assert derive.step(None, "go") is None
+
+
+def test_split_base_skips_whatever_is_not_a_base() -> None:
+    data = fake_measurements()
+    final = derive.variant_image(data, "alpine")
+    assert final is not None
+    # The variants listed first: the alpine base is still found behind them.
+    reordered = data.model_copy(update={"images": [*data.images[4:], *data.images[:4]]})
+    base, own = derive.split_base(reordered, final)
+    assert base is not None and base.ref == derive.ALPINE
+    assert [layer.size for layer in own[:3]] == [3_021, 219_342, 0]
+    # An image whose layers start with a variant's was not built on that variant.
+    longer = final.model_copy(
+        update={"ref": "longer", "variant": "cgo", "layers": [*final.layers, *final.layers[-1:]]}
+    )
+    found, _ = derive.split_base(data.model_copy(update={"images": [*data.images, longer]}), longer)
+    assert found is not None and found.ref == derive.ALPINE
+
+
+def test_is_standin_reads_the_bases_own_record() -> None:
+    data = with_one_base_source(fake_measurements(), derive.ALPINE, "pulled")
+    assert not derive.is_standin(data, derive.ALPINE)
+    assert derive.is_standin(data, derive.SDK)
+    assert derive.is_standin(data, "busybox:latest")  # not recorded: not known to be real
+
+
+def test_what_rests_on_a_stand_in_base_by_role() -> None:
+    data = fake_measurements()
+    assert not derive.resting_on_standin(data, None)
+    alpine = derive.base_image(data, derive.ALPINE)
+    assert derive.resting_on_standin(data, alpine)  # a stand-in base rests on itself
+    pulled = with_one_base_source(data, derive.ALPINE, "pulled")
+    assert not derive.resting_on_standin(pulled, derive.base_image(pulled, derive.ALPINE))
+    assert not derive.surface_on_standin(data, "scratch")  # no base at all
+    assert derive.surface_on_standin(data, "distroless")
+    real = with_one_base_source(data, derive.DISTROLESS, "pulled")
+    assert not derive.surface_on_standin(real, "distroless")
+    assert not derive.surface_on_standin(fake_measurements(images=[]), "alpine")
