@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help setup serve report measure site picture bench test test-fast mutation lint clean
+.PHONY: help setup serve report measure history-merge site picture bench test test-fast mutation lint clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -26,6 +26,9 @@ serve: setup ## serve the site on PORT (8000) at once; re-measures in the backgr
 measure: setup ## measure every variant into data/measurements.json (skipped when current; FORCE=1 re-measures)
 	scripts/prereqs.sh
 	$(PY) -m labreport measure $(if $(FORCE),--force)
+
+history-merge: setup ## merge the published site's data/history.json into the committed one (FROM=url or path; a warning when unreachable)
+	$(PY) -m labreport history merge $(if $(FROM),--from $(FROM))
 
 site: setup ## build the site strictly from the data file into site/
 	$(BIN)/mkdocs build --strict

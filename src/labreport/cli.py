@@ -14,7 +14,7 @@ import signal
 import sys
 from pathlib import Path
 
-from . import budgets, invariants, schema
+from . import budgets, history, history_ops, invariants, schema
 from .measure import standins
 from .measure.engine import Engine, EngineUnavailable
 from .measure.lock import LockHeld, measurement_lock
@@ -98,6 +98,7 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("clean", help="remove the project's images, stand-ins and leftover containers")
     commands.add_parser("check-data", help="validate the data file against the schema and the invariants")
     commands.add_parser("write-schema", help="regenerate data/measurements.schema.json from schema.py")
+    _history_parser(commands)
     check_budgets = commands.add_parser(
         "budgets",
         help="check the recorded data against budgets.toml (exit 4 when one is broken)",
@@ -107,6 +108,30 @@ def _parser() -> argparse.ArgumentParser:
     check_budgets.add_argument("--budgets", type=Path, default=budgets.BUDGETS_FILE, help="the budgets file")
     check_budgets.add_argument("--data", type=Path, default=schema.DATA_FILE, help="the data file")
     return parser
+
+
+def _history_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "history",
+        help="keep data/history.json: one record per measurement, for the report over time",
+        description="append: the data file's record; merge: a previous deployment's history (a URL or "
+        "a path; default <site_url>/data/history.json), a warning and no change when it cannot be read; "
+        "backfill: a record for every committed version of the data file.",
+    )
+    parser.add_argument("action", choices=["append", "merge", "backfill"])
+    parser.add_argument("--from", dest="source", metavar="URL_OR_PATH", help="merge: the history to merge")
+    parser.add_argument("--history", type=Path, default=history.HISTORY_FILE, help="the history file")
+    parser.add_argument("--data", type=Path, default=schema.DATA_FILE, help="append: the data file")
+
+
+def _history(arguments: argparse.Namespace) -> int:
+    if arguments.action == "append":
+        history_ops.after_measure(schema.load(arguments.data), arguments.history)
+    elif arguments.action == "merge":
+        return history_ops.merge_from(arguments.source or history_ops.default_source(), arguments.history)
+    else:
+        return history_ops.backfill(arguments.history)
+    return 0
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -133,6 +158,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if arguments.command == "budgets":
             return _check_budgets(schema.load(arguments.data), arguments.budgets)
+        if arguments.command == "history":
+            return _history(arguments)
         if arguments.command == "write-schema":
             schema.write_atomically(schema.SCHEMA_FILE, schema.json_schema_text())
             print(f"wrote {schema.SCHEMA_FILE}")
@@ -156,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     except LockHeld as error:
         print(f"labreport: {error}", file=sys.stderr)
         return 5
-    except (schema.DataError, budgets.BudgetError) as error:
+    except (schema.DataError, budgets.BudgetError) as error:  # a HistoryError is a DataError
         print(f"labreport: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -209,6 +236,8 @@ def _measure(arguments: argparse.Namespace) -> int:
             progress.finish("failed", f"{len(problems)} invariant(s) violated")
             return 1
         schema.save(measurements, options.output)
+        # The history lives beside the data file it records, so a test's --output keeps its own.
+        history_ops.after_measure(measurements, options.output.with_name(history.HISTORY_FILE.name))
         failures = len(measurements.failures)
         progress.finish("done", f"{failures} failure(s) recorded" if failures else None)
     print(
