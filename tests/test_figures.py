@@ -34,7 +34,7 @@ def test_a_worker_draws_the_same_bytes_and_dark_is_the_light_figure_recoloured()
 
 
 def test_a_broken_figure_fails_in_the_worker_and_is_reraised(monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(payload: dict[str, object], figure: object, palette: object) -> None:
+    def broken(payload: dict[str, object], figure: object, palette: object, layout: object) -> None:
         raise ZeroDivisionError("drawing failed")
 
     monkeypatch.setitem(FIGURES, "broken", (lambda data: {"n": 1}, broken))

@@ -50,7 +50,7 @@ def text(site: Path, page: str) -> str:
 
 def test_builds_strict_from_data_alone_with_figures_in_both_themes(built: Path) -> None:
     figures = sorted(path.name for path in (built / "figures").glob("*.svg"))
-    assert len(figures) == 10 and all("Date" not in (built / "figures" / f).read_text() for f in figures)
+    assert len(figures) == 20 and all("Date" not in (built / "figures" / f).read_text() for f in figures)
     for page in (
         "",
         "sizes",

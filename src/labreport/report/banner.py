@@ -9,30 +9,42 @@ file is escaped (`text`, `code`) so that it shows as text, never as markup.
 
 from __future__ import annotations
 
+import posixpath
+import re
 from datetime import UTC, datetime
+from urllib.parse import quote
 
 from labreport.report.derive import standins
+from labreport.report.downloads import DATA_PATH, data_sha256
 from labreport.report.escape import code, text
 from labreport.report.markup import fenced
 from labreport.report.sitebuild import Build
 from labreport.status import MeasureStatus
 
 
-def page_banner(build: Build) -> str:
+def page_banner(build: Build, page_uri: str = "index.md") -> str:
     return (
-        _provenance(build)
+        _provenance(build, page_uri)
         + _background_measurement(build.status, build.data.provenance.measured_at)
         + _staleness(build)
         + _failures(build)
     )
 
 
-def _provenance(build: Build) -> str:
+def _provenance(build: Build, page_uri: str) -> str:
     site = build.site
     data, origin = site.data, site.data.provenance
     engine = origin.engine
     replaced = standins(data)
     commit = text(origin.git_commit[:12]) + (" with uncommitted changes" if origin.git_dirty else "")
+    # The admonition's title is plain text: the links go in its body.
+    shown_commit = (
+        f"[{code(origin.git_commit[:12])}]({build.repo_url}/commit/{quote(origin.git_commit)})"
+        if build.repo_url and re.fullmatch(r"[0-9a-f]{7,64}", origin.git_commit)
+        else code(origin.git_commit[:12])
+    )
+    # A Markdown link, which MkDocs resolves from the page's source file (and checks).
+    data_link = posixpath.relpath(DATA_PATH, posixpath.dirname(page_uri) or ".")
     title = (
         f"Measured {origin.measured_at:%Y-%m-%d %H:%M} UTC on Docker {text(engine.version)}, "
         f"{text(engine.architecture)}, {engine.cpus} CPUs, commit {commit}"
@@ -44,7 +56,11 @@ def _provenance(build: Build) -> str:
         f"{text(engine.os)}), {text(origin.builder)} builder; host {text(origin.host_os)} "
         f"{text(origin.host_architecture)}, {origin.cpu_count} CPUs; Go {text(origin.go_version)}, "
         f"Python {text(origin.python_version)}; each timing repeated {origin.repeats} times; "
-        f"data file {code(site.path.name)}, inputs hash {code(origin.inputs_hash)}.",
+        f"inputs hash {code(origin.inputs_hash)}.",
+        "",
+        f"Commit {shown_commit}{' with uncommitted changes' if origin.git_dirty else ''}. "
+        f"The data file this site was built from: [measurements.json]({data_link}), "
+        f"sha256 {code(data_sha256())}.",
     ]
     if replaced:
         body.append("")

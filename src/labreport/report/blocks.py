@@ -5,6 +5,7 @@ A page calls one on a line of its own, e.g. `{{ json_block("alpine", "health") }
 
 from __future__ import annotations
 
+import html
 import json
 import posixpath
 
@@ -32,6 +33,7 @@ def json_block(variant: str, which: str = "root") -> str:
 
 @macro
 def build_log(limit: int = 0) -> str:
+    """The cold build's output; its lines wrap (see extra.css) rather than run off the box."""
     lines = _data().cold_build_log
     return fenced("\n".join(lines[-limit:] if limit else lines))
 
@@ -52,18 +54,36 @@ def error_text(variant: str) -> str:
     return fenced(found.error_text)
 
 
+#: Below this width a page shows each figure's narrow drawing (the content column is then narrower
+#: than the 720 px wide drawing would need to keep its smallest text at 9 px).
+NARROW_MEDIA = "(max-width: 47.9375em)"
+
+
+def site_link(page_uri: str, target: str) -> str:
+    """`target` (a path in the built site) relative to the page built from `page_uri`, for raw HTML,
+    which MkDocs does not rewrite. Every page is a directory (`use_directory_urls`)."""
+    stem = posixpath.splitext(page_uri)[0]
+    folder = posixpath.dirname(stem) if posixpath.basename(stem) == "index" else stem
+    return posixpath.relpath(target, folder or ".")
+
+
 @page_macro
 def figure(page_uri: str, name: str, caption: str, alt: str) -> str:
-    """A light and a dark SVG of figure `name`, numbered per page, with its caption and alt text."""
+    """Figure `name` in both palettes, each a `<picture>` whose narrow drawing a phone gets;
+    numbered per page, with its caption and alt text. The palette's CSS shows one of the two."""
     if name not in FIGURES:
         raise KeyError(f"unknown figure {name!r}; known: {', '.join(FIGURES)}")
     number = sitebuild.current().next_figure_number(page_uri)
-    folder = posixpath.dirname(page_uri)
-    images = "\n".join(
-        f"  ![{alt}]({posixpath.relpath(f'figures/{name}-{theme}.svg', folder or '.')}#only-{theme})"
-        for theme in THEMES
-    )
+
+    def picture(theme: str) -> str:
+        narrow, wide = (site_link(page_uri, f"figures/{name}-{theme}{end}.svg") for end in ("-narrow", ""))
+        return (
+            f'  <picture class="figure-{theme}"><source media="{NARROW_MEDIA}" srcset="{narrow}">'
+            f'<img src="{wide}" alt="{html.escape(alt)}"></picture>'
+        )
+
+    pictures = "\n".join(picture(theme) for theme in THEMES)
     return (
-        f'<figure markdown="span" id="figure-{name}">\n{images}\n'
-        f"  <figcaption>Figure {number}: {caption}</figcaption>\n</figure>\n"
+        f'<figure id="figure-{name}">\n{pictures}\n'
+        f"  <figcaption>Figure {number}: {html.escape(caption)}</figcaption>\n</figure>\n"
     )

@@ -15,6 +15,16 @@ from typing import TYPE_CHECKING
 
 from ..schema import ImageSize, Measurements
 from . import derive
+from .figure_marks import (
+    Layout,
+    claimed,
+    labelled_barh,
+    layer_name,
+    mark_claims,
+    row_labels,
+    value_label,
+    with_claims,
+)
 from .units import human_size, seconds
 
 if TYPE_CHECKING:  # matplotlib is imported only where a figure is actually drawn
@@ -63,10 +73,10 @@ def _label(text: str) -> str:
 STANDIN_SUFFIX = " (stand-in)"
 
 
-def _nothing_measured(figure: Figure, palette: Palette) -> None:
+def _nothing_measured(figure: Figure, palette: Palette, layout: Layout) -> None:
     """A figure whose data has no rows (every name unknown, or the phase failed): a short note
     instead of an empty axis, which matplotlib cannot scale."""
-    figure.set_size_inches(7.5, 0.8)
+    figure.set_size_inches(layout.width, 0.8)
     figure.text(0.5, 0.5, "not measured", ha="center", va="center", color=palette.text, fontsize=10)
 
 
@@ -74,9 +84,10 @@ def _mb(size: float) -> float:
     return size / 1e6
 
 
-def _style(axes: Axes, palette: Palette) -> None:
+def _style(axes: Axes, palette: Palette, layout: Layout) -> None:
     axes.set_facecolor("none")
-    axes.tick_params(which="both", colors=palette.text, labelsize=9)
+    axes.tick_params(which="both", colors=palette.text, labelsize=layout.ticks)
+    axes.xaxis.label.set_fontsize(layout.ticks)
     axes.xaxis.label.set_color(palette.text)
     axes.yaxis.label.set_color(palette.text)
     axes.title.set_color(palette.text)
@@ -93,17 +104,6 @@ def _log_axis(axes: Axes) -> None:
     axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
 
 
-def _labelled_barh(
-    axes: Axes, labels: list[str], values: list[float], texts: list[str], colours: list[str], palette: Palette
-) -> None:
-    positions = list(range(len(labels)))
-    axes.barh(positions, values, color=colours)
-    axes.set_yticks(positions, labels)
-    axes.invert_yaxis()
-    for position, value, text in zip(positions, values, texts, strict=True):
-        axes.annotate(f" {text}", (value, position), va="center", fontsize=8, color=palette.text)
-
-
 # --- one function per figure: (data) -> input payload, (payload, axes...) -> drawing ----------
 
 
@@ -112,38 +112,54 @@ def _sizes_input(data: Measurements) -> dict[str, object]:
     for ref in derive.BASES:
         found = derive.base_image(data, ref)
         if found is not None:
-            rows.append(("base", ref + _standin(data, found), found.size))
+            rows.append(("base", ref + _standin(data, found), found.size, _SIZE_CLAIMS.get(ref)))
     builder = derive.builder_image(data)
     if builder is not None:
-        rows.append(("builder", builder.ref + _standin(data, builder), builder.size))
+        rows.append(("builder", builder.ref + _standin(data, builder), builder.size, None))
     for name in derive.VARIANTS:
         found = derive.variant_image(data, name)
         if found is not None:
             label = f"{name} (final)" if name == derive.PRIMARY else name
-            rows.append(("variant", label + _standin(data, found), found.size))
-    return {"rows": rows}
+            rows.append(("variant", label + _standin(data, found), found.size, _SIZE_CLAIMS.get(name)))
+    # The report's figures ride in the payload, so a changed claim redraws the figure.
+    return {"rows": [(*row[:3], claimed(row[3]) if row[3] else []) for row in rows]}
 
 
-def _sizes_draw(payload: dict[str, object], figure: Figure, palette: Palette) -> None:
+#: Image (base reference or variant) -> the ledger's claim about its size.
+_SIZE_CLAIMS = {
+    derive.SDK: "sdk",
+    derive.SDK_ALPINE: "sdk-alpine",
+    derive.ALPINE: "alpine",
+    derive.PRIMARY: "final",
+    "scratch": "scratch",
+    "distroless": "distroless",
+}
+
+
+def _sizes_draw(payload: dict[str, object], figure: Figure, palette: Palette, layout: Layout) -> None:
     rows = payload["rows"]
     assert isinstance(rows, list)
     if not rows:
-        return _nothing_measured(figure, palette)
+        return _nothing_measured(figure, palette, layout)
     colour = {"base": palette.colours[6], "builder": palette.colours[1], "variant": palette.colours[0]}
-    figure.set_size_inches(7.5, 0.36 * len(rows) + 1.1)
+    figure.set_size_inches(layout.width, layout.row * len(rows) + 1.4)
     axes = figure.add_subplot()
-    _labelled_barh(
+    claims = [[_mb(value) for value in r[3]] for r in rows]
+    labelled_barh(
         axes,
         [_label(r[1]) for r in rows],
         [_mb(r[2]) for r in rows],
-        [human_size(r[2]) for r in rows],
+        [human_size(r[2]) + with_claims(r[3], human_size, layout) for r in rows],
         [colour[r[0]] for r in rows],
         palette,
+        layout,
+        ends=[max([_mb(r[2]), *c]) for r, c in zip(rows, claims, strict=True)],
     )
+    mark_claims(axes, list(range(len(rows))), claims, palette, layout)
     _log_axis(axes)
     axes.set_xlabel("uncompressed size, MB (log scale)")
     axes.set_xlim(right=max(_mb(r[2]) for r in rows) * 8)
-    _style(axes, palette)
+    _style(axes, palette, layout)
 
 
 def _layers_input(data: Measurements) -> dict[str, object]:
@@ -152,8 +168,12 @@ def _layers_input(data: Measurements) -> dict[str, object]:
         found = derive.variant_image(data, name)
         if found is not None:
             base, own = derive.split_base(data, found)
-            layers = [(f"base image {base.ref}{_standin(data, base)}", base.size)] if base is not None else []
-            layers += [(each.instruction, each.size) for each in own if each.size > 0]
+            layers = (
+                [(f"the base image, {base.ref}{_standin(data, base)}", base.size)] if base is not None else []
+            )
+            layers += [
+                (layer_name(data, each.instruction, each.size), each.size) for each in own if each.size > 0
+            ]
             stacks.append((name, layers))
     return {"stacks": stacks}
 
@@ -167,18 +187,19 @@ def _standin(data: Measurements, item: ImageSize | None) -> str:
     return STANDIN_SUFFIX if derive.resting_on_standin(data, item) else ""
 
 
-def _layers_draw(payload: dict[str, object], figure: Figure, palette: Palette) -> None:
+def _layers_draw(payload: dict[str, object], figure: Figure, palette: Palette, layout: Layout) -> None:
     stacks = payload["stacks"]
     assert isinstance(stacks, list)
     if not stacks:
-        return _nothing_measured(figure, palette)
-    figure.set_size_inches(7.5, 1.4 + 0.8 * len(stacks) + 0.12 * sum(len(s[1]) for s in stacks))
+        return _nothing_measured(figure, palette, layout)
+    legend_rows = len({name for s in stacks for name, _ in s[1]}) / layout.legend_columns
+    figure.set_size_inches(layout.width, 1.5 + 0.6 * len(stacks) + 0.2 * legend_rows)
     axes = figure.add_subplot()
     seen: dict[str, str] = {}
     for row, (_, layers) in enumerate(stacks):
         left = 0.0
         for instruction, size in layers:
-            key = _short(instruction)
+            key = _label(instruction)
             colour = seen.setdefault(key, palette.colours[len(seen) % len(palette.colours)])
             axes.barh(
                 row,
@@ -190,16 +211,23 @@ def _layers_draw(payload: dict[str, object], figure: Figure, palette: Palette) -
                 label=key if list(seen).index(key) == len(seen) - 1 and left >= 0 else None,
             )
             left += _mb(size)
-        axes.annotate(f" {human_size(left * 1e6)}", (left, row), va="center", fontsize=8, color=palette.text)
-    axes.set_xlim(right=max(sum(size for _, size in s[1]) for s in stacks) / 1e6 * 1.2)
+        value_label(axes, left, row, human_size(left * 1e6), palette, layout)
+    axes.set_xlim(
+        right=max(sum(size for _, size in s[1]) for s in stacks) / 1e6 * (1.2 if layout.width > 5 else 1.45)
+    )
     axes.set_yticks(range(len(stacks)), [_label(s[0]) for s in stacks])
     axes.invert_yaxis()
     axes.set_xlabel("size of each layer, MB (stacked)")
-    _style(axes, palette)
+    _style(axes, palette, layout)
     handles, labels = axes.get_legend_handles_labels()
     unique = dict(zip(labels, handles, strict=True))
     legend = figure.legend(
-        unique.values(), unique.keys(), loc="outside lower center", ncol=2, fontsize=7, frameon=False
+        unique.values(),
+        unique.keys(),
+        loc="outside lower center",
+        ncol=layout.legend_columns,
+        fontsize=layout.legend,
+        frameon=False,
     )
     for text in legend.get_texts():
         text.set_color(palette.text)
@@ -210,7 +238,15 @@ def _builds_input(data: Measurements) -> dict[str, object]:
     for kind in derive.BUILD_KINDS:
         found = derive.build(data, kind)
         if found is not None:
-            rows.append((kind.replace("_", " "), found.total.median, found.total.min, found.total.max))
+            rows.append(
+                (
+                    kind.replace("_", " "),
+                    found.total.median,
+                    found.total.min,
+                    found.total.max,
+                    claimed(_BUILD_CLAIMS[kind]),
+                )
+            )
     cold = derive.build(data, "cold")
     steps = (
         []
@@ -224,37 +260,54 @@ def _builds_input(data: Measurements) -> dict[str, object]:
     return {"rows": rows, "steps": steps}
 
 
-def _builds_draw(payload: dict[str, object], figure: Figure, palette: Palette) -> None:
+#: Build kind -> the ledger's claim about its whole time.
+_BUILD_CLAIMS = {"cold": "build-cold", "cached": "build-cached", "code_change": "build-change"}
+
+
+def _builds_draw(payload: dict[str, object], figure: Figure, palette: Palette, layout: Layout) -> None:
     rows, steps = payload["rows"], payload["steps"]
     assert isinstance(rows, list) and isinstance(steps, list)
     if not rows:
-        return _nothing_measured(figure, palette)
-    figure.set_size_inches(7.5, 2.4 + 0.3 * len(steps))
+        return _nothing_measured(figure, palette, layout)
+    figure.set_size_inches(layout.width, 1.9 + layout.row * (len(steps) + len(rows)))
     top, bottom = figure.subplots(2, 1, height_ratios=[len(rows) + 1, len(steps) + 1])
     positions = list(range(len(rows)))
     medians = [r[1] for r in rows]
     errors = [[r[1] - r[2] for r in rows], [r[3] - r[1] for r in rows]]
-    top.barh(positions, medians, xerr=errors, color=palette.colours[0], ecolor=palette.text, capsize=3)
-    top.set_yticks(positions, [r[0] for r in rows])
-    top.invert_yaxis()
+    top.barh(
+        positions,
+        medians,
+        xerr=errors,
+        color=palette.colours[0],
+        ecolor=palette.text,
+        capsize=3,
+        height=layout.bar,
+    )
+    row_labels(top, positions, [r[0] for r in rows], palette, layout)
     _log_axis(top)
-    top.set_xlabel("whole build, seconds (median, bars from min to max; log scale)")
+    top.set_xlabel(
+        "whole build, seconds (median, min to max; log scale)"
+        if layout.width > 5
+        else "whole build, s (median, min-max; log)"
+    )
+    mark_claims(top, positions, [r[4] for r in rows], palette, layout)
     for position, row in zip(positions, rows, strict=True):
-        label = f"  {seconds(row[1])}"
-        top.annotate(label, (row[3], position), va="center", fontsize=8, color=palette.text)
-    top.set_xlim(right=max(r[3] for r in rows) * 8)
-    _style(top, palette)
-    _labelled_barh(
+        text = seconds(row[1]) + with_claims(row[4], seconds, layout)
+        value_label(top, max([row[3], *row[4]]), position, text, palette, layout)
+    top.set_xlim(right=max(max([r[3], *r[4]]) for r in rows) * 8)
+    _style(top, palette, layout)
+    labelled_barh(
         bottom,
         [s[0] for s in steps],
         [s[1] for s in steps],
         [seconds(s[1]) for s in steps],
         [palette.colours[1]] * len(steps),
         palette,
+        layout,
     )
     bottom.set_xlabel("cold build, seconds per step (median)")
-    bottom.set_xlim(right=max((s[1] for s in steps), default=1) * 1.25)
-    _style(bottom, palette)
+    bottom.set_xlim(right=max((s[1] for s in steps), default=1) * (1.25 if layout.width > 5 else 1.5))
+    _style(bottom, palette, layout)
 
 
 def _binaries_input(data: Measurements) -> dict[str, object]:
@@ -266,24 +319,25 @@ def _binaries_input(data: Measurements) -> dict[str, object]:
     return {"rows": rows}
 
 
-def _binaries_draw(payload: dict[str, object], figure: Figure, palette: Palette) -> None:
+def _binaries_draw(payload: dict[str, object], figure: Figure, palette: Palette, layout: Layout) -> None:
     rows = payload["rows"]
     assert isinstance(rows, list)
     if not rows:
-        return _nothing_measured(figure, palette)
-    figure.set_size_inches(7.5, 0.4 * len(rows) + 1.0)
+        return _nothing_measured(figure, palette, layout)
+    figure.set_size_inches(layout.width, layout.row * len(rows) + 1.0)
     axes = figure.add_subplot()
-    _labelled_barh(
+    labelled_barh(
         axes,
         [r[0] for r in rows],
         [_mb(r[1]) for r in rows],
         [human_size(r[1]) for r in rows],
         [palette.colours[2]] * len(rows),
         palette,
+        layout,
     )
     axes.set_xlabel("binary size, MB")
-    axes.set_xlim(right=max(_mb(r[1]) for r in rows) * 1.25)
-    _style(axes, palette)
+    axes.set_xlim(right=max(_mb(r[1]) for r in rows) * (1.25 if layout.width > 5 else 1.5))
+    _style(axes, palette, layout)
 
 
 def _pulls_input(data: Measurements) -> dict[str, object]:
@@ -297,12 +351,12 @@ def _pulls_input(data: Measurements) -> dict[str, object]:
     return {"rows": rows}
 
 
-def _pulls_draw(payload: dict[str, object], figure: Figure, palette: Palette) -> None:
+def _pulls_draw(payload: dict[str, object], figure: Figure, palette: Palette, layout: Layout) -> None:
     rows = payload["rows"]
     assert isinstance(rows, list)
     if not rows:
-        return _nothing_measured(figure, palette)
-    figure.set_size_inches(7.5, 0.5 * len(rows) + 1.1)
+        return _nothing_measured(figure, palette, layout)
+    figure.set_size_inches(layout.width, layout.row * len(rows) + 1.3)
     axes = figure.add_subplot()
     positions = list(range(len(rows)))
     axes.barh(
@@ -312,18 +366,22 @@ def _pulls_draw(payload: dict[str, object], figure: Figure, palette: Palette) ->
         color=[palette.colours[5], palette.colours[0]][: len(rows)],
         ecolor=palette.text,
         capsize=3,
+        height=layout.bar,
     )
-    axes.set_yticks(positions, [r[0] for r in rows])
-    axes.invert_yaxis()
+    row_labels(axes, positions, [r[0] for r in rows], palette, layout)
     _log_axis(axes)
-    axes.set_xlabel("pull into a fresh daemon, seconds (median, min to max; log scale)")
+    axes.set_xlabel(
+        "pull into a fresh daemon, seconds (median, min to max; log scale)"
+        if layout.width > 5
+        else "pull, s (median, min-max; log)"
+    )
     for position, row in zip(positions, rows, strict=True):
-        axes.annotate(f"  {seconds(row[1])}", (row[3], position), va="center", fontsize=8, color=palette.text)
+        value_label(axes, row[3], position, seconds(row[1]), palette, layout)
     axes.set_xlim(right=max(r[3] for r in rows) * 6)
-    _style(axes, palette)
+    _style(axes, palette, layout)
 
 
-Draw = Callable[[dict[str, object], "Figure", Palette], None]
+Draw = Callable[[dict[str, object], "Figure", Palette, Layout], None]
 FIGURES: dict[str, tuple[Callable[[Measurements], dict[str, object]], Draw]] = {
     "sizes": (_sizes_input, _sizes_draw),
     "layers": (_layers_input, _layers_draw),

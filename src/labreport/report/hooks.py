@@ -14,7 +14,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from labreport.report import rendering, sitebuild
+from labreport.report import downloads, rendering, sitebuild
 from labreport.report.banner import page_banner
 from labreport.report.figures import FIGURES
 from labreport.schema import DataError
@@ -27,6 +27,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         build = sitebuild.start()
     except DataError as error:
         raise PluginError(str(error)) from None
+    # The banner links the measured commit under the repository (mkdocs.yml `repo_url`).
+    build.repo_url = (config.repo_url or "").rstrip("/") or None
     site = build.site
     if site.stale:
         # Not a warning: under `strict` that would fail the build; every page shows it instead.
@@ -44,11 +46,14 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    """Adds the figures: their SVGs now if the memo has them all, else placeholders for `on_post_build`."""
+    """Adds the figures (their SVGs now if the memo has them all, else placeholders for
+    `on_post_build`), the data file the site was built from and the tables as CSV."""
     build = sitebuild.current()
+    for path, content in downloads.files().items():
+        files.append(File.generated(config, path, content=content))
     ready = build.figures.result() if build.figures.ready() else {}
     build.placeholders.clear()
-    for path in rendering.paths():
+    for path in rendering.all_paths():
         file = File.generated(config, path, content=ready.get(path, ""))
         files.append(file)
         if not ready:
@@ -75,4 +80,4 @@ def on_build_error(error: Exception) -> None:
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files, **_: Any) -> str:
-    return page_banner(sitebuild.current()) + "\n" + markdown
+    return page_banner(sitebuild.current(), page.file.src_uri) + "\n" + markdown

@@ -331,3 +331,11 @@ def ledger(data: Measurements) -> list[Claim]:
         *(judge(data, quantity, REPORTED_BASES) for quantity in QUANTITIES),
         *(check(data) for check in CHECKS),
     ]
+
+
+def claimed_value(key: str) -> float | tuple[float, float]:
+    """The number the report printed for a numeric claim, for the figures to mark beside the bars."""
+    for quantity in QUANTITIES:
+        if quantity.key == key:
+            return quantity.claimed
+    raise KeyError(f"no numeric claim {key!r}")

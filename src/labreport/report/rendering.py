@@ -19,9 +19,12 @@ import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from ..schema import Measurements
+from .figure_marks import LAYOUTS
 from .figures import DARK, FIGURES, PALETTES
 
 THEMES = ("light", "dark")
+#: Every drawing of a figure: each theme wide (desktop), and narrow for a phone ("light-narrow").
+VERSIONS = (*THEMES, *(f"{theme}-narrow" for theme in THEMES))
 
 #: Worker processes that draw the figures: "0" draws them in the build's own process.
 WORKERS_ENV = "LABREPORT_FIGURE_WORKERS"
@@ -67,7 +70,16 @@ def recolour(svg: str, name: str) -> str:
 
 
 def draw(name: str, payload: dict[str, object]) -> dict[str, str]:
-    """Draws figure `name` once; returns its SVG text by theme. Runs in a worker or in-process."""
+    """Draws figure `name` in both layouts; returns its SVG text by version (`VERSIONS`). Runs in a
+    worker or in-process."""
+    drawn: dict[str, str] = {}
+    for layout, suffix in (("wide", ""), ("narrow", "-narrow")):
+        light = _draw_one(name, payload, layout)
+        drawn |= {f"light{suffix}": light, f"dark{suffix}": recolour(light, name)}
+    return drawn
+
+
+def _draw_one(name: str, payload: dict[str, object], layout: str) -> str:
     import matplotlib as mpl
     from matplotlib.backends.backend_svg import FigureCanvasSVG
     from matplotlib.figure import Figure
@@ -91,11 +103,10 @@ def draw(name: str, payload: dict[str, object]) -> dict[str, str]:
         figure = Figure(layout="constrained")
         FigureCanvasSVG(figure)
         figure.patch.set_alpha(0)
-        FIGURES[name][1](payload, figure, palette)
+        FIGURES[name][1](payload, figure, palette, LAYOUTS[layout])
         buffer = io.StringIO()
         figure.savefig(buffer, format="svg", metadata={"Date": None}, transparent=True)
-    light = buffer.getvalue()
-    return {"light": light, "dark": recolour(light, name)}
+    return buffer.getvalue()
 
 
 def _workers() -> int:
@@ -146,9 +157,9 @@ class Batch:
         finally:
             self.close()
         return {
-            f"figures/{name}-{theme}.svg": self.memo.svgs[key][theme]
+            f"figures/{name}-{version}.svg": self.memo.svgs[key][version]
             for name, key in self.keys.items()
-            for theme in THEMES
+            for version in VERSIONS
         }
 
     def close(self) -> None:
@@ -159,9 +170,15 @@ class Batch:
 
 
 def paths() -> list[str]:
+    """The desktop drawings, one per figure and theme."""
     return [f"figures/{name}-{theme}.svg" for name in FIGURES for theme in THEMES]
 
 
+def all_paths() -> list[str]:
+    """Every drawing: each figure in each theme, wide and narrow."""
+    return [f"figures/{name}-{version}.svg" for name in FIGURES for version in VERSIONS]
+
+
 def render_all(data: Measurements, workers: int | None = None, memo: Memo = MEMO) -> dict[str, str]:
-    """Every figure in both themes, keyed by its site path (`figures/<name>-<theme>.svg`)."""
+    """Every figure in every version, keyed by its site path (`figures/<name>-<version>.svg`)."""
     return Batch(data, workers, memo).result()

@@ -46,6 +46,8 @@ class Build:
     figures: Batch
     #: Generated files standing in for figures still being drawn, filled in by `on_post_build`.
     placeholders: list[File] = field(default_factory=list)
+    #: The repository's web address (mkdocs.yml `repo_url`), for links to the measured commit.
+    repo_url: str | None = None
     #: Figures numbered so far on each page, by the page's source path.
     figure_numbers: dict[str, int] = field(default_factory=dict)
 

@@ -18,10 +18,8 @@ from labreport.report.markup import (
     code,
     marked,
     or_missing,
-    surface_name,
     table,
     text,
-    yes_no,
 )
 from labreport.report.registry import macro
 from labreport.schema import Measurements
@@ -112,85 +110,6 @@ def savings_table(counts: Sequence[int] = (1, 10, 100)) -> str:
 
 
 @macro
-def surface_table() -> str:
-    """The file scan and package inventory of every image scanned, the builder stage first."""
-    rows = []
-    for item in sorted(_data().surfaces, key=lambda each: each.variant != "builder"):
-        # What the image holds is mostly its base's: on a stand-in base, the stand-in's. The row is
-        # marked, and so are the cells the report makes claims about (packages, package manager).
-        flag = derive.surface_on_standin(_data(), item.variant)
-        rows.append(
-            (
-                marked(surface_name(item.variant), flag),
-                marked(str(item.packages), flag),
-                f"{item.files:,}",
-                yes_no(item.has_shell),
-                marked(yes_no(item.has_package_manager), flag),
-                yes_no(item.has_compiler),
-                yes_no(item.has_ca_bundle),
-                yes_no(item.has_tzdata),
-                ", ".join(code(f) for f in item.setuid_files) or "none",
-                code(item.user),
-            )
-        )
-    return table(
-        (
-            "image",
-            "packages",
-            "files",
-            "shell",
-            "package manager",
-            "compiler",
-            "CA bundle",
-            "tzdata",
-            "setuid files",
-            "user",
-        ),
-        rows,
-        "lrrlllllll",
-    )
-
-
-@macro
-def alternatives_table() -> str:
-    rows = []
-    data = _data()
-    for name in ("scratch", "distroless", derive.PRIMARY):
-        found, seen, run = (
-            derive.variant_image(data, name),
-            derive.surface(data, name),
-            derive.probe(_data(), name),
-        )
-        flag = derive.resting_on_standin(data, found)
-        sizes = (
-            [NOT_MEASURED] * 2
-            if found is None
-            else [marked(units.human_size(value), flag) for value in (found.size, found.compressed_size)]
-        )
-        seen_flags = (
-            [NOT_MEASURED] * 3
-            if seen is None
-            else [
-                marked(yes_no(value), flag) for value in (seen.has_shell, seen.has_ca_bundle, seen.has_tzdata)
-            ]
-        )
-        rows.append(
-            (
-                code(name),
-                *sizes,
-                *seen_flags,
-                or_missing(seen, lambda s: code(s.user)),
-                or_missing(run, lambda p: "yes" if p.started and p.healthcheck_status == "healthy" else "no"),
-            )
-        )
-    return table(
-        ("variant", "size", "compressed", "shell", "CA bundle", "tzdata", "runs as", "healthy"),
-        rows,
-        "lrrlllll",
-    )
-
-
-@macro
 def build_table(kind: str) -> str:
     found = derive.build(_data(), kind)
     if found is None:
@@ -214,7 +133,7 @@ def build_table(kind: str) -> str:
             f"{units.seconds(found.total.min)} \u2013 {units.seconds(found.total.max)}",
         )
     )
-    return table(("step", "instruction", "", "median", "range"), rows, "rllrr")
+    return table(("step", "instruction", "cache", "median", "range"), rows, "rllrr")
 
 
 @macro
@@ -251,81 +170,6 @@ def binaries_table() -> str:
         for b in _data().binaries
     ]
     return table(("flavour", "flags", "size", "MiB", "linking", "interpreter"), rows, "llrrll")
-
-
-@macro
-def probes_table() -> str:
-    rows = []
-    for item in _data().probes:
-        rows.append(
-            (
-                code(item.variant),
-                "yes" if item.started else "**no**",
-                or_missing(item.seconds_to_healthy, units.seconds),
-                or_missing(item.process_uid, str),
-                text(item.healthcheck_status)
-                if item.healthcheck_status
-                else ("none defined" if item.started else NOT_MEASURED),
-                or_missing(item.memory_bytes, units.human_size),
-                or_missing(item.stop_seconds, units.seconds),
-                or_missing(item.exit_code, str),
-                "; ".join(text(each) for each in item.spec_problems) or "none",
-            )
-        )
-    return table(
-        (
-            "variant",
-            "started",
-            "answering after",
-            "uid",
-            "health",
-            "memory",
-            "stop took",
-            "exit code",
-            "spec problems",
-        ),
-        rows,
-        "llrrlrrrl",
-    )
-
-
-@macro
-def publish_table() -> str:
-    """What each push stored: the manifest's layer sizes are what a pull downloads; the local gzip
-    sum beside them is only an estimate of it."""
-    data = _data()
-    rows = []
-    for p in data.publish:
-        local = derive.variant_image(data, p.variant) if p.variant in derive.VARIANTS else None
-        on_standin = derive.resting_on_standin(data, local)
-        rows.append(
-            (
-                code(p.variant),
-                code(p.pushed_ref),
-                code(clip(p.digest, 20)),
-                marked(units.human_size(p.compressed_size), on_standin),
-                or_missing(local, lambda f: units.human_size(f.compressed_size)),
-                units.seconds(p.pull_seconds.median),
-                f"{units.seconds(p.pull_seconds.min)} \u2013 {units.seconds(p.pull_seconds.max)}",
-                text(p.docker_hub)
-                if p.docker_hub
-                else "not pushed (no DOCKERHUB_USERNAME / DOCKERHUB_TOKEN set)",
-            )
-        )
-    return table(
-        (
-            "variant",
-            "pushed as",
-            "digest",
-            "download (manifest)",
-            "local gzip estimate",
-            "pull (median)",
-            "pull range",
-            "Docker Hub",
-        ),
-        rows,
-        "lllrrrrl",
-    )
 
 
 @macro

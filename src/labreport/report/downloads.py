@@ -1,0 +1,182 @@
+"""The data in the reader's hands: the data file the site was built from, and a CSV per main table.
+
+The hooks add these to the site in `on_files` as generated files (never written into `docs/`); a
+page links one under its table with `{{ download("sizes") }}`. The CSVs hold raw numbers (bytes,
+seconds) rather than the tables' formatted text, so a reader can compute with them.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Callable, Iterable, Sequence
+
+from labreport.report import derive, sitebuild
+from labreport.report.blocks import site_link
+from labreport.report.registry import page_macro
+from labreport.schema import Measurements
+
+#: Where the site serves the exact data file it was built from.
+DATA_PATH = "data/measurements.json"
+
+
+def data_bytes() -> bytes:
+    """The data file as it is on disk: what the site publishes, byte for byte."""
+    return sitebuild.current().site.path.read_bytes()
+
+
+def data_sha256() -> str:
+    return hashlib.sha256(data_bytes()).hexdigest()
+
+
+def _csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(["" if value is None else value for value in row] for row in rows)
+    return buffer.getvalue()
+
+
+def _sizes(data: Measurements) -> str:
+    rows = [
+        (
+            i.ref,
+            i.role,
+            i.variant or "",
+            i.image_id,
+            i.size,
+            i.compressed_size,
+            derive.resting_on_standin(data, i),
+        )
+        for i in data.images
+    ]
+    header = ("image", "role", "variant", "image_id", "size_bytes", "compressed_bytes", "on_standin")
+    return _csv(header, rows)
+
+
+def _builds(data: Measurements) -> str:
+    rows: list[tuple[object, ...]] = [
+        (b.kind, s.number, s.instruction, s.cached, s.seconds.median, s.seconds.min, s.seconds.max)
+        for b in data.builds
+        for s in b.steps
+    ]
+    rows += [(b.kind, "", "whole build", "", b.total.median, b.total.min, b.total.max) for b in data.builds]
+    header = ("build", "step", "instruction", "cached", "median_seconds", "min_seconds", "max_seconds")
+    return _csv(header, rows)
+
+
+def _probes(data: Measurements) -> str:
+    fields = (
+        "variant",
+        "started",
+        "seconds_to_healthy",
+        "process_uid",
+        "healthcheck_status",
+        "memory_bytes",
+        "stop_seconds",
+        "exit_code",
+    )
+    rows = [[getattr(p, field) for field in fields] + ["; ".join(p.spec_problems)] for p in data.probes]
+    return _csv((*fields, "spec_problems"), rows)
+
+
+def _surfaces(data: Measurements) -> str:
+    fields = (
+        "variant",
+        "packages",
+        "files",
+        "has_shell",
+        "has_package_manager",
+        "has_compiler",
+        "has_ca_bundle",
+        "has_tzdata",
+        "user",
+    )
+    rows = [[getattr(s, field) for field in fields] + [" ".join(s.setuid_files)] for s in data.surfaces]
+    return _csv((*fields, "setuid_files"), rows)
+
+
+def _publish(data: Measurements) -> str:
+    rows = [
+        (
+            p.variant,
+            p.pushed_ref,
+            p.digest,
+            p.compressed_size,
+            p.pull_seconds.median,
+            p.pull_seconds.min,
+            p.pull_seconds.max,
+            p.docker_hub or "",
+        )
+        for p in data.publish
+    ]
+    header = (
+        "variant",
+        "pushed_ref",
+        "digest",
+        "manifest_bytes",
+        "pull_median_seconds",
+        "pull_min_seconds",
+        "pull_max_seconds",
+        "docker_hub",
+    )
+    return _csv(header, rows)
+
+
+def _ledger(_: Measurements) -> str:
+    rows = [
+        (
+            c.key,
+            c.topic,
+            c.claimed,
+            c.measured,
+            c.tolerance,
+            c.verdict,
+            c.difference,
+            c.standin,
+            c.note,
+            c.page,
+        )
+        for c in sitebuild.current().ledger
+    ]
+    header = (
+        "key",
+        "claim",
+        "report_says",
+        "measured",
+        "tolerance",
+        "verdict",
+        "difference",
+        "on_standin",
+        "note",
+        "page",
+    )
+    return _csv(header, rows)
+
+
+#: The main tables, as CSV: name -> maker. `data/<name>.csv` in the site.
+TABLES: dict[str, Callable[[Measurements], str]] = {
+    "sizes": _sizes,
+    "builds": _builds,
+    "probes": _probes,
+    "surfaces": _surfaces,
+    "publish": _publish,
+    "ledger": _ledger,
+}
+
+
+def files() -> dict[str, bytes]:
+    """Every downloadable file, by its path in the site."""
+    data = sitebuild.current().data
+    made = {f"data/{name}.csv": make(data).encode() for name, make in TABLES.items()}
+    return {DATA_PATH: data_bytes(), **made}
+
+
+@page_macro
+def download(page_uri: str, name: str) -> str:
+    """A link to the CSV of table `name`, for the line under it."""
+    if name not in TABLES:
+        raise KeyError(f"unknown table {name!r}; known: {', '.join(TABLES)}")
+    link = site_link(page_uri, f"data/{name}.csv")
+    return f'<p class="download">Download this table: <a href="{link}" download>{name}.csv</a> (CSV)</p>\n'
