@@ -6,10 +6,15 @@ from __future__ import annotations
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import get_args
+from types import SimpleNamespace
+from typing import Any, get_args
+
+import pytest
 
 from conftest import FakeDockerFactory
 from labreport.measure import phases, probe
+from labreport.measure.buildlog import ImageInfo
+from labreport.measure.buildlog import Layer as HistoryLayer
 from labreport.schema import BuildKind, Flavour
 from labreport.variants import BY_NAME
 from records import probe_record
@@ -85,3 +90,76 @@ def test_the_run_to_first_200_clock_starts_at_the_create_call(fake_docker: FakeD
     assert observed.run_to_first_200_seconds is not None
     assert 0.5 <= observed.run_to_first_200_seconds < 5
     assert observed.seconds_to_healthy is not None and observed.seconds_to_healthy < 5
+
+
+class _Pushes:
+    """An engine that records its pushes (what `_docker_hub` calls)."""
+
+    def __init__(self) -> None:
+        self.pushed: list[tuple[str, str, dict[str, str] | None]] = []
+
+    def push(self, ref: str, target: str, auth: dict[str, str] | None = None) -> str:
+        self.pushed.append((ref, target, auth))
+        return "sha256:digest"
+
+
+def _run_with_pushes() -> tuple[Any, _Pushes]:
+    engine = _Pushes()
+    run = SimpleNamespace(engine=engine, built={"alpine": SimpleNamespace(image_id="sha256:built")})
+    return run, engine
+
+
+def test_docker_hub_push_uses_both_credentials_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DOCKERHUB_USERNAME", "someone")
+    monkeypatch.setenv("DOCKERHUB_TOKEN", "t0ken")
+    run, engine = _run_with_pushes()
+    assert phases._docker_hub(run, "alpine") == "someone/devops-info-service:alpine"
+    assert engine.pushed == [
+        ("sha256:built", "someone/devops-info-service:alpine", {"username": "someone", "password": "t0ken"})
+    ]
+
+
+@pytest.mark.parametrize(
+    ("user", "token"), [("someone", None), (None, "t0ken"), (None, None), ("", "t0ken"), ("someone", "")]
+)
+def test_docker_hub_push_needs_both_credentials(
+    monkeypatch: pytest.MonkeyPatch, user: str | None, token: str | None
+) -> None:
+    for name, value in (("DOCKERHUB_USERNAME", user), ("DOCKERHUB_TOKEN", token)):
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    run, engine = _run_with_pushes()
+    assert phases._docker_hub(run, "alpine") is None
+    assert engine.pushed == []
+
+
+def _info(*sizes: int) -> ImageInfo:
+    return ImageInfo(
+        ref="img:1",
+        id="sha256:1",
+        size=sum(sizes),
+        labels={},
+        user="",
+        command=(),
+        workdir="/",
+        layers=tuple(HistoryLayer(instruction=f"step {n}", size=size) for n, size in enumerate(sizes)),
+    )
+
+
+def test_compressed_sizes_go_to_the_entries_that_add_a_layer() -> None:
+    # Three history entries; the first and the last add a layer (the middle one, a 0 B ENV, does not).
+    layers = phases._layers_with_compressed(_info(100, 0, 50), [True, False, True], [40, 20])
+    assert [(layer.size, layer.compressed_size) for layer in layers] == [(100, 40), (0, None), (50, 20)]
+
+
+def test_history_and_archive_that_do_not_line_up_are_refused() -> None:
+    # One entry more in the flags than in the history (the adding count still matches the archive).
+    with pytest.raises(ValueError) as raised:
+        phases._layers_with_compressed(_info(100, 50), [True, True, False], [40, 20])
+    assert str(raised.value) == (
+        "img:1: 2 history entries and 2 archive layers do not line up (2 of 3 entries add a layer)"
+    )
+    with pytest.raises(ValueError, match=r"1 of 2 entries add a layer"):
+        phases._layers_with_compressed(_info(100, 50), [True, False], [40, 20])
