@@ -25,6 +25,7 @@ from .figure_marks import (
     value_label,
     with_claims,
 )
+from .history_figures import HISTORY_FIGURES
 from .units import human_size, seconds
 
 if TYPE_CHECKING:  # matplotlib is imported only where a figure is actually drawn
@@ -388,4 +389,5 @@ FIGURES: dict[str, tuple[Callable[[Measurements], dict[str, object]], Draw]] = {
     "builds": (_builds_input, _builds_draw),
     "binaries": (_binaries_input, _binaries_draw),
     "pulls": (_pulls_input, _pulls_draw),
+    **HISTORY_FIGURES,
 }

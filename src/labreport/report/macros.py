@@ -10,11 +10,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from labreport.report import blocks, budget_view, downloads, tables, tables_reshaped, values
+from labreport.report import (
+    blocks,
+    budget_view,
+    downloads,
+    history_view,
+    tables,
+    tables_reshaped,
+    values,
+)
 from labreport.report.registry import MACROS, PAGE_MACROS, Macro
 
 #: The modules whose `@macro` functions the pages call; imported for that registration.
-MACRO_MODULES = (values, tables, tables_reshaped, blocks, budget_view, downloads)
+MACRO_MODULES = (history_view, values, tables, tables_reshaped, blocks, budget_view, downloads)
 
 
 def _on_current_page(env: Any, function: Macro) -> Macro:

@@ -1,0 +1,137 @@
+"""The history page's trend figures: an input and a draw function each, registered in `figures`.
+
+Their input is the history (data/history.json), not the data file, so the functions ignore the
+measurements they are given. Every run is a point labelled by its commit; runs on different
+testbeds are separate, labelled lines: a faster machine must not pass for a faster build.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from ..history import HistoryRecord
+from ..schema import Measurements
+from .figure_marks import Layout
+from .history_view import run_label, site_history
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from .figures import Palette
+
+Series = list[tuple[str, list[tuple[int, float]]]]
+
+
+def _series(take: Callable[[HistoryRecord], float | None], split: Callable[[HistoryRecord], str]) -> Series:
+    """One line per `split` value (a testbed, or a testbed and builder), its points by run index."""
+    lines: dict[str, list[tuple[int, float]]] = {}
+    for index, record in enumerate(site_history().records):
+        value = take(record)
+        if value is not None:
+            lines.setdefault(split(record), []).append((index, value))
+    return list(lines.items())
+
+
+def _testbed(record: HistoryRecord) -> str:
+    return record.testbed.label()
+
+
+def _runs() -> list[str]:
+    return [run_label(record) for record in site_history().records]
+
+
+def _image_input(_: Measurements) -> dict[str, object]:
+    return {
+        "runs": _runs(),
+        "panels": [
+            ("final image, MB (uncompressed)", _series(lambda r: r.final_image_bytes, _testbed)),
+            ("download, MB (manifest or gzip estimate)", _series(lambda r: r.download_bytes, _testbed)),
+        ],
+    }
+
+
+def _builder_input(_: Measurements) -> dict[str, object]:
+    return {
+        "runs": _runs(),
+        "panels": [("builder stage, MB", _series(lambda r: r.builder_stage_bytes, _testbed))],
+    }
+
+
+def _rebuild_input(_: Measurements) -> dict[str, object]:
+    builders = sorted({b for record in site_history().records for b in record.testbed.builders})
+    panels = []
+    for builder in builders:
+        series = _series(
+            lambda r, b=builder: r.build_median("code_change", b),  # type: ignore[misc]
+            _testbed,
+        )
+        panels.append((f"code-change rebuild, s ({builder} builder)", series))
+    return {"runs": _runs(), "panels": panels}
+
+
+def _draw(payload: dict[str, object], figure: Figure, palette: Palette, layout: Layout, mb: bool) -> None:
+    runs, panels = payload["runs"], payload["panels"]
+    assert isinstance(runs, list) and isinstance(panels, list)
+    if not runs or not panels:
+        figure.set_size_inches(layout.width, 0.8)
+        figure.text(0.5, 0.5, "no history yet", ha="center", va="center", color=palette.text, fontsize=10)
+        return
+    labels = list(dict.fromkeys(label for _, series in panels for label, _ in series))
+    colour = {label: palette.colours[i % len(palette.colours)] for i, label in enumerate(labels)}
+    legend_rows = len(labels) if layout.width < 5 else (len(labels) + 1) // 2
+    figure.set_size_inches(layout.width, 0.6 + 1.9 * len(panels) + 0.5 * legend_rows)
+    axes_list: list[Axes] = list(figure.subplots(len(panels), 1, sharex=True, squeeze=False)[:, 0])
+    for axes, (title, series) in zip(axes_list, panels, strict=True):
+        for label, points in series:
+            xs = [index for index, _ in points]
+            ys = [value / 1e6 if mb else value for _, value in points]
+            axes.plot(xs, ys, marker="o", markersize=4, linewidth=1.4, color=colour[label], label=label)
+        axes.set_title(title, fontsize=layout.ticks, loc="left", color=palette.text)
+        axes.set_facecolor("none")
+        axes.tick_params(colors=palette.text, labelsize=layout.ticks)
+        axes.grid(axis="y", color=palette.grid, linewidth=0.6)
+        axes.margins(y=0.25)
+        for spine in axes.spines.values():
+            spine.set_color(palette.grid)
+        # Enough decimals to tell the ticks apart: a download may move by a few bytes between runs.
+        values = [value / 1e6 if mb else value for _, points in series for _, value in points]
+        span = max(values, default=0) - min(values, default=0)
+        decimals = 1 if span <= 0 else max(1, min(6, 1 - math.floor(math.log10(span))))
+        axes.yaxis.set_major_formatter(f"{{x:,.{decimals}f}}")
+    # Few enough commit labels to stay readable at the layout's width.
+    step = max(1, -(-len(runs) // (12 if layout.width > 5 else 6)))
+    shown = list(range(0, len(runs), step))
+    bottom = axes_list[-1]
+    bottom.set_xticks(shown, [runs[i] for i in shown], rotation=45, ha="right")
+    bottom.set_xlim(-0.5, len(runs) - 0.5)
+    legend = figure.legend(
+        *axes_list[0].get_legend_handles_labels(),
+        loc="outside lower center",
+        ncol=1 if layout.width < 5 else 2,
+        fontsize=layout.legend,
+        frameon=False,
+        title="testbed",
+        title_fontsize=layout.legend,
+    )
+    for text in [*legend.get_texts(), legend.get_title()]:
+        text.set_color(palette.text)
+
+
+def _draw_mb(payload: dict[str, object], figure: Figure, palette: Palette, layout: Layout) -> None:
+    _draw(payload, figure, palette, layout, mb=True)
+
+
+def _draw_seconds(payload: dict[str, object], figure: Figure, palette: Palette, layout: Layout) -> None:
+    _draw(payload, figure, palette, layout, mb=False)
+
+
+Input = Callable[[Measurements], dict[str, object]]
+Draw = Callable[[dict[str, object], "Figure", "Palette", Layout], None]
+HISTORY_FIGURES: dict[str, tuple[Input, Draw]] = {
+    "history-image": (_image_input, _draw_mb),
+    "history-builder": (_builder_input, _draw_mb),
+    "history-rebuild": (_rebuild_input, _draw_seconds),
+}

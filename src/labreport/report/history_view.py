@@ -1,0 +1,122 @@
+"""The history page's data and tables: data/history.json, read once per build and validated.
+
+A missing history is "no history yet"; a malformed one raises `HistoryError` (a `DataError`, so
+the hooks fail the build with one line naming the file and the field).
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from pathlib import Path
+
+from ..history import HISTORY_FILE, History, HistoryRecord, load
+from .registry import macro
+
+#: Set this to build the site from another history file (tests, previews); default data/history.json.
+HISTORY_ENV = "LABREPORT_HISTORY"
+NO_HISTORY = "No history yet: `labreport measure` appends a record after every run."
+
+_cache: dict[tuple[Path, int, int], History] = {}
+
+
+def history_path() -> Path:
+    chosen = os.environ.get(HISTORY_ENV)
+    return Path(chosen).resolve() if chosen else HISTORY_FILE
+
+
+def site_history() -> History:
+    """The validated history; read again only when the file changed (figures and macros ask often)."""
+    path = history_path()
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return History()
+    key = (path, stat.st_mtime_ns, stat.st_size)
+    if key not in _cache:
+        _cache.clear()
+        _cache[key] = load(path)
+    return _cache[key]
+
+
+def run_label(record: HistoryRecord) -> str:
+    """A run as the figures name it: the commit's short sha, starred when the tree was dirty."""
+    return record.commit[:7] + ("*" if record.dirty else "")
+
+
+def causes(previous: HistoryRecord, current: HistoryRecord) -> list[str]:
+    """What differs between two runs that could explain a change in their figures."""
+    found = []
+    if previous.inputs_hash != current.inputs_hash:
+        commits = (
+            f"commit {previous.commit[:7]} → {current.commit[:7]}"
+            if previous.commit != current.commit
+            else f"uncommitted changes at {current.commit[:7]}"
+        )
+        found.append(f"this repository's inputs ({commits})")
+    before = {base.ref: base for base in previous.bases}
+    for base in current.bases:
+        old = before.get(base.ref)
+        if old is not None and old.image_id != base.image_id:
+            kind = "stand-in rebuilt" if base.source == old.source == "standin" else "drift"
+            found.append(f"base {base.ref}: {old.image_id[7:19]} → {base.image_id[7:19]} ({kind})")
+        elif old is not None and old.source != base.source:
+            found.append(f"base {base.ref}: {old.source} → {base.source}")
+    if previous.testbed.fingerprint() != current.testbed.fingerprint():
+        found.append(f"the testbed ({current.testbed.label()})")
+    return found or ["nothing recorded (the same inputs, bases and testbed: run-to-run noise)"]
+
+
+def _size_change(before: int | None, after: int | None) -> str:
+    if before is None or after is None:
+        return "not measured"
+    delta = after - before
+    # A few bytes is a real difference (a timestamp in a layer), not "+0.000 MB".
+    return f"{delta:+,} B" if abs(delta) < 10_000 else f"{delta / 1e6:+.3f} MB"
+
+
+def _cell(text: str) -> str:
+    return html.escape(text).replace("|", "&#124;")
+
+
+@macro
+def history_changes() -> str:
+    """Each run against the one before: what changed in the inputs, the bases or the testbed."""
+    records = site_history().records
+    if not records:
+        return NO_HISTORY
+    rows = [
+        "| run | measured | final image | builder stage | what changed |",
+        "| --- | --- | ---: | ---: | --- |",
+    ]
+    for previous, current in zip([None, *records], records, strict=False):
+        changed = "the first run recorded" if previous is None else "; ".join(causes(previous, current))
+        final = _size_change(previous.final_image_bytes, current.final_image_bytes) if previous else ""
+        stage = _size_change(previous.builder_stage_bytes, current.builder_stage_bytes) if previous else ""
+        rows.append(
+            f"| `{_cell(run_label(current))}` | {current.measured_at:%Y-%m-%d %H:%M} | {final} | {stage} "
+            f"| {_cell(changed)} |"
+        )
+    return "\n".join(rows) + "\n"
+
+
+@macro
+def history_testbeds() -> str:
+    """The testbeds the history was measured on, with how many runs each: the figures' lines."""
+    records = site_history().records
+    if not records:
+        return NO_HISTORY
+    counts: dict[str, tuple[str, int]] = {}
+    for record in records:
+        label, count = counts.get(record.testbed.fingerprint(), (record.testbed.label(), 0))
+        counts[record.testbed.fingerprint()] = (label, count + 1)
+    rows = ["| testbed | runs |", "| --- | ---: |"]
+    rows += [f"| {_cell(label)} | {count} |" for label, count in counts.values()]
+    return "\n".join(rows) + "\n"
+
+
+@macro
+def history_count() -> str:
+    """How many runs the history holds, as a phrase."""
+    count = len(site_history().records)
+    return "no runs yet" if count == 0 else f"{count} run{'s' if count != 1 else ''}"

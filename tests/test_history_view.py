@@ -1,0 +1,62 @@
+"""The history page's data: missing is "no history yet", malformed fails naming the file and field,
+and each run's change is put down to its cause."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from labreport import history
+from labreport.history import History, HistoryError
+from labreport.report import history_figures, history_view
+from records import fake_measurements
+
+FIRST = history.record(fake_measurements(), None)
+
+
+def later(hours: int, **changes: object) -> history.HistoryRecord:
+    when = FIRST.measured_at + timedelta(hours=hours)
+    return FIRST.model_copy(update={"measured_at": when, "run_id": history.run_id(when, "x" * 12), **changes})
+
+
+@pytest.fixture
+def history_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "history.json"
+    monkeypatch.setenv(history_view.HISTORY_ENV, str(path))
+    return path
+
+
+def test_no_history_yet(history_file: Path) -> None:
+    assert history_view.history_changes() == history_view.NO_HISTORY
+    assert history_view.history_count() == "no runs yet"
+    payload = history_figures.HISTORY_FIGURES["history-image"][0](fake_measurements())
+    assert payload["runs"] == []
+
+
+def test_a_malformed_history_names_the_file_and_the_field(history_file: Path) -> None:
+    history_file.write_text('{"schema_version": 1, "records": [{}]}', encoding="utf-8")
+    with pytest.raises(HistoryError, match=r"history\.json: field records\.0\.run_id"):
+        history_view.site_history()
+
+
+def test_each_change_is_put_down_to_its_cause(history_file: Path) -> None:
+    base = FIRST.bases[0]
+    drifted = base.model_copy(update={"image_id": "sha256:" + "e" * 64, "source": "pulled"})
+    moved = later(1, bases=[drifted, *FIRST.bases[1:]])
+    new_inputs = later(2, bases=moved.bases, inputs_hash="f" * 64, commit="abcdef0" + "0" * 33)
+    testbed = later(3, bases=moved.bases, inputs_hash="f" * 64, commit=new_inputs.commit)
+    testbed = testbed.model_copy(update={"testbed": FIRST.testbed.model_copy(update={"cpu_model": "Other"})})
+    history.save(History(records=[FIRST, moved, new_inputs, testbed]), history_file)
+    table = history_view.history_changes()
+    assert f"base {base.ref}" in table and "→" in table
+    assert f"commit {FIRST.commit[:7]} → abcdef0" in table
+    assert "the testbed (Other" in table
+    # One line per testbed in the figures, never one line across both.
+    series = history_figures.HISTORY_FIGURES["history-image"][0](fake_measurements())["panels"]
+    assert isinstance(series, list) and len(series[0][1]) == 2
+
+
+def test_the_same_inputs_bases_and_testbed_is_noise() -> None:
+    assert history_view.causes(FIRST, later(1))[0].startswith("nothing recorded")
