@@ -13,7 +13,8 @@ COPY app/go.mod ./
 RUN go mod download
 COPY app/ ./
 ARG VERSION=1.0.0
-RUN go build -ldflags="-w -s -X main.version=${VERSION}" -o /out/devops-info-service .
+# -trimpath and an empty build ID: two builds of the same source give the same binary, byte for byte.
+RUN go build -trimpath -ldflags="-w -s -buildid= -X main.version=${VERSION}" -o /out/devops-info-service .
 
 FROM ${RUNTIME_IMAGE}
 # busybox's applets, the same ones Alpine ships; no apk needed.

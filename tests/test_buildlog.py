@@ -1,7 +1,9 @@
-"""Unit tests of buildlog: the legacy builder's JSON stream read into timed steps."""
+"""Unit tests of buildlog: the legacy builder's JSON stream and BuildKit's plain progress read into
+timed steps."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -9,9 +11,12 @@ import pytest
 from labreport.measure.buildlog import (
     TAIL_LINES,
     BuildStep,
+    PlainProgress,
     failing_step_output,
     parse_build_stream,
+    parse_plain_progress,
     stage_images,
+    stage_names,
 )
 
 Chunk = tuple[float, dict[str, Any]]
@@ -165,3 +170,79 @@ def test_stage_images_are_the_last_image_of_every_stage_but_the_last() -> None:
     ]
     assert stage_images(log) == ("5e6f7a8b9c0d",)
     assert stage_images(log[7:]) == ()  # a single-stage build leaves nothing untagged
+
+
+# --- BuildKit's plain progress, recorded from `DOCKER_BUILDKIT=1 docker build --progress=plain` of
+# the primary Dockerfile on this machine's Engine 20.10 (tests/data/buildkit/).
+
+BUILDKIT = Path(__file__).parent / "data" / "buildkit"
+STAGES = ("builder", "stage-1")
+
+
+def _plain(name: str) -> PlainProgress:
+    lines = (BUILDKIT / name).read_text(encoding="utf-8").splitlines()
+    return parse_plain_progress(lines, STAGES)
+
+
+def test_plain_progress_steps_in_dockerfile_order_with_buildkits_labels() -> None:
+    steps = _plain("cold.log").steps
+    assert [step.number for step in steps] == list(range(1, 12))
+    assert [step.instruction for step in steps][:4] == [
+        "[builder 1/6] FROM docker.io/library/golang:1.25-alpine",
+        "[builder 2/6] WORKDIR /src",
+        "[builder 3/6] COPY app/go.mod ./",
+        "[builder 4/6] RUN go mod download",
+    ]
+    assert steps[6].instruction == "[stage-1 1/5] FROM docker.io/library/alpine:3.19"
+    assert steps[-1].instruction.startswith("[stage-1 5/5] COPY --from=builder /out/devops-info-service")
+
+
+def test_plain_progress_seconds_are_buildkits_done_figures_even_for_an_interrupted_step() -> None:
+    steps = {step.instruction.split("]")[0] + "]": step for step in _plain("cold.log").steps}
+    assert steps["[builder 6/6]"].seconds == 27.9
+    assert steps["[builder 4/6]"].seconds == 0.3
+    # "#6 ..." twice before its DONE: the step ran while the builder stage's steps were printed.
+    assert steps["[stage-1 2/5]"].seconds == 0.7
+    assert not any(step.cached for step in steps.values())
+
+
+def test_plain_progress_image_id_from_the_export() -> None:
+    assert _plain("cold.log").image_id == (
+        "sha256:d3daa154820164d2b8a831832455d0b4d861faa305584274219e18ec900b9b12"
+    )
+    assert _plain("cold.log").error is None
+
+
+def test_plain_progress_cached_steps_take_no_time_and_keep_dockerfile_order() -> None:
+    cached, cold = _plain("cached.log").steps, _plain("cold.log").steps
+    assert [step.instruction for step in cached] == [step.instruction for step in cold]
+    froms = {step.number for step in cached if "] FROM " in step.instruction}
+    assert all(step.cached and step.seconds == 0.0 for step in cached if step.number not in froms)
+    assert all(not step.cached for step in cached if step.number in froms)
+
+
+def test_plain_progress_cache_mount_build_after_a_code_change_compiles_in_under_a_second() -> None:
+    steps = _plain("cache-mount-change.log").steps
+    compile_step = next(step for step in steps if "go build" in step.instruction)
+    assert not compile_step.cached and compile_step.seconds == 0.4
+    assert "--mount=type=cache,target=/root/.cache/go-build" in compile_step.instruction
+    copy = next(step for step in steps if "COPY app/ ./" in step.instruction)
+    assert not copy.cached
+
+
+def test_plain_progress_failure_names_the_error_and_keeps_the_compilers_output() -> None:
+    failed = _plain("failed.log")
+    assert failed.image_id == ""
+    assert failed.error is not None and failed.error.startswith("executor failed running")
+    assert failed.error.endswith("exit code: 1")
+    assert failed.error_output == ("# devops-info-service", "./main.go:22:17: undefined: undefined_thing")
+
+
+def test_stage_names_follow_buildkits_naming() -> None:
+    dockerfile = "ARG X=1\nFROM ${X} AS builder\nRUN true\nFROM --platform=linux/amd64 alpine\nFROM scratch\n"
+    assert stage_names(dockerfile) == ("builder", "stage-1", "stage-2")
+
+
+def test_plain_progress_ignores_lines_that_are_not_vertices() -> None:
+    parsed = parse_plain_progress(["", "------", " > [builder 6/6] RUN x:", "#1 DONE 0.1s"], STAGES)
+    assert parsed.steps == () and parsed.error is None

@@ -58,6 +58,10 @@ class Provenance(Model):
     duration_seconds: float
     docker_seconds: float
     tool_seconds: float
+    # The builder of record's versions: the engine's embedded BuildKit (None where the engine does not
+    # report it, as 20.10 does not) and the docker CLI that drives it (docker-py cannot, #2230).
+    buildkit_version: str | None = None
+    docker_cli_version: str | None = None
     # /proc/cpuinfo's "model name": timings from two machines are not one trend. None where the
     # kernel does not say, and in data measured before this field existed.
     cpu_model: str | None = None
@@ -98,15 +102,22 @@ class StepTiming(Model):
 
 
 class BuildTiming(Model):
-    variant: str
+    variant: str  # a variant's name, or "cache-mount" for variants/cache-mount.Dockerfile
     kind: BuildKind
     total: Spread
     steps: list[StepTiming]
+    # BuildKit's steps are timed by BuildKit itself (`#N DONE 0.6s`), the legacy builder's from the
+    # arrival of each step's first line; data measured before BuildKit timings existed is legacy.
+    builder: Builder = "legacy"
+    # Cold builds only, where the bases came from a registry: removing and pulling them again just
+    # before the build, timed apart from it. None offline, where the bases were local stand-ins.
+    base_pull_seconds: Spread | None = None
 
 
 Flavour = Literal["default", "stripped", "stripped_trimpath", "cgo"]
 Linking = Literal["static", "dynamic"]
 BuildKind = Literal["cold", "cached", "code_change"]
+Builder = Literal["buildkit", "legacy"]
 Role = Literal["base", "builder", "variant"]
 
 
@@ -193,6 +204,22 @@ class Failure(Model):
     output_tail: list[str] = []
 
 
+class RebuiltImage(Model):
+    image_id: str
+    binary_sha256: str  # of the program the image runs, read from the image's file system
+    diff_ids: list[str]  # each layer's, bottom first, as `docker image inspect` lists RootFS.Layers
+
+
+class Rebuild(Model):
+    """The primary variant built twice from nothing (no cache), to see which bytes repeat."""
+
+    variant: str
+    builder: Builder
+    # Set (to the last commit's time) only where the engine's BuildKit honours it (0.11 and later).
+    source_date_epoch: int | None
+    builds: list[RebuiltImage]
+
+
 class Measurements(Model):
     schema_version: Literal[1]
     provenance: Provenance
@@ -206,6 +233,9 @@ class Measurements(Model):
     lint: list[Lint]
     publish: list[Publish]
     failures: list[Failure]
+    # BuildKit's plain progress of the first cold build, beside the legacy builder's cold_build_log.
+    buildkit_cold_log: list[str] = []
+    rebuild: Rebuild | None = None
 
 
 class DataError(ValueError):

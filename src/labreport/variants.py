@@ -9,6 +9,10 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 IMAGE = "devops-info-service"
 BUILDER_REF = f"{IMAGE}:builder"
 PRIMARY = "alpine"
+# The primary Dockerfile with BuildKit cache mounts: built (BuildKit only) to time a one-line change,
+# never run or analysed, so it is not one of VARIANTS.
+CACHE_MOUNT = "cache-mount"
+CACHE_MOUNT_DOCKERFILE = "variants/cache-mount.Dockerfile"
 
 
 @dataclass(frozen=True, kw_only=True)

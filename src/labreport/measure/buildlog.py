@@ -1,4 +1,5 @@
-"""What the engine hands back about images and builds, and the reader of the legacy builder's stream.
+"""What the engine hands back about images and builds, and the readers of both builders' output:
+the legacy builder's JSON stream and BuildKit's plain progress.
 
 Pure: no Docker here, so unit tests feed it recorded chunks.
 """
@@ -6,7 +7,7 @@ Pure: no Docker here, so unit tests feed it recorded chunks.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +44,7 @@ class ImageInfo:
     command: tuple[str, ...]
     workdir: str
     layers: tuple[Layer, ...]
+    diff_ids: tuple[str, ...] = ()  # RootFS.Layers: each layer's content hash, bottom first
 
 
 _STEP = re.compile(r"^Step (\d+)/(\d+) : (.*)$")
@@ -135,3 +137,86 @@ def stage_images(log: list[str] | tuple[str, ...]) -> tuple[str, ...]:
 def tidy_instruction(created_by: str) -> str:
     text = created_by.replace("/bin/sh -c #(nop) ", "").replace("/bin/sh -c ", "RUN ")
     return " ".join(text.split())
+
+
+# --- BuildKit's plain progress (`docker build --progress=plain`) ---------------------------
+
+_VERTEX = re.compile(r"^#(\d+) (.*)$")
+_STAGE_STEP = re.compile(r"^\[(?P<stage>[^\]\s]+) (?P<k>\d+)/(?P<n>\d+)\] (?P<instruction>.*)$")
+_DONE = re.compile(r"^DONE (\d+(?:\.\d+)?)s$")
+_OUTPUT = re.compile(r"^\d+(?:\.\d+)? (.*)$")  # a step's own output: seconds since it began, text
+_WRITING = re.compile(r"writing image (sha256:[0-9a-f]{64})")
+_FROM = re.compile(r"^\s*FROM\s+(?:--\S+\s+)*\S+(?:\s+AS\s+(\S+))?\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlainProgress:
+    steps: tuple[BuildStep, ...]
+    image_id: str  # from "writing image ..."; empty when the build failed
+    error: str | None
+    error_output: tuple[str, ...]  # the failing step's own output lines, last TAIL_LINES
+
+
+def stage_names(dockerfile: str) -> tuple[str, ...]:
+    """The stages of a Dockerfile, in order, by the names BuildKit prints: `AS name`, or
+    `stage-<index>` for an unnamed one."""
+    names: list[str] = []
+    for line in dockerfile.splitlines():
+        match = _FROM.match(line)
+        if match:
+            names.append(match.group(1) or f"stage-{len(names)}")
+    return tuple(names)
+
+
+def parse_plain_progress(lines: Iterable[str], stages: tuple[str, ...]) -> PlainProgress:
+    """Reads BuildKit's plain progress into timed steps, in Dockerfile order.
+
+    BuildKit runs independent stages in parallel and prints their vertices interleaved (a step
+    interrupted by another's output reappears, `#6 ...`), so steps are keyed by vertex number and
+    ordered by (stage, k) from the `[stage k/n]` label, with `stages` from `stage_names`. A step's
+    seconds are BuildKit's own `DONE` figure; a `CACHED` step took none. `[internal]` vertices
+    (loading the context, metadata) and the export are not Dockerfile steps.
+    """
+    labelled: dict[int, tuple[str, int, str]] = {}
+    seconds: dict[int, float] = {}
+    cached: set[int] = set()
+    output: dict[int, list[str]] = {}
+    image_id, error, failed = "", None, None
+    for raw in lines:
+        match = _VERTEX.match(raw.rstrip())
+        if not match:
+            if raw.startswith("error:") and error is None:  # older CLIs end a failure with this line
+                error = raw.removeprefix("error:").strip()
+            continue
+        vertex, rest = int(match.group(1)), match.group(2)
+        step = _STAGE_STEP.match(rest)
+        done = _DONE.match(rest)
+        if step:
+            labelled.setdefault(vertex, (step["stage"], int(step["k"]), rest))
+        elif rest == "CACHED":
+            cached.add(vertex)
+        elif done:
+            seconds[vertex] = float(done.group(1))
+        elif rest.startswith("ERROR:") or rest.startswith("ERROR "):
+            error, failed = rest.removeprefix("ERROR").lstrip(": ").strip(), vertex
+        elif written := _WRITING.search(rest):
+            image_id = written.group(1)
+        elif text := _OUTPUT.match(rest):
+            output.setdefault(vertex, []).append(text.group(1))
+    order = {name: index for index, name in enumerate(stages)}
+
+    def position(vertex: int) -> tuple[int, int]:
+        stage, k, _ = labelled[vertex]
+        return order.get(stage, len(order)), k
+
+    steps = tuple(
+        BuildStep(
+            number=number,
+            instruction=labelled[vertex][2],  # with its label, as the report's log shows it
+            seconds=0.0 if vertex in cached else seconds.get(vertex, 0.0),
+            cached=vertex in cached,
+        )
+        for number, vertex in enumerate(sorted(labelled, key=position), start=1)
+    )
+    tail = tuple(output.get(failed, [])[-TAIL_LINES:]) if failed is not None else ()
+    return PlainProgress(steps=steps, image_id="" if error else image_id, error=error, error_output=tail)

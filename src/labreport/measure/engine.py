@@ -2,7 +2,8 @@
 
 Everything the project starts (containers, images) is labelled with LABEL and removed again by the
 context managers here, on success, on error and on Ctrl-C. Every error the Docker SDK raises leaves
-this module as an `EngineError`, so no other module needs the SDK to catch one.
+this module as an `EngineError`, so no other module needs the SDK to catch one. BuildKit builds,
+which the SDK cannot drive, run the docker CLI in `buildkit`, which only this module constructs.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import docker
 import docker.errors
 import requests
 
+from .buildkit import BuildKit
 from .buildlog import Build, ImageInfo, Layer, failing_step_output, parse_build_stream, tidy_instruction
 from .timing import Timer
 
@@ -124,9 +126,11 @@ class Container:
 class Engine:
     """A Docker engine, reached through the Docker SDK."""
 
-    def __init__(self, client: docker.DockerClient) -> None:
+    def __init__(self, client: docker.DockerClient, *, cli: bool = False, host: str | None = None) -> None:
         self.client = client
         self.timer = Timer()
+        # BuildKit, through the docker CLI (`buildkit`): for an engine `connect` reached, not a fake.
+        self.buildkit = BuildKit(self.timer, {LABEL: "1"}, host) if cli else None
 
     @classmethod
     def connect(cls, base_url: str | None = None) -> Engine:
@@ -143,7 +147,7 @@ class Engine:
                 f"no Docker engine answers at {address}: "
                 "start one (`sudo dockerd &`, or `apt-get install docker.io`) or set DOCKER_HOST"
             ) from error
-        return cls(client)
+        return cls(client, cli=True, host=base_url)
 
     def _calling(self) -> contextlib.AbstractContextManager[None]:
         return _translated(self.timer)
@@ -188,6 +192,7 @@ class Engine:
             command=tuple(config.get("Entrypoint") or ()) + tuple(config.get("Cmd") or ()),
             workdir=str(config.get("WorkingDir") or "/"),
             layers=layers,
+            diff_ids=tuple(str(each) for each in (image.attrs.get("RootFS") or {}).get("Layers") or ()),
         )
 
     def pull(self, ref: str) -> bool:

@@ -40,7 +40,7 @@ Step = Callable[[], None]
 FLAVOUR_BUILDS: dict[Flavour, tuple[list[str], bool]] = {
     "default": ([], False),
     "stripped": (["-ldflags=-s -w"], False),
-    "stripped_trimpath": (["-ldflags=-s -w", "-trimpath"], False),
+    "stripped_trimpath": (["-ldflags=-s -w -buildid=", "-trimpath"], False),  # as the Dockerfile builds
     "cgo": (["-ldflags=-s -w"], True),
 }
 BINARY_FLAVOURS: tuple[Flavour, ...] = get_args(Flavour)

@@ -32,10 +32,12 @@ from ..schema import (
     Probe,
     Provenance,
     Publish,
+    Rebuild,
     Surface,
 )
 from ..variants import BUILDER_REF, BY_NAME, PRIMARY, REPO_ROOT, VARIANTS
-from . import phases, standins, tools
+from . import phases, rebuilds, standins, tools
+from .buildkit import BuildKitFailed
 from .buildlog import Build
 from .engine import BuildFailed, Engine
 from .progress import Progress
@@ -67,6 +69,8 @@ class Run:
     images: list[ImageSize] = field(default_factory=list)
     builds: list[BuildTiming] = field(default_factory=list)
     cold_log: list[str] = field(default_factory=list)
+    buildkit_cold_log: list[str] = field(default_factory=list)
+    rebuild: Rebuild | None = None
     binaries: list[Binary] = field(default_factory=list)
     probes: list[Probe] = field(default_factory=list)
     surfaces: list[Surface] = field(default_factory=list)
@@ -82,7 +86,7 @@ class Run:
             return action(*args, **kwargs)
         except (RuntimeError, OSError, ValueError, KeyError) as error:  # EngineError is a RuntimeError
             message = " ".join(str(error).split()) or type(error).__name__
-            tail = list(error.output_tail) if isinstance(error, BuildFailed) else []
+            tail = list(error.output_tail) if isinstance(error, (BuildFailed, BuildKitFailed)) else []
             self.failures.append(Failure(phase=phase, variant=variant, error=message, output_tail=tail))
             self.options.progress.say(f"FAILED {phase} {variant or ''}: {message}")
             return None
@@ -134,6 +138,12 @@ def measure(options: Options) -> Measurements | None:
         if PRIMARY in run.built:
             with progress.phase(f"build timings ({options.repeat} repeats)", total=options.repeat) as step:
                 run.attempt("timings", PRIMARY, phases.timings, run, BY_NAME[PRIMARY], step)
+            if engine.buildkit is not None:  # None only for a fake engine
+                total = options.repeat + 1
+                with progress.phase(
+                    f"BuildKit timings and rebuild ({options.repeat} repeats)", total=total
+                ) as step:
+                    run.attempt("buildkit", PRIMARY, rebuilds.buildkit_timings, run, step)
         for variant in variants:
             if variant.name not in run.built:
                 continue
@@ -218,7 +228,11 @@ def _assemble(run: Run, current_hash: str, seconds: float) -> Measurements:
             git_commit=_git("rev-parse", "HEAD") or "unknown",
             git_dirty=git_dirty(),
             engine=EngineFacts(**facts),
-            builder="legacy (docker-py, no BuildKit)",
+            builder=(
+                "BuildKit (docker CLI, DOCKER_BUILDKIT=1); the legacy builder (docker-py) as a comparison"
+                if run.engine.buildkit is not None
+                else "legacy (docker-py, no BuildKit)"
+            ),
             host_os=f"{platform.system()} {platform.release()}",
             host_architecture=platform.machine(),
             cpu_count=os.cpu_count() or 0,
@@ -232,6 +246,9 @@ def _assemble(run: Run, current_hash: str, seconds: float) -> Measurements:
             duration_seconds=round(seconds, 1),
             docker_seconds=round(run.engine.timer.seconds, 1),
             tool_seconds=round(tools.TIMER.seconds, 1),
+            # Engine 20.10 does not report its embedded BuildKit's version (no buildx here to ask).
+            buildkit_version=None,
+            docker_cli_version=run.engine.buildkit.client_version() if run.engine.buildkit else None,
         ),
         images=run.images,
         builds=run.builds,
@@ -243,4 +260,6 @@ def _assemble(run: Run, current_hash: str, seconds: float) -> Measurements:
         lint=run.lint,
         publish=run.publish,
         failures=run.failures,
+        buildkit_cold_log=run.buildkit_cold_log,
+        rebuild=run.rebuild,
     )
