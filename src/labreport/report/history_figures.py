@@ -8,6 +8,7 @@ testbeds are separate, labelled lines: a faster machine must not pass for a fast
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -81,14 +82,16 @@ def _draw(payload: dict[str, object], figure: Figure, palette: Palette, layout: 
         return
     labels = list(dict.fromkeys(label for _, series in panels for label, _ in series))
     colour = {label: palette.colours[i % len(palette.colours)] for i, label in enumerate(labels)}
-    legend_rows = len(labels) if layout.width < 5 else (len(labels) + 1) // 2
+    legend_rows = 2 * len(labels) if layout.width < 5 else (len(labels) + 1) // 2
     figure.set_size_inches(layout.width, 0.6 + 1.9 * len(panels) + 0.5 * legend_rows)
     axes_list: list[Axes] = list(figure.subplots(len(panels), 1, sharex=True, squeeze=False)[:, 0])
     for axes, (title, series) in zip(axes_list, panels, strict=True):
         for label, points in series:
             xs = [index for index, _ in points]
             ys = [value / 1e6 if mb else value for _, value in points]
-            axes.plot(xs, ys, marker="o", markersize=4, linewidth=1.4, color=colour[label], label=label)
+            # A testbed's label is long: wrapped, so a phone's legend shows all of it.
+            wrapped = textwrap.fill(label, 52 if layout.width < 5 else 100)
+            axes.plot(xs, ys, marker="o", markersize=4, linewidth=1.4, color=colour[label], label=wrapped)
         axes.set_title(title, fontsize=layout.ticks, loc="left", color=palette.text)
         axes.set_facecolor("none")
         axes.tick_params(colors=palette.text, labelsize=layout.ticks)
