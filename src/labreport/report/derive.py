@@ -13,6 +13,7 @@ from typing import get_args
 from ..schema import (
     BaseImage,
     Binary,
+    Builder,
     BuildKind,
     BuildTiming,
     Flavour,
@@ -24,7 +25,7 @@ from ..schema import (
     StepTiming,
     Surface,
 )
-from ..variants import BUILDER_REF, BY_NAME
+from ..variants import BUILDER_REF, BY_NAME, CACHE_MOUNT
 from ..variants import PRIMARY as PRIMARY  # re-exported: the site takes every name from derive
 
 BUILDER = BUILDER_REF
@@ -43,6 +44,14 @@ if set(BASES) != {base for variant in BY_NAME.values() for base in variant.bases
 
 # The schema's Literals are the one list of them: a new kind or flavour needs no edit here.
 BUILD_KINDS: tuple[str, ...] = get_args(BuildKind)
+BUILDERS: tuple[str, ...] = get_args(Builder)
+#: The build page's columns: (label, what was built, builder). The cache-mount Dockerfile is built by
+#: BuildKit only (the legacy builder has no cache mounts).
+BUILD_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("legacy builder", PRIMARY, "legacy"),
+    ("BuildKit", PRIMARY, "buildkit"),
+    ("BuildKit + cache mounts", CACHE_MOUNT, "buildkit"),
+)
 FLAVOURS: tuple[str, ...] = get_args(Flavour)
 
 
@@ -95,9 +104,28 @@ def surface(data: Measurements, variant: str) -> Surface | None:
     return next((item for item in data.surfaces if item.variant == variant), None)
 
 
-def build(data: Measurements, kind: str, variant: str = PRIMARY) -> BuildTiming | None:
+def builder_of_record(data: Measurements) -> str:
+    """BuildKit, the builder the report used; the legacy builder in data measured before BuildKit
+    timings existed, where it is the only one."""
+    return "buildkit" if any(item.builder == "buildkit" for item in data.builds) else "legacy"
+
+
+def build(
+    data: Measurements, kind: str, variant: str = PRIMARY, builder: str | None = None
+) -> BuildTiming | None:
+    """A build kind's timings; `builder` None means the builder of record (claims are judged on it)."""
     _known(kind, BUILD_KINDS, "build kind")
-    return next((item for item in data.builds if item.kind == kind and item.variant == variant), None)
+    _known(variant, (*VARIANTS, CACHE_MOUNT), "variant")
+    chosen = builder_of_record(data) if builder is None else builder
+    _known(chosen, BUILDERS, "builder")
+    return next(
+        (
+            item
+            for item in data.builds
+            if item.kind == kind and item.variant == variant and item.builder == chosen
+        ),
+        None,
+    )
 
 
 def binary(data: Measurements, flavour: str) -> Binary | None:
@@ -260,3 +288,43 @@ def stale(data: Measurements, current_hash: str | None) -> bool | None:
     if current_hash is None:
         return None
     return current_hash != data.provenance.inputs_hash
+
+
+REBUILT_BINARY = "the binary's sha256"
+REBUILT_IMAGE = "image ID"
+
+
+@dataclass(frozen=True, kw_only=True)
+class RebuildRow:
+    what: str
+    first: str
+    second: str
+    same: bool
+
+
+def rebuild_rows(data: Measurements) -> list[RebuildRow]:
+    """The two builds from nothing side by side: the binary, each layer (bottom first), the image.
+    Empty when fewer than two builds were recorded."""
+    if data.rebuild is None or len(data.rebuild.builds) < 2:
+        return []
+    first, second = data.rebuild.builds[:2]
+    rows = [RebuildRow(what=REBUILT_BINARY, first=first.binary_sha256, second=second.binary_sha256,
+                       same=first.binary_sha256 == second.binary_sha256)]  # fmt: skip
+    own = len(_own_layers(data))
+    base = len(first.diff_ids) - own if own else None  # None: which are the base's is not known
+    for index, (one, other) in enumerate(zip(first.diff_ids, second.diff_ids, strict=False), start=1):
+        where = "" if base is None else (" (base image)" if index <= base else " (this Dockerfile's)")
+        rows.append(RebuildRow(what=f"layer {index}{where}", first=one, second=other, same=one == other))
+    rows.append(RebuildRow(what=REBUILT_IMAGE, first=first.image_id, second=second.image_id,
+                           same=first.image_id == second.image_id))  # fmt: skip
+    return rows
+
+
+def _own_layers(data: Measurements) -> list[Layer]:
+    """The layers the primary variant's own instructions add (those with a compressed size: the
+    history entries that wrote a layer), so the rebuild table can tell them from the base's."""
+    found = variant_image(data, PRIMARY)
+    if found is None:
+        return []
+    _, own = split_base(data, found)
+    return [each for each in own if each.compressed_size is not None]

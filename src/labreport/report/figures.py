@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from ..schema import ImageSize, Measurements
 from . import derive
+from .build_figures import BUILD_FIGURES
 from .figure_marks import (
     Layout,
     claimed,
@@ -389,5 +390,6 @@ FIGURES: dict[str, tuple[Callable[[Measurements], dict[str, object]], Draw]] = {
     "builds": (_builds_input, _builds_draw),
     "binaries": (_binaries_input, _binaries_draw),
     "pulls": (_pulls_input, _pulls_draw),
+    **BUILD_FIGURES,
     **HISTORY_FIGURES,
 }

@@ -1,8 +1,9 @@
 """mkdocs-macros' entry point (mkdocs.yml `module_name`): registers every macro the pages may call.
 
 The macros themselves live in `values` (single numbers and sentences), `tables`, `blocks` (code
-blocks and figures) and `budget_view` (budgets.toml), each marked with `@macro` from `registry`; importing those modules is what
-collects them. Pages hold prose and calls to these macros; an unknown name fails the build.
+blocks and figures), `budget_view` (budgets.toml) and `build_view` (the two builders, the rebuild
+check), each marked with `@macro` from `registry`; importing those modules is what collects them.
+Pages hold prose and calls to these macros; an unknown name fails the build.
 mkdocs-macros loads this file by its path, as a module of its own, hence the absolute imports.
 """
 
@@ -13,6 +14,7 @@ from typing import Any
 from labreport.report import (
     blocks,
     budget_view,
+    build_view,
     downloads,
     history_view,
     tables,
@@ -22,7 +24,7 @@ from labreport.report import (
 from labreport.report.registry import MACROS, PAGE_MACROS, Macro
 
 #: The modules whose `@macro` functions the pages call; imported for that registration.
-MACRO_MODULES = (history_view, values, tables, tables_reshaped, blocks, budget_view, downloads)
+MACRO_MODULES = (history_view, values, tables, tables_reshaped, blocks, budget_view, downloads, build_view)
 
 
 def _on_current_page(env: Any, function: Macro) -> Macro:

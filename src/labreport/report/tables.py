@@ -110,8 +110,9 @@ def savings_table(counts: Sequence[int] = (1, 10, 100)) -> str:
 
 
 @macro
-def build_table(kind: str) -> str:
-    found = derive.build(_data(), kind)
+def build_table(kind: str, builder: str | None = None) -> str:
+    """One build kind's steps on `builder` ("buildkit" or "legacy"; None: the builder of record)."""
+    found = derive.build(_data(), kind, derive.PRIMARY, builder)
     if found is None:
         return f"{NOT_MEASURED}\n"
     rows = [

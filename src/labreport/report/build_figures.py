@@ -1,0 +1,65 @@
+"""The build page's figure "what a one-line change costs": the code-change rebuild of the primary
+Dockerfile on the legacy builder and on BuildKit, and of the cache-mount Dockerfile on BuildKit.
+Registered in `figures` like every figure: an input function and a draw function.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from ..schema import Measurements
+from . import derive
+from .figure_marks import Layout, row_labels, value_label
+from .units import seconds
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from .figures import Palette
+
+
+def _change_input(data: Measurements) -> dict[str, object]:
+    rows = []
+    for label, variant, builder in derive.BUILD_COLUMNS:
+        found = derive.build(data, "code_change", variant, builder)
+        if found is not None:
+            rows.append((label, found.total.median, found.total.min, found.total.max))
+    return {"rows": rows}
+
+
+def _change_draw(payload: dict[str, object], figure: Figure, palette: Palette, layout: Layout) -> None:
+    from .figures import _nothing_measured, _style  # the shared styling; figures imports this module
+
+    rows = payload["rows"]
+    assert isinstance(rows, list)
+    if not rows:
+        return _nothing_measured(figure, palette, layout)
+    figure.set_size_inches(layout.width, layout.row * len(rows) + 1.3)
+    axes = figure.add_subplot()
+    positions = list(range(len(rows)))
+    # A linear axis on purpose: the point is how much of the bar the cache mounts take away.
+    axes.barh(
+        positions,
+        [r[1] for r in rows],
+        xerr=[[r[1] - r[2] for r in rows], [r[3] - r[1] for r in rows]],
+        color=[palette.colours[5], palette.colours[0], palette.colours[2]][: len(rows)],
+        ecolor=palette.text,
+        capsize=3,
+        height=layout.bar,
+    )
+    row_labels(axes, positions, [r[0] for r in rows], palette, layout)
+    axes.set_xlabel(
+        "rebuild after a one-line change to main.go, seconds (median, min to max)"
+        if layout.width > 5
+        else "one-line change, s (median, min-max)"
+    )
+    for position, row in zip(positions, rows, strict=True):
+        value_label(axes, row[3], position, seconds(row[1]), palette, layout)
+    axes.set_xlim(0, max(r[3] for r in rows) * (1.3 if layout.width > 5 else 1.6))
+    _style(axes, palette, layout)
+
+
+Input = Callable[[Measurements], dict[str, object]]
+Draw = Callable[[dict[str, object], "Figure", "Palette", Layout], None]
+BUILD_FIGURES: dict[str, tuple[Input, Draw]] = {"change": (_change_input, _change_draw)}

@@ -1,0 +1,113 @@
+"""Macros for the build page's two builders: BuildKit (the builder of record) beside the legacy
+builder, the cache-mount Dockerfile, BuildKit's own log, and whether a rebuild gives the same bytes.
+
+A page calls one on a line of its own, e.g. `{{ builders_table() }}`.
+"""
+
+from __future__ import annotations
+
+from labreport.report import derive, sitebuild, units
+from labreport.report.markup import NOT_MEASURED, code, fenced, table, text
+from labreport.report.registry import macro
+from labreport.schema import BuildTiming, Measurements
+
+
+def _data() -> Measurements:
+    return sitebuild.current().data
+
+
+def _median_range(found: BuildTiming | None) -> str:
+    if found is None:
+        return NOT_MEASURED
+    total = found.total
+    shown = units.seconds(total.median)
+    if len(total.samples) > 1:
+        shown += f" ({units.seconds(total.min)} \u2013 {units.seconds(total.max)})"
+    return shown
+
+
+@macro
+def builders_table() -> str:
+    """Each build kind on each builder: median whole-build time and its range."""
+    rows = []
+    for kind in derive.BUILD_KINDS:
+        columns = [
+            derive.build(_data(), kind, variant, builder) for _, variant, builder in derive.BUILD_COLUMNS
+        ]
+        if any(columns):
+            rows.append((kind.replace("_", " "), *(_median_range(found) for found in columns)))
+    headers = ("build", *(label for label, _, _ in derive.BUILD_COLUMNS))
+    return table(headers, rows, "l" + "r" * len(derive.BUILD_COLUMNS))
+
+
+@macro
+def builder_facts() -> str:
+    """Which builders measured, with the versions recorded."""
+    provenance = _data().provenance
+    buildkit = provenance.buildkit_version or "not reported by this engine"
+    cli = provenance.docker_cli_version or NOT_MEASURED
+    return (
+        f"{text(provenance.builder)}; engine {code(provenance.engine.version)}, BuildKit {text(buildkit)},"
+        f" docker CLI {code(cli)}"
+    )
+
+
+@macro
+def base_pulls() -> str:
+    """Whether the cold builds downloaded their bases, and how long pulling them took."""
+    found = derive.build(_data(), "cold", derive.PRIMARY, "buildkit")
+    if found is None:
+        return NOT_MEASURED
+    pulls = found.base_pull_seconds
+    if pulls is None:
+        return (
+            "The base images were already on the engine when each cold build ran (here they are "
+            "stand-ins built locally, as no registry answers), so no cold build includes a download."
+        )
+    return (
+        "Before each cold build the base images were removed and pulled again, timed apart from the "
+        f"build: {units.seconds(pulls.median)} (median; {units.seconds(pulls.min)} \u2013 "
+        f"{units.seconds(pulls.max)})."
+    )
+
+
+@macro
+def buildkit_log(limit: int = 0) -> str:
+    lines = _data().buildkit_cold_log
+    if not lines:
+        return f"{NOT_MEASURED}\n"
+    return fenced("\n".join(lines[-limit:] if limit else lines))
+
+
+@macro
+def rebuild_table() -> str:
+    """The two builds from nothing side by side: the binary's hash, each layer's diff ID, the image ID."""
+    rows = [
+        (text(row.what), code(row.first), code(row.second), "same" if row.same else "**differs**")
+        for row in derive.rebuild_rows(_data())
+    ]
+    if not rows:
+        return f"{NOT_MEASURED}\n"
+    return table(("what", "first build", "second build", ""), rows, "llll")
+
+
+@macro
+def rebuild_verdict() -> str:
+    rows = derive.rebuild_rows(_data())
+    if not rows:
+        return NOT_MEASURED
+    binary = next(row for row in rows if row.what == derive.REBUILT_BINARY)
+    layers = [row for row in rows if row.what.startswith("layer")]
+    same_layers = sum(row.same for row in layers)
+    image = next(row for row in rows if row.what == derive.REBUILT_IMAGE)
+    rebuild = _data().rebuild
+    epoch = (
+        f" with `SOURCE_DATE_EPOCH={rebuild.source_date_epoch}` (the last commit's time)"
+        if rebuild is not None and rebuild.source_date_epoch is not None
+        else " without `SOURCE_DATE_EPOCH` (this engine's BuildKit would ignore it)"
+    )
+    return (
+        f"Built{epoch}: the binary is {'byte for byte the same' if binary.same else '**not** the same'}; "
+        f"{same_layers} of {len(layers)} layers are the same; the image ID "
+        f"{'repeats' if image.same else 'does not repeat'}."
+    )
