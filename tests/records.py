@@ -535,3 +535,49 @@ def with_one_base_source(data: Measurements, ref: str, source: str) -> Measureme
         for base in data.provenance.bases
     ]
     return data.model_copy(update={"provenance": data.provenance.model_copy(update={"bases": bases})})
+
+
+def with_buildkit(data: Measurements, *, binary_repeats: bool = True) -> Measurements:
+    """`data` with BuildKit timings of the primary Dockerfile and of the cache-mount one (three each),
+    BuildKit's cold log, and a rebuild whose base layers repeat and whose own layers do not."""
+    from labreport.schema import Rebuild, RebuiltImage
+
+    def timing(variant: str, kind: str, total: float, compile_seconds: float) -> BuildTiming:
+        steps = [
+            StepTiming(number=1, instruction="[builder 1/6] FROM docker.io/library/golang:1.25-alpine",
+                       seconds=spread(0.0, 0.0, 0.1), cached=False),
+            StepTiming(number=2, instruction="[builder 6/6] RUN go build -trimpath -o /out/x .",
+                       seconds=spread(compile_seconds * 0.9, compile_seconds, compile_seconds * 1.1),
+                       cached=kind == "cached"),
+        ]  # fmt: skip
+        return BuildTiming(
+            variant=variant, kind=kind, builder="buildkit",  # type: ignore[arg-type]
+            total=spread(total * 0.95, total, total * 1.1), steps=steps,
+        )  # fmt: skip
+
+    builds = [
+        timing("alpine", "cold", 14.7, 13.9),
+        timing("alpine", "cached", 0.5, 0.0),
+        timing("alpine", "code_change", 13.3, 12.6),
+        timing("cache-mount", "cold", 15.1, 14.2),
+        timing("cache-mount", "cached", 0.5, 0.0),
+        timing("cache-mount", "code_change", 0.77, 0.4),
+    ]
+    base = [f"sha256:{'b' * 63}{n}" for n in range(2)]
+    own = [[f"sha256:{'c' * 62}{run}{n}" for n in range(4)] for run in range(2)]
+    binaries = ["sha256:" + "e" * 64, "sha256:" + ("e" if binary_repeats else "f") * 64]
+    rebuild = Rebuild(
+        variant="alpine",
+        builder="buildkit",
+        source_date_epoch=None,
+        builds=[
+            RebuiltImage(
+                image_id=f"sha256:{'d' * 63}{run}", binary_sha256=binaries[run], diff_ids=base + own[run]
+            )
+            for run in range(2)
+        ],
+    )
+    log = ["#13 [builder 6/6] RUN go build -trimpath -o /out/x .", "#13 DONE 13.9s"]
+    return data.model_copy(
+        update={"builds": [*data.builds, *builds], "buildkit_cold_log": log, "rebuild": rebuild}
+    )

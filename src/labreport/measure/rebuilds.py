@@ -135,6 +135,8 @@ def buildkit_timings(run: Run, step: Callable[[], None]) -> None:
             with _edited_context(f"{time.time_ns()}") as context:
                 plain["code_change"].append(build(context))
             step()
+        if len(rebuilt) < 2:  # one repeat: a second build from nothing, for the comparison only
+            rebuilt.append(_rebuilt(run, build(nocache=True).image_id))
         # The cache mounts outlive --no-cache: emptied first, so the cold build is cold.
         buildkit.prune_cache_mounts()
         mounted["cold"].append(build(dockerfile=CACHE_MOUNT_DOCKERFILE, nocache=True))

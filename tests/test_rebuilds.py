@@ -1,0 +1,72 @@
+"""BuildKit timings aggregated from repeated builds, and base pulls timed only where bases were pulled."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any, cast
+
+import pytest
+
+from labreport.measure import rebuilds
+from labreport.measure.buildlog import Build, BuildStep
+from labreport.measure.run import Run
+from labreport.schema import BaseImage
+from labreport.variants import BY_NAME, PRIMARY
+
+
+def _build(seconds: float, compile_seconds: float, cached: bool) -> Build:
+    steps = (
+        BuildStep(number=1, instruction="[builder 1/2] FROM golang", seconds=0.0, cached=False),
+        BuildStep(number=2, instruction="[builder 2/2] RUN go build", seconds=compile_seconds, cached=cached),
+    )
+    return Build(image_id="sha256:x", seconds=seconds, steps=steps, log=())
+
+
+def test_timing_takes_the_median_and_range_of_totals_and_steps_and_marks_buildkit() -> None:
+    builds = [_build(14.0, 13.0, False), _build(16.0, 15.0, False), _build(15.0, 14.0, False)]
+    timing = rebuilds.timing("alpine", "cold", builds, pulls=(3.0, 5.0, 4.0))
+    assert timing.builder == "buildkit"
+    assert (timing.total.median, timing.total.min, timing.total.max) == (15.0, 14.0, 16.0)
+    assert timing.steps[1].seconds.median == 14.0 and not timing.steps[1].cached
+    assert timing.base_pull_seconds is not None and timing.base_pull_seconds.median == 4.0
+
+
+def test_a_step_counts_as_cached_only_when_every_repeat_took_it_from_the_cache() -> None:
+    timing = rebuilds.timing("alpine", "cached", [_build(0.5, 0.0, True), _build(0.6, 0.0, False)])
+    assert not timing.steps[1].cached and timing.base_pull_seconds is None
+
+
+class _Engine:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str]] = []
+
+    def remove_image(self, ref: str) -> None:
+        self.calls.append(("remove", ref))
+
+    def pull(self, ref: str) -> bool:
+        self.calls.append(("pull", ref))
+        return True
+
+
+def _run(source: str) -> tuple[Run, _Engine]:
+    engine = _Engine()
+    bases = {
+        ref: BaseImage(requested=ref, source=source, image_id="sha256:y")  # type: ignore[arg-type]
+        for ref in BY_NAME[PRIMARY].bases
+    }
+    return cast(Run, SimpleNamespace(engine=engine, bases=bases)), engine
+
+
+@pytest.mark.parametrize("source", ["standin", "present"])
+def test_local_bases_are_not_pulled(source: str) -> None:
+    run, engine = _run(source)
+    assert rebuilds._pull_bases(run, BY_NAME[PRIMARY]) is None
+    assert engine.calls == []
+
+
+def test_pulled_bases_are_removed_and_pulled_again_before_a_cold_build() -> None:
+    run, engine = _run("pulled")
+    seconds = rebuilds._pull_bases(run, BY_NAME[PRIMARY])
+    assert seconds is not None and seconds >= 0
+    refs: Any = BY_NAME[PRIMARY].bases
+    assert engine.calls == [call for ref in refs for call in (("remove", ref), ("pull", ref))]
