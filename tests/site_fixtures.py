@@ -15,8 +15,18 @@ def site_config(tmp: Path, docs: Path | None = None) -> Path:
     """A copy of mkdocs.yml with absolute paths, optionally over another docs directory."""
     import yaml
 
-    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    class Loader(yaml.SafeLoader):
+        """Reads MkDocs' `!ENV [NAME, default]` as MkDocs would: the variable, else the default."""
+
+    def environment(loader: yaml.SafeLoader, node: yaml.Node) -> object:
+        name, *default = loader.construct_sequence(node)  # type: ignore[arg-type]
+        return os.environ.get(str(name), default[0] if default else None)
+
+    Loader.add_constructor("!ENV", environment)
+    config = yaml.load((REPO / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
     config["docs_dir"] = str(docs or REPO / "docs")
+    if "custom_dir" in config.get("theme", {}):
+        config["theme"]["custom_dir"] = str(REPO / config["theme"]["custom_dir"])
     config["hooks"] = [str(REPO / hook) for hook in config["hooks"]]
     config["watch"] = [str(REPO / path) for path in config["watch"]]
     for plugin in config["plugins"]:
