@@ -79,11 +79,23 @@ def buildkit_log(limit: int = 0) -> str:
     return fenced("\n".join(lines[-limit:] if limit else lines))
 
 
+def _short(digest: str) -> str:
+    """The algorithm and the first 16 hex digits: enough to tell two digests apart by eye (the
+    comparison itself is of the whole digest)."""
+    algorithm, _, value = digest.rpartition(":")
+    return f"{algorithm}:{value[:16]}\u2026" if len(value) > 16 else digest
+
+
 @macro
 def rebuild_table() -> str:
     """The two builds from nothing side by side: the binary's hash, each layer's diff ID, the image ID."""
     rows = [
-        (text(row.what), code(row.first), code(row.second), "same" if row.same else "**differs**")
+        (
+            text(row.what),
+            code(_short(row.first)),
+            code(_short(row.second)),
+            "same" if row.same else "**differs**",
+        )
         for row in derive.rebuild_rows(_data())
     ]
     if not rows:
