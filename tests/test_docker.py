@@ -124,6 +124,23 @@ def test_measurement_covers_every_section(every_variant: schema.Measurements) ->
     assert every_variant.cold_build_log and every_variant.cold_build_log[0].startswith("Step 1/")
 
 
+def test_buildkit_timings_cache_mounts_and_the_rebuild(every_variant: schema.Measurements) -> None:
+    totals = {(b.variant, b.builder, b.kind): b.total.median for b in every_variant.builds}
+    assert {key[1] for key in totals} == {"legacy", "buildkit"}
+    # The cache mounts keep Go's build cache: a one-line change compiles one package, not the
+    # standard library again.
+    assert (
+        totals["cache-mount", "buildkit", "code_change"] < 0.5 * totals["alpine", "buildkit", "code_change"]
+    )
+    assert every_variant.provenance.docker_cli_version
+    assert every_variant.buildkit_cold_log[0].startswith("#1 ")
+    rebuild = every_variant.rebuild
+    assert rebuild is not None and len(rebuild.builds) == 2
+    first, second = rebuild.builds
+    assert first.binary_sha256 == second.binary_sha256  # -trimpath -buildid=
+    assert first.diff_ids[0] == second.diff_ids[0]  # the base's layers were not rebuilt
+
+
 def test_run_leaves_nothing_behind(engine: Engine, every_variant: schema.Measurements) -> None:
     assert labelled_containers(engine) == []
     # The second daemon of the publish phase must leave the first engine's bridge alone.
@@ -131,7 +148,7 @@ def test_run_leaves_nothing_behind(engine: Engine, every_variant: schema.Measure
     with engine.container("devops-info-service:alpine", command=version) as container:
         assert container.wait(timeout=30) == 0
     tags = {tag for image in engine.client.images.list() for tag in image.tags}
-    assert not any(":timing" in tag or tag.startswith("127.0.0.1:") for tag in tags)
+    assert not any(":timing" in tag or ":buildkit" in tag or tag.startswith("127.0.0.1:") for tag in tags)
 
 
 def test_ctrl_c_removes_the_running_container(engine: Engine, tmp_path: Path) -> None:
