@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from conftest import FakeEngineClient, FakeImageSpec, FakeLayer, FakeStep
+from fake_engine import FakeEngineClient, FakeImageSpec, FakeLayer, FakeStep
 from labreport import cli, invariants, schema
 from labreport.measure import engine as engine_module
 from labreport.measure import lock, probe, run, standins, tools
