@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from labreport.inputs import inputs_hash
-from labreport.measure.lock import LockHeld, measurement_lock
+from labreport.measure.lock import LockHeld, lock_path, measurement_lock
 from labreport.schema import DATA_FILE
 from labreport.serve import options_from, port_in_use
 from labreport.status import STATUS_FILE, read_status
@@ -84,10 +84,13 @@ def test_the_lock_admits_one_holder_and_names_it(tmp_path: Path) -> None:
 
 
 def test_a_second_measurement_exits_5_and_says_who_holds_the_lock(tmp_path: Path) -> None:
-    """Two concurrent measurements on one engine: the second stops before touching anything."""
+    """Two concurrent measurements on one engine: the second stops before touching anything. The
+    engine's address is a private one, so a real measurement running elsewhere does not interfere."""
+    address = f"unix://{tmp_path}/docker.sock"
     output = tmp_path / "m.json"
-    with measurement_lock():
-        result = _labreport("measure", "--force", "--output", str(output), "--only", "alpine")
+    with measurement_lock(lock_path(address)):
+        result = _labreport("measure", "--force", "--output", str(output), "--only", "alpine",
+                            env={**os.environ, "DOCKER_HOST": address})  # fmt: skip
     assert result.returncode == 5, result.stderr
     assert f"pid {os.getpid()}" in result.stderr
     assert not output.exists()
