@@ -138,6 +138,12 @@ def _with_totals(data: Measurements, cold: float, change: float, cached: float) 
 
 def test_build_kinds_in_order(data: Measurements) -> None:
     assert invariants.check(_with_totals(data, 30.0, 30.0, 0.5)) == []
+    # Within the noise: BuildKit's cold and code-change builds both are the compile, give or take.
+    assert invariants.check(_with_totals(data, 18.034, 18.137, 0.07)) == []
+    assert invariants.check(_with_totals(data, 10.0, 10.5, 0.07)) == []
+    assert invariants.check(_with_totals(data, 10.0, 10.51, 0.07)) == [
+        "builds of alpine: cold 10.0s < code change 10.51s (want cold >= code change)"
+    ]
     assert invariants.check(_with_totals(data, 12.0, 13.5, 0.5)) == [
         "builds of alpine: cold 12.0s < code change 13.5s (want cold >= code change)"
     ]

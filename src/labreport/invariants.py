@@ -34,6 +34,10 @@ VARIANT_FLAVOUR: dict[str, Flavour] = {
     "as-reported": "stripped_trimpath",
     "cgo": "cgo",
 }
+# A code-change build may take this much longer than a cold one before it is a problem: both run the
+# compile that dominates them (on BuildKit they differ only by two sub-second steps), so on a shared,
+# noisy machine their medians can land a few percent either way (measured: 18.03 s against 18.14 s).
+BUILD_NOISE = 0.05
 # The variants whose final stage copies the binary out of a builder stage: the builder is larger.
 MULTI_STAGE = ("alpine", "scratch", "distroless", "as-reported")
 
@@ -121,7 +125,7 @@ def _builds_are_ordered(data: Measurements) -> Iterator[str]:
         }
         variant = variant if builder == "legacy" else f"{variant} ({builder})"
         cold, change, cached = totals.get("cold"), totals.get("code_change"), totals.get("cached")
-        if cold is not None and change is not None and cold < change:
+        if cold is not None and change is not None and change > cold * (1 + BUILD_NOISE):
             yield f"builds of {variant}: cold {cold}s < code change {change}s (want cold >= code change)"
         if change is not None and cached is not None and change < cached:
             yield (
