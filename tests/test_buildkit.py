@@ -25,6 +25,7 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         f'printf "%s\\n" "$@" > {tmp_path}/args\n'
         f'echo "$DOCKER_BUILDKIT $DOCKER_HOST" > {tmp_path}/env\n'
         'if [ "$1" = version ]; then echo 20.10.24+dfsg1; exit 0; fi\n'
+        'if [ "$1" = buildx ]; then [ -n "$FAKE_BUILDX" ] || exit 1; printf "$FAKE_BUILDX"; exit 0; fi\n'
         'while [ $# -gt 0 ]; do if [ "$1" = --iidfile ]; then iid=$2; fi; shift; done\n'
         'cat "$FAKE_LOG" >&2\n'
         'if [ -n "$FAKE_IID" ]; then printf %s "$FAKE_IID" > "$iid"; fi\n'
@@ -83,3 +84,12 @@ def test_a_missing_cli_is_a_build_failure_not_a_crash(
     monkeypatch.setenv("LABREPORT_DOCKER_CLI", str(tmp_path / "no-such-docker"))
     with pytest.raises(BuildKitFailed, match="docker build"):
         BuildKit(Timer(), {}).build(tmp_path, tag="x:y")
+
+
+def test_engine_version_from_buildx_and_none_without_it(cli: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("FAKE_BUILDX", raising=False)
+    assert BuildKit(Timer(), {}).engine_version() is None  # no buildx: the CLI refuses
+    monkeypatch.setenv("FAKE_BUILDX", "Name: default\\nDriver: docker\\nBuildKit version: v0.12.5\\n")
+    assert BuildKit(Timer(), {}).engine_version() == "v0.12.5"
+    monkeypatch.setenv("FAKE_BUILDX", "Name: default\\nBuildkit: v0.11.6\\n")
+    assert BuildKit(Timer(), {}).engine_version() == "v0.11.6"

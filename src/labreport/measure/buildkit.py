@@ -74,6 +74,19 @@ class BuildKit:
         version = result.stdout.strip()
         return version if result.returncode == 0 and version else None
 
+    def engine_version(self) -> str | None:
+        """The BuildKit the engine embeds, where buildx can tell (`docker buildx inspect` prints
+        "BuildKit version: v0.12.5", older buildx "Buildkit: v0.12.5"); None without buildx, as with
+        Debian's 20.10 here, whose engine does not report it otherwise."""
+        result = self._docker("buildx", "inspect", timeout=60)
+        if result.returncode != 0:
+            return None
+        for line in result.stdout.splitlines():
+            key, _, value = line.partition(":")
+            if key.strip().lower() in ("buildkit", "buildkit version") and value.strip():
+                return value.strip()
+        return None
+
     def build(
         self,
         context: Path,

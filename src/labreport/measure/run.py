@@ -246,8 +246,7 @@ def _assemble(run: Run, current_hash: str, seconds: float) -> Measurements:
             duration_seconds=round(seconds, 1),
             docker_seconds=round(run.engine.timer.seconds, 1),
             tool_seconds=round(tools.TIMER.seconds, 1),
-            # Engine 20.10 does not report its embedded BuildKit's version (no buildx here to ask).
-            buildkit_version=None,
+            buildkit_version=run.engine.buildkit.engine_version() if run.engine.buildkit else None,
             docker_cli_version=run.engine.buildkit.client_version() if run.engine.buildkit else None,
         ),
         images=run.images,
