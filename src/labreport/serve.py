@@ -83,6 +83,9 @@ def serve(options: ServeOptions) -> int:
         "LABREPORT_DATA": str(options.data),
         "LABREPORT_STATUS": str(options.status),
         "NO_MKDOCS_2_WARNING": "1",
+        # site_url names the Pages address, and mkdocs serve would mount the site under its path:
+        # locally the site lives at the root of the port.
+        "LABREPORT_SITE_URL": f"http://127.0.0.1:{options.port}/",
     }
     bin_dir = Path(sys.executable).parent
     site_command = [
