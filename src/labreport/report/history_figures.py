@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from ..history import HistoryRecord
 from ..schema import Measurements
 from .figure_marks import Layout
-from .history_view import run_label, site_history
+from .history_view import run_label, site_history, testbed_name
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -37,7 +37,7 @@ def _series(take: Callable[[HistoryRecord], float | None], split: Callable[[Hist
 
 
 def _testbed(record: HistoryRecord) -> str:
-    return record.testbed.label()
+    return testbed_name(record)  # the testbeds table on the page says what each one is
 
 
 def _runs() -> list[str]:

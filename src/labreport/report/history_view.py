@@ -100,18 +100,27 @@ def history_changes() -> str:
     return "\n".join(rows) + "\n"
 
 
+def testbed_name(record: HistoryRecord) -> str:
+    """A short name for the record's testbed, "testbed 1" for the first one the history meets: the
+    figures' legends use it, and the testbeds table says what each one is."""
+    fingerprints = list(dict.fromkeys(item.testbed.fingerprint() for item in site_history().records))
+    return f"testbed {fingerprints.index(record.testbed.fingerprint()) + 1}"
+
+
 @macro
 def history_testbeds() -> str:
     """The testbeds the history was measured on, with how many runs each: the figures' lines."""
     records = site_history().records
     if not records:
         return NO_HISTORY
-    counts: dict[str, tuple[str, int]] = {}
+    counts: dict[str, tuple[str, str, int]] = {}
     for record in records:
-        label, count = counts.get(record.testbed.fingerprint(), (record.testbed.label(), 0))
-        counts[record.testbed.fingerprint()] = (label, count + 1)
-    rows = ["| testbed | runs |", "| --- | ---: |"]
-    rows += [f"| {_cell(label)} | {count} |" for label, count in counts.values()]
+        name, label, count = counts.get(
+            record.testbed.fingerprint(), (testbed_name(record), record.testbed.label(), 0)
+        )
+        counts[record.testbed.fingerprint()] = (name, label, count + 1)
+    rows = ["| line | testbed | runs |", "| --- | --- | ---: |"]
+    rows += [f"| {name} | {_cell(label)} | {count} |" for name, label, count in counts.values()]
     return "\n".join(rows) + "\n"
 
 
