@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..schema import Measurements
 from . import derive
-from .figure_marks import Layout, row_labels, value_label
-from .units import seconds
+from .figure_marks import Layout, spread_bars
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -35,27 +34,10 @@ def _change_draw(payload: dict[str, object], figure: Figure, palette: Palette, l
     assert isinstance(rows, list)
     if not rows:
         return _nothing_measured(figure, palette, layout)
-    figure.set_size_inches(layout.width, layout.row * len(rows) + 1.3)
-    axes = figure.add_subplot()
-    positions = list(range(len(rows)))
     # A linear axis on purpose: the point is how much of the bar the cache mounts take away.
-    axes.barh(
-        positions,
-        [r[1] for r in rows],
-        xerr=[[r[1] - r[2] for r in rows], [r[3] - r[1] for r in rows]],
-        color=[palette.colours[5], palette.colours[0], palette.colours[2]][: len(rows)],
-        ecolor=palette.text,
-        capsize=3,
-        height=layout.bar,
-    )
-    row_labels(axes, positions, [r[0] for r in rows], palette, layout)
-    axes.set_xlabel(
-        "rebuild after a one-line change to main.go, seconds (median, min to max)"
-        if layout.width > 5
-        else "one-line change, s (median, min-max)"
-    )
-    for position, row in zip(positions, rows, strict=True):
-        value_label(axes, row[3], position, seconds(row[1]), palette, layout)
+    colours = [palette.colours[5], palette.colours[0], palette.colours[2]]
+    wide = "rebuild after a one-line change to main.go, seconds (median, min to max)"
+    axes = spread_bars(figure, rows, colours, palette, layout, (wide, "one-line change, s (median, min-max)"))
     axes.set_xlim(0, max(r[3] for r in rows) * (1.3 if layout.width > 5 else 1.6))
     _style(axes, palette, layout)
 

@@ -15,9 +15,11 @@ from typing import TYPE_CHECKING
 from ..schema import Measurements
 from . import derive
 from .ledger import claimed_value
+from .units import seconds
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
     from .figures import Palette
 
@@ -168,3 +170,32 @@ def labelled_barh(
     row_labels(axes, positions, labels, palette, layout)
     for position, end, text in zip(positions, ends or values, texts, strict=True):
         value_label(axes, end, position, text, palette, layout)
+
+
+def spread_bars(
+    figure: Figure,
+    rows: list[tuple[str, float, float, float]],
+    colours: list[str],
+    palette: Palette,
+    layout: Layout,
+    xlabel: tuple[str, str],
+) -> Axes:
+    """Timings as bars: (label, median, min, max) rows, min-max whiskers, the median written after
+    the whisker. `xlabel` is (wide, narrow). Returns the axes for the caller's scale and style."""
+    figure.set_size_inches(layout.width, layout.row * len(rows) + 1.3)
+    axes = figure.add_subplot()
+    positions = list(range(len(rows)))
+    axes.barh(
+        positions,
+        [row[1] for row in rows],
+        xerr=[[row[1] - row[2] for row in rows], [row[3] - row[1] for row in rows]],
+        color=colours[: len(rows)],
+        ecolor=palette.text,
+        capsize=3,
+        height=layout.bar,
+    )
+    row_labels(axes, positions, [row[0] for row in rows], palette, layout)
+    axes.set_xlabel(xlabel[0] if layout.width > 5 else xlabel[1])
+    for position, row in zip(positions, rows, strict=True):
+        value_label(axes, row[3], position, seconds(row[1]), palette, layout)
+    return axes

@@ -23,6 +23,7 @@ from .figure_marks import (
     layer_name,
     mark_claims,
     row_labels,
+    spread_bars,
     value_label,
     with_claims,
 )
@@ -358,27 +359,10 @@ def _pulls_draw(payload: dict[str, object], figure: Figure, palette: Palette, la
     assert isinstance(rows, list)
     if not rows:
         return _nothing_measured(figure, palette, layout)
-    figure.set_size_inches(layout.width, layout.row * len(rows) + 1.3)
-    axes = figure.add_subplot()
-    positions = list(range(len(rows)))
-    axes.barh(
-        positions,
-        [r[1] for r in rows],
-        xerr=[[r[1] - r[2] for r in rows], [r[3] - r[1] for r in rows]],
-        color=[palette.colours[5], palette.colours[0]][: len(rows)],
-        ecolor=palette.text,
-        capsize=3,
-        height=layout.bar,
-    )
-    row_labels(axes, positions, [r[0] for r in rows], palette, layout)
+    wide = "pull into a fresh daemon, seconds (median, min to max; log scale)"
+    colours = [palette.colours[5], palette.colours[0]]
+    axes = spread_bars(figure, rows, colours, palette, layout, (wide, "pull, s (median, min-max; log)"))
     _log_axis(axes)
-    axes.set_xlabel(
-        "pull into a fresh daemon, seconds (median, min to max; log scale)"
-        if layout.width > 5
-        else "pull, s (median, min-max; log)"
-    )
-    for position, row in zip(positions, rows, strict=True):
-        value_label(axes, row[3], position, seconds(row[1]), palette, layout)
     axes.set_xlim(right=max(r[3] for r in rows) * 6)
     _style(axes, palette, layout)
 
