@@ -26,28 +26,11 @@ import tempfile
 import time
 from pathlib import Path
 
-import yaml
+from labreport.report.scratch_config import absolute_config
 
 REPO = Path(__file__).resolve().parents[1]
 MKDOCS = Path(sys.executable).with_name("mkdocs")
 MACRO_CALL = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
-
-
-def absolute_config(tmp: Path, docs: Path, plain: bool) -> Path:
-    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
-    config["docs_dir"] = str(docs)
-    config["watch"] = [str(REPO / path) for path in config["watch"]]
-    if plain:
-        config.pop("hooks")
-        config["plugins"] = ["search"]
-    else:
-        config["hooks"] = [str(REPO / hook) for hook in config["hooks"]]
-        for plugin in config["plugins"]:
-            if isinstance(plugin, dict) and "macros" in plugin:
-                plugin["macros"]["module_name"] = str(REPO / plugin["macros"]["module_name"])
-    path = tmp / ("plain.yml" if plain else "report.yml")
-    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-    return path
 
 
 def plain_docs(tmp: Path) -> Path:

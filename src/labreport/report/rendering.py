@@ -110,7 +110,9 @@ def _draw_one(name: str, payload: dict[str, object], layout: str) -> str:
 
 
 def _workers() -> int:
-    chosen = os.environ.get(WORKERS_ENV, "1")
+    # The drawings are a cold build's critical path (the pages alone take about as long as a plain
+    # build): one worker per core, two at most, since the build process needs a core too.
+    chosen = os.environ.get(WORKERS_ENV, str(min(2, os.cpu_count() or 1)))
     if not chosen.isdigit():
         raise ValueError(f"{WORKERS_ENV} must be a number of processes, not {chosen!r}")
     # Forking is safe only from a single-threaded process (`mkdocs serve` rebuilds in a thread).
