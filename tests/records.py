@@ -70,8 +70,9 @@ def _image(
     )
 
 
-def _probe(variant: str, uid: int | None = 100, started: bool = True, **extra: Any) -> Probe:
-    root = {
+def root_body() -> dict[str, Any]:
+    """A `GET /` body that meets the course's spec; a new dict each call, for tests to change."""
+    return {
         "service": {
             "name": "devops-info-service",
             "version": "1.0.0",
@@ -103,14 +104,21 @@ def _probe(variant: str, uid: int | None = 100, started: bool = True, **extra: A
             {"path": "/health", "method": "GET", "description": "Health check"},
         ],
     }
+
+
+def health_body() -> dict[str, Any]:
+    """A `GET /health` body that meets the course's spec; a new dict each call."""
+    return {"status": "healthy", "timestamp": "2026-11-28T03:12:09Z", "uptime_seconds": 0}
+
+
+def _probe(variant: str, uid: int | None = 100, started: bool = True, **extra: Any) -> Probe:
+    root = root_body()
     values: dict[str, Any] = dict(
         variant=variant,
         started=started,
         seconds_to_healthy=0.31 if started else None,
         root_body=root if started else None,
-        health_body={"status": "healthy", "timestamp": "2026-11-28T03:12:09Z", "uptime_seconds": 0}
-        if started
-        else None,
+        health_body=health_body() if started else None,
         not_found_status=404 if started else None,
         not_found_body={"error": "Not Found", "message": "Endpoint does not exist"} if started else None,
         spec_problems=[],

@@ -9,40 +9,9 @@ from typing import Any
 import pytest
 
 from labreport import spec
+from records import health_body, root_body
 
-
-def _root() -> dict[str, Any]:
-    return {
-        "service": {
-            "name": "devops-info-service",
-            "version": "1.0.0",
-            "description": "DevOps course info service",
-            "framework": "Go net/http",
-        },
-        "system": {
-            "hostname": "3f2a9c1b7d6e",
-            "platform": "linux",
-            "platform_version": "linux-amd64",
-            "architecture": "amd64",
-            "cpu_count": 2,
-            "go_version": "go1.25.5",
-        },
-        "runtime": {
-            "uptime_seconds": 0,
-            "uptime_human": "0 hours, 0 minutes",
-            "current_time": "2026-11-28T03:12:09Z",
-            "timezone": "UTC",
-        },
-        "request": {"client_ip": "172.17.0.1", "user_agent": "labreport-probe", "method": "GET", "path": "/"},
-        "endpoints": [
-            {"path": "/", "method": "GET", "description": "Service information"},
-            {"path": "/health", "method": "GET", "description": "Health check"},
-        ],
-    }
-
-
-def _health() -> dict[str, Any]:
-    return {"status": "healthy", "timestamp": "2026-11-28T03:12:09Z", "uptime_seconds": 0}
+_root, _health = root_body, health_body  # bodies that meet the spec, from the shared records
 
 
 def test_spec_valid_bodies_have_no_problems() -> None:
