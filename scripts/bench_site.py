@@ -5,7 +5,7 @@ Prints figures, asserts nothing:
 1. `mkdocs build` of the report against a plain MkDocs Material build of the same pages with the
    macro calls and figures removed (no macros plugin, no hooks), as a ratio per run, repeated;
    median, min and max. The target is a ratio of at most 3. Every report build draws every figure
-   (nothing is kept between builds); measured with the figures drawn in a forked worker process
+   (nothing is kept between builds); measured with the figures drawn by forked worker processes
    (the default) and in the build's own process (`LABREPORT_FIGURE_WORKERS=0`).
 2. Two builds in one process (as `mkdocs serve` does), a prose edit in between: how many figures
    each build drew (the rest came from the in-process memo).
@@ -98,7 +98,7 @@ def main() -> None:
         report = absolute_config(tmp, REPO / "docs", plain=False)
         plain = absolute_config(tmp, plain_docs(tmp), plain=True)
         cases = {
-            "figures drawn in a worker process": env,
+            "figures drawn by worker processes": env,
             "figures drawn in the build process": {**env, "LABREPORT_FIGURE_WORKERS": "0"},
         }
         for label, case_env in cases.items():

@@ -22,10 +22,21 @@ def test_figures_are_memoised_in_process_by_their_input_data() -> None:
     assert changed["figures/pulls-dark.svg"] == first["figures/pulls-dark.svg"]
 
 
-def test_a_worker_draws_the_same_bytes_and_dark_is_the_light_figure_recoloured() -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_workers_draw_the_same_bytes_and_dark_is_the_light_figure_recoloured(
+    monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
     data = fake_measurements()
     in_process = {name: rendering.draw(name, payload) for name, payload in rendering.inputs(data).items()}
-    by_worker = rendering.Batch(data, workers=1, memo=rendering.Memo()).result()
+    batch = rendering.Batch(data, workers=workers, memo=rendering.Memo())
+
+    def in_this_process(name: str, payload: dict[str, object]) -> dict[str, str]:
+        raise AssertionError(f"figure {name} was drawn by the build process, not a worker")
+
+    # The worker forked when the batch started: it still has the real `draw`.
+    monkeypatch.setattr(rendering, "draw", in_this_process)
+    by_worker = batch.result()
+    assert batch.drawn == len(FIGURES)
     for name, themes in in_process.items():
         for theme in rendering.THEMES:
             assert by_worker[f"figures/{name}-{theme}.svg"] == themes[theme], (name, theme)
@@ -33,12 +44,15 @@ def test_a_worker_draws_the_same_bytes_and_dark_is_the_light_figure_recoloured()
         assert PALETTES["light"].text not in themes["dark"]
 
 
-def test_a_broken_figure_fails_in_the_worker_and_is_reraised(monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(payload: dict[str, object], figure: object, palette: object, layout: object) -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_broken_figure_fails_in_the_worker_and_is_reraised(
+    monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    def broken(payload: dict[str, object], figure: object, palette: object) -> None:
         raise ZeroDivisionError("drawing failed")
 
     monkeypatch.setitem(FIGURES, "broken", (lambda data: {"n": 1}, broken))
-    batch = rendering.Batch(fake_measurements(), workers=1, memo=rendering.Memo())
+    batch = rendering.Batch(fake_measurements(), workers=workers, memo=rendering.Memo())
     with pytest.raises(ZeroDivisionError, match="drawing failed"):
         batch.result()
     with pytest.raises(ValueError, match="not in the light palette"):

@@ -60,3 +60,21 @@ def test_each_change_is_put_down_to_its_cause(history_file: Path) -> None:
 
 def test_the_same_inputs_bases_and_testbed_is_noise() -> None:
     assert history_view.causes(FIRST, later(1))[0].startswith("nothing recorded")
+
+
+def test_the_legend_names_every_testbed_even_one_missing_from_the_first_panel() -> None:
+    from labreport.report import rendering
+
+    # BuildKit ran on the second testbed only, the legacy builder on both (this repository's history).
+    payload = {
+        "runs": ["aaaaaaa", "bbbbbbb"],
+        "panels": [
+            ("code-change rebuild, s (buildkit builder)", [("second testbed", [(1, 11.5)])]),
+            (
+                "code-change rebuild, s (legacy builder)",
+                [("first testbed", [(0, 15.0)]), ("second testbed", [(1, 12.7)])],
+            ),
+        ],
+    }
+    svg = rendering.draw("history-rebuild", payload)["light"]
+    assert "first testbed" in svg and "second testbed" in svg

@@ -52,9 +52,9 @@ def test_builds_strict_from_data_alone_with_figures_in_both_themes(built: Path) 
     from labreport.report import rendering
 
     figures = sorted(path.name for path in (built / "figures").glob("*.svg"))
-    # Every figure in light and dark, wide and narrow: nothing missing, nothing stray.
-    assert figures == sorted(Path(path).name for path in rendering.all_paths())
-    assert {name.split("-")[-1].removesuffix(".svg") for name in figures} >= {"light", "dark", "narrow"}
+    # Every figure in light and dark: nothing missing, nothing stray.
+    assert figures == sorted(Path(path).name for path in rendering.paths())
+    assert {name.split("-")[-1].removesuffix(".svg") for name in figures} == {"light", "dark"}
     assert all("Date" not in (built / "figures" / f).read_text() for f in figures)
     for page in (
         "",

@@ -54,11 +54,6 @@ def error_text(variant: str) -> str:
     return fenced(found.error_text)
 
 
-#: Below this width a page shows each figure's narrow drawing (the content column is then narrower
-#: than the 720 px wide drawing would need to keep its smallest text at 9 px).
-NARROW_MEDIA = "(max-width: 47.9375em)"
-
-
 def site_link(page_uri: str, target: str) -> str:
     """`target` (a path in the built site) relative to the page built from `page_uri`, for raw HTML,
     which MkDocs does not rewrite. Every page is a directory (`use_directory_urls`)."""
@@ -69,21 +64,18 @@ def site_link(page_uri: str, target: str) -> str:
 
 @page_macro
 def figure(page_uri: str, name: str, caption: str, alt: str) -> str:
-    """Figure `name` in both palettes, each a `<picture>` whose narrow drawing a phone gets;
-    numbered per page, with its caption and alt text. The palette's CSS shows one of the two."""
+    """Figure `name` in both palettes, numbered per page, with its caption and alt text. The
+    palette's CSS shows one of the two."""
     if name not in FIGURES:
         raise KeyError(f"unknown figure {name!r}; known: {', '.join(FIGURES)}")
     number = sitebuild.current().next_figure_number(page_uri)
 
-    def picture(theme: str) -> str:
-        narrow, wide = (site_link(page_uri, f"figures/{name}-{theme}{end}.svg") for end in ("-narrow", ""))
-        return (
-            f'  <picture class="figure-{theme}"><source media="{NARROW_MEDIA}" srcset="{narrow}">'
-            f'<img src="{wide}" alt="{html.escape(alt)}"></picture>'
-        )
-
-    pictures = "\n".join(picture(theme) for theme in THEMES)
+    images = "\n".join(
+        f'  <img class="figure-{theme}" src="{site_link(page_uri, f"figures/{name}-{theme}.svg")}"'
+        f' alt="{html.escape(alt)}">'
+        for theme in THEMES
+    )
     return (
-        f'<figure id="figure-{name}">\n{pictures}\n'
+        f'<figure id="figure-{name}">\n{images}\n'
         f"  <figcaption>Figure {number}: {html.escape(caption)}</figcaption>\n</figure>\n"
     )

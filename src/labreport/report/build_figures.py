@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..schema import Measurements
 from . import derive
-from .figure_marks import Layout, spread_bars
+from .figure_marks import spread_bars
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -27,21 +27,20 @@ def _change_input(data: Measurements) -> dict[str, object]:
     return {"rows": rows}
 
 
-def _change_draw(payload: dict[str, object], figure: Figure, palette: Palette, layout: Layout) -> None:
+def _change_draw(payload: dict[str, object], figure: Figure, palette: Palette) -> None:
     from .figures import _nothing_measured, _style  # the shared styling; figures imports this module
 
     rows = payload["rows"]
     assert isinstance(rows, list)
     if not rows:
-        return _nothing_measured(figure, palette, layout)
+        return _nothing_measured(figure, palette)
     # A linear axis on purpose: the point is how much of the bar the cache mounts take away.
     colours = [palette.colours[5], palette.colours[0], palette.colours[2]]
-    wide = "rebuild after a one-line change to main.go, seconds (median, min to max)"
-    axes = spread_bars(figure, rows, colours, palette, layout, (wide, "one-line change, s (median, min-max)"))
-    axes.set_xlim(0, max(r[3] for r in rows) * (1.3 if layout.width > 5 else 1.6))
-    _style(axes, palette, layout)
+    axes = spread_bars(figure, rows, colours, palette, "rebuild after a one-line change, s (median, min-max)")
+    axes.set_xlim(0, max(r[3] for r in rows) * 1.6)
+    _style(axes, palette)
 
 
 Input = Callable[[Measurements], dict[str, object]]
-Draw = Callable[[dict[str, object], "Figure", "Palette", Layout], None]
+Draw = Callable[[dict[str, object], "Figure", "Palette"], None]
 BUILD_FIGURES: dict[str, tuple[Input, Draw]] = {"change": (_change_input, _change_draw)}

@@ -17,7 +17,10 @@ from ..schema import ImageSize, Measurements
 from . import derive
 from .build_figures import BUILD_FIGURES
 from .figure_marks import (
-    Layout,
+    BAR,
+    ROW,
+    TEXT,
+    WIDTH,
     claimed,
     labelled_barh,
     layer_name,
@@ -76,21 +79,21 @@ def _label(text: str) -> str:
 STANDIN_SUFFIX = " (stand-in)"
 
 
-def _nothing_measured(figure: Figure, palette: Palette, layout: Layout) -> None:
+def _nothing_measured(figure: Figure, palette: Palette) -> None:
     """A figure whose data has no rows (every name unknown, or the phase failed): a short note
     instead of an empty axis, which matplotlib cannot scale."""
-    figure.set_size_inches(layout.width, 0.8)
-    figure.text(0.5, 0.5, "not measured", ha="center", va="center", color=palette.text, fontsize=10)
+    figure.set_size_inches(WIDTH, 0.8)
+    figure.text(0.5, 0.5, "not measured", ha="center", va="center", color=palette.text, fontsize=TEXT)
 
 
 def _mb(size: float) -> float:
     return size / 1e6
 
 
-def _style(axes: Axes, palette: Palette, layout: Layout) -> None:
+def _style(axes: Axes, palette: Palette) -> None:
     axes.set_facecolor("none")
-    axes.tick_params(which="both", colors=palette.text, labelsize=layout.ticks)
-    axes.xaxis.label.set_fontsize(layout.ticks)
+    axes.tick_params(which="both", colors=palette.text, labelsize=TEXT)
+    axes.xaxis.label.set_fontsize(TEXT)
     axes.xaxis.label.set_color(palette.text)
     axes.yaxis.label.set_color(palette.text)
     axes.title.set_color(palette.text)
@@ -101,10 +104,11 @@ def _style(axes: Axes, palette: Palette, layout: Layout) -> None:
 
 
 def _log_axis(axes: Axes) -> None:
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.ticker import FuncFormatter, NullLocator
 
     axes.set_xscale("log")
     axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    axes.xaxis.set_minor_locator(NullLocator())
 
 
 # --- one function per figure: (data) -> input payload, (payload, axes...) -> drawing ----------
@@ -139,30 +143,29 @@ _SIZE_CLAIMS = {
 }
 
 
-def _sizes_draw(payload: dict[str, object], figure: Figure, palette: Palette, layout: Layout) -> None:
+def _sizes_draw(payload: dict[str, object], figure: Figure, palette: Palette) -> None:
     rows = payload["rows"]
     assert isinstance(rows, list)
     if not rows:
-        return _nothing_measured(figure, palette, layout)
+        return _nothing_measured(figure, palette)
     colour = {"base": palette.colours[6], "builder": palette.colours[1], "variant": palette.colours[0]}
-    figure.set_size_inches(layout.width, layout.row * len(rows) + 1.4)
+    figure.set_size_inches(WIDTH, ROW * len(rows) + 1.4)
     axes = figure.add_subplot()
     claims = [[_mb(value) for value in r[3]] for r in rows]
     labelled_barh(
         axes,
         [_label(r[1]) for r in rows],
         [_mb(r[2]) for r in rows],
-        [human_size(r[2]) + with_claims(r[3], human_size, layout) for r in rows],
+        [human_size(r[2]) + with_claims(r[3], human_size) for r in rows],
         [colour[r[0]] for r in rows],
         palette,
-        layout,
         ends=[max([_mb(r[2]), *c]) for r, c in zip(rows, claims, strict=True)],
     )
-    mark_claims(axes, list(range(len(rows))), claims, palette, layout)
+    mark_claims(axes, list(range(len(rows))), claims, palette)
     _log_axis(axes)
     axes.set_xlabel("uncompressed size, MB (log scale)")
     axes.set_xlim(right=max(_mb(r[2]) for r in rows) * 8)
-    _style(axes, palette, layout)
+    _style(axes, palette)
 
 
 def _layers_input(data: Measurements) -> dict[str, object]:
@@ -190,13 +193,13 @@ def _standin(data: Measurements, item: ImageSize | None) -> str:
     return STANDIN_SUFFIX if derive.resting_on_standin(data, item) else ""
 
 
-def _layers_draw(payload: dict[str, object], figure: Figure, palette: Palette, layout: Layout) -> None:
+def _layers_draw(payload: dict[str, object], figure: Figure, palette: Palette) -> None:
     stacks = payload["stacks"]
     assert isinstance(stacks, list)
     if not stacks:
-        return _nothing_measured(figure, palette, layout)
-    legend_rows = len({name for s in stacks for name, _ in s[1]}) / layout.legend_columns
-    figure.set_size_inches(layout.width, 1.5 + 0.6 * len(stacks) + 0.2 * legend_rows)
+        return _nothing_measured(figure, palette)
+    legend_rows = len({name for s in stacks for name, _ in s[1]})
+    figure.set_size_inches(WIDTH, 1.5 + 0.6 * len(stacks) + 0.2 * legend_rows)
     axes = figure.add_subplot()
     seen: dict[str, str] = {}
     for row, (_, layers) in enumerate(stacks):
@@ -214,22 +217,19 @@ def _layers_draw(payload: dict[str, object], figure: Figure, palette: Palette, l
                 label=key if list(seen).index(key) == len(seen) - 1 and left >= 0 else None,
             )
             left += _mb(size)
-        value_label(axes, left, row, human_size(left * 1e6), palette, layout)
-    axes.set_xlim(
-        right=max(sum(size for _, size in s[1]) for s in stacks) / 1e6 * (1.2 if layout.width > 5 else 1.45)
-    )
+        value_label(axes, left, row, human_size(left * 1e6), palette)
+    axes.set_xlim(right=max(sum(size for _, size in s[1]) for s in stacks) / 1e6 * 1.45)
     axes.set_yticks(range(len(stacks)), [_label(s[0]) for s in stacks])
     axes.invert_yaxis()
     axes.set_xlabel("size of each layer, MB (stacked)")
-    _style(axes, palette, layout)
+    _style(axes, palette)
     handles, labels = axes.get_legend_handles_labels()
     unique = dict(zip(labels, handles, strict=True))
     legend = figure.legend(
         unique.values(),
         unique.keys(),
         loc="outside lower center",
-        ncol=layout.legend_columns,
-        fontsize=layout.legend,
+        fontsize=TEXT,
         frameon=False,
     )
     for text in legend.get_texts():
@@ -267,12 +267,12 @@ def _builds_input(data: Measurements) -> dict[str, object]:
 _BUILD_CLAIMS = {"cold": "build-cold", "cached": "build-cached", "code_change": "build-change"}
 
 
-def _builds_draw(payload: dict[str, object], figure: Figure, palette: Palette, layout: Layout) -> None:
+def _builds_draw(payload: dict[str, object], figure: Figure, palette: Palette) -> None:
     rows, steps = payload["rows"], payload["steps"]
     assert isinstance(rows, list) and isinstance(steps, list)
     if not rows:
-        return _nothing_measured(figure, palette, layout)
-    figure.set_size_inches(layout.width, 1.9 + layout.row * (len(steps) + len(rows)))
+        return _nothing_measured(figure, palette)
+    figure.set_size_inches(WIDTH, 1.9 + ROW * (len(steps) + len(rows)))
     top, bottom = figure.subplots(2, 1, height_ratios=[len(rows) + 1, len(steps) + 1])
     positions = list(range(len(rows)))
     medians = [r[1] for r in rows]
@@ -284,21 +284,17 @@ def _builds_draw(payload: dict[str, object], figure: Figure, palette: Palette, l
         color=palette.colours[0],
         ecolor=palette.text,
         capsize=3,
-        height=layout.bar,
+        height=BAR,
     )
-    row_labels(top, positions, [r[0] for r in rows], palette, layout)
+    row_labels(top, positions, [r[0] for r in rows], palette)
     _log_axis(top)
-    top.set_xlabel(
-        "whole build, seconds (median, min to max; log scale)"
-        if layout.width > 5
-        else "whole build, s (median, min-max; log)"
-    )
-    mark_claims(top, positions, [r[4] for r in rows], palette, layout)
+    top.set_xlabel("whole build, s (median, min-max; log)")
+    mark_claims(top, positions, [r[4] for r in rows], palette)
     for position, row in zip(positions, rows, strict=True):
-        text = seconds(row[1]) + with_claims(row[4], seconds, layout)
-        value_label(top, max([row[3], *row[4]]), position, text, palette, layout)
+        text = seconds(row[1]) + with_claims(row[4], seconds)
+        value_label(top, max([row[3], *row[4]]), position, text, palette)
     top.set_xlim(right=max(max([r[3], *r[4]]) for r in rows) * 8)
-    _style(top, palette, layout)
+    _style(top, palette)
     labelled_barh(
         bottom,
         [s[0] for s in steps],
@@ -306,11 +302,10 @@ def _builds_draw(payload: dict[str, object], figure: Figure, palette: Palette, l
         [seconds(s[1]) for s in steps],
         [palette.colours[1]] * len(steps),
         palette,
-        layout,
     )
     bottom.set_xlabel("cold build, seconds per step (median)")
-    bottom.set_xlim(right=max((s[1] for s in steps), default=1) * (1.25 if layout.width > 5 else 1.5))
-    _style(bottom, palette, layout)
+    bottom.set_xlim(right=max((s[1] for s in steps), default=1) * 1.5)
+    _style(bottom, palette)
 
 
 def _binaries_input(data: Measurements) -> dict[str, object]:
@@ -322,12 +317,12 @@ def _binaries_input(data: Measurements) -> dict[str, object]:
     return {"rows": rows}
 
 
-def _binaries_draw(payload: dict[str, object], figure: Figure, palette: Palette, layout: Layout) -> None:
+def _binaries_draw(payload: dict[str, object], figure: Figure, palette: Palette) -> None:
     rows = payload["rows"]
     assert isinstance(rows, list)
     if not rows:
-        return _nothing_measured(figure, palette, layout)
-    figure.set_size_inches(layout.width, layout.row * len(rows) + 1.0)
+        return _nothing_measured(figure, palette)
+    figure.set_size_inches(WIDTH, ROW * len(rows) + 1.0)
     axes = figure.add_subplot()
     labelled_barh(
         axes,
@@ -336,11 +331,10 @@ def _binaries_draw(payload: dict[str, object], figure: Figure, palette: Palette,
         [human_size(r[1]) for r in rows],
         [palette.colours[2]] * len(rows),
         palette,
-        layout,
     )
     axes.set_xlabel("binary size, MB")
-    axes.set_xlim(right=max(_mb(r[1]) for r in rows) * (1.25 if layout.width > 5 else 1.5))
-    _style(axes, palette, layout)
+    axes.set_xlim(right=max(_mb(r[1]) for r in rows) * 1.5)
+    _style(axes, palette)
 
 
 def _pulls_input(data: Measurements) -> dict[str, object]:
@@ -354,20 +348,19 @@ def _pulls_input(data: Measurements) -> dict[str, object]:
     return {"rows": rows}
 
 
-def _pulls_draw(payload: dict[str, object], figure: Figure, palette: Palette, layout: Layout) -> None:
+def _pulls_draw(payload: dict[str, object], figure: Figure, palette: Palette) -> None:
     rows = payload["rows"]
     assert isinstance(rows, list)
     if not rows:
-        return _nothing_measured(figure, palette, layout)
-    wide = "pull into a fresh daemon, seconds (median, min to max; log scale)"
+        return _nothing_measured(figure, palette)
     colours = [palette.colours[5], palette.colours[0]]
-    axes = spread_bars(figure, rows, colours, palette, layout, (wide, "pull, s (median, min-max; log)"))
+    axes = spread_bars(figure, rows, colours, palette, "pull into a fresh daemon, s (median, min-max; log)")
     _log_axis(axes)
     axes.set_xlim(right=max(r[3] for r in rows) * 6)
-    _style(axes, palette, layout)
+    _style(axes, palette)
 
 
-Draw = Callable[[dict[str, object], "Figure", Palette, Layout], None]
+Draw = Callable[[dict[str, object], "Figure", Palette], None]
 FIGURES: dict[str, tuple[Callable[[Measurements], dict[str, object]], Draw]] = {
     "sizes": (_sizes_input, _sizes_draw),
     "layers": (_layers_input, _layers_draw),

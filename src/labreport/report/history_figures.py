@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from ..history import HistoryRecord
 from ..schema import Measurements
-from .figure_marks import Layout
+from .figure_marks import TEXT, WIDTH
 from .history_view import run_label, site_history, testbed_name
 
 if TYPE_CHECKING:
@@ -73,28 +73,28 @@ def _rebuild_input(_: Measurements) -> dict[str, object]:
     return {"runs": _runs(), "panels": panels}
 
 
-def _draw(payload: dict[str, object], figure: Figure, palette: Palette, layout: Layout, mb: bool) -> None:
+def _draw(payload: dict[str, object], figure: Figure, palette: Palette, mb: bool) -> None:
     runs, panels = payload["runs"], payload["panels"]
     assert isinstance(runs, list) and isinstance(panels, list)
     if not runs or not panels:
-        figure.set_size_inches(layout.width, 0.8)
-        figure.text(0.5, 0.5, "no history yet", ha="center", va="center", color=palette.text, fontsize=10)
+        figure.set_size_inches(WIDTH, 0.8)
+        figure.text(0.5, 0.5, "no history yet", ha="center", va="center", color=palette.text, fontsize=TEXT)
         return
     labels = list(dict.fromkeys(label for _, series in panels for label, _ in series))
     colour = {label: palette.colours[i % len(palette.colours)] for i, label in enumerate(labels)}
-    legend_rows = 2 * len(labels) if layout.width < 5 else (len(labels) + 1) // 2
-    figure.set_size_inches(layout.width, 0.6 + 1.9 * len(panels) + 0.5 * legend_rows)
+    legend_rows = 2 * len(labels)
+    figure.set_size_inches(WIDTH, 0.6 + 1.9 * len(panels) + 0.5 * legend_rows)
     axes_list: list[Axes] = list(figure.subplots(len(panels), 1, sharex=True, squeeze=False)[:, 0])
     for axes, (title, series) in zip(axes_list, panels, strict=True):
         for label, points in series:
             xs = [index for index, _ in points]
             ys = [value / 1e6 if mb else value for _, value in points]
-            # A testbed's label is long: wrapped, so a phone's legend shows all of it.
-            wrapped = textwrap.fill(label, 52 if layout.width < 5 else 100)
+            # A testbed's label is long: wrapped, so the legend shows all of it.
+            wrapped = textwrap.fill(label, 60)
             axes.plot(xs, ys, marker="o", markersize=4, linewidth=1.4, color=colour[label], label=wrapped)
-        axes.set_title(title, fontsize=layout.ticks, loc="left", color=palette.text)
+        axes.set_title(title, fontsize=TEXT, loc="left", color=palette.text)
         axes.set_facecolor("none")
-        axes.tick_params(colors=palette.text, labelsize=layout.ticks)
+        axes.tick_params(colors=palette.text, labelsize=TEXT)
         axes.grid(axis="y", color=palette.grid, linewidth=0.6)
         axes.margins(y=0.25)
         for spine in axes.spines.values():
@@ -104,35 +104,41 @@ def _draw(payload: dict[str, object], figure: Figure, palette: Palette, layout: 
         span = max(values, default=0) - min(values, default=0)
         decimals = 1 if span <= 0 else max(1, min(6, 1 - math.floor(math.log10(span))))
         axes.yaxis.set_major_formatter(f"{{x:,.{decimals}f}}")
-    # Few enough commit labels to stay readable at the layout's width.
-    step = max(1, -(-len(runs) // (12 if layout.width > 5 else 6)))
+    # Few enough commit labels to stay readable at the figure's width.
+    step = max(1, -(-len(runs) // 8))
     shown = list(range(0, len(runs), step))
     bottom = axes_list[-1]
     bottom.set_xticks(shown, [runs[i] for i in shown], rotation=45, ha="right")
     bottom.set_xlim(-0.5, len(runs) - 0.5)
+    # Every testbed once, from whichever panel has it: a panel may hold runs of only some of them.
+    entries = {
+        label: handle
+        for axes in axes_list
+        for handle, label in zip(*axes.get_legend_handles_labels(), strict=True)
+    }
     legend = figure.legend(
-        *axes_list[0].get_legend_handles_labels(),
+        list(entries.values()),
+        list(entries),
         loc="outside lower center",
-        ncol=1 if layout.width < 5 else 2,
-        fontsize=layout.legend,
+        fontsize=TEXT,
         frameon=False,
         title="testbed",
-        title_fontsize=layout.legend,
+        title_fontsize=TEXT,
     )
     for text in [*legend.get_texts(), legend.get_title()]:
         text.set_color(palette.text)
 
 
-def _draw_mb(payload: dict[str, object], figure: Figure, palette: Palette, layout: Layout) -> None:
-    _draw(payload, figure, palette, layout, mb=True)
+def _draw_mb(payload: dict[str, object], figure: Figure, palette: Palette) -> None:
+    _draw(payload, figure, palette, mb=True)
 
 
-def _draw_seconds(payload: dict[str, object], figure: Figure, palette: Palette, layout: Layout) -> None:
-    _draw(payload, figure, palette, layout, mb=False)
+def _draw_seconds(payload: dict[str, object], figure: Figure, palette: Palette) -> None:
+    _draw(payload, figure, palette, mb=False)
 
 
 Input = Callable[[Measurements], dict[str, object]]
-Draw = Callable[[dict[str, object], "Figure", "Palette", Layout], None]
+Draw = Callable[[dict[str, object], "Figure", "Palette"], None]
 HISTORY_FIGURES: dict[str, tuple[Input, Draw]] = {
     "history-image": (_image_input, _draw_mb),
     "history-builder": (_builder_input, _draw_mb),

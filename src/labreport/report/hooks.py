@@ -53,7 +53,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         files.append(File.generated(config, path, content=content))
     ready = build.figures.result() if build.figures.ready() else {}
     build.placeholders.clear()
-    for path in rendering.all_paths():
+    for path in rendering.paths():
         file = File.generated(config, path, content=ready.get(path, ""))
         files.append(file)
         if not ready:

@@ -1,8 +1,10 @@
-"""The figures as SVG files: each drawn once, to light and dark SVG, memoised, in a worker process.
+"""The figures as SVG files: each drawn once, to light and dark SVG, memoised, in worker processes.
 
 A build starts the drawing in a `Batch` (from the hooks' `on_config`), in one forked worker process
 when that is safe, so matplotlib's import and the drawing overlap with MkDocs reading and rendering
-the pages; `Batch.result` collects the SVGs (from `on_post_build`) and re-raises any failure. The
+the pages. The worker imports matplotlib, then forks the processes that draw, which inherit the
+import rather than pay it again. `Batch.result` collects the SVGs (from `on_post_build`) and
+re-raises any failure. The
 memo, keyed by a hash of each figure's input payload, outlives the build: a `mkdocs serve` rebuild
 after a prose edit redraws nothing. Output is deterministic: a fixed hash salt per figure, no date.
 """
@@ -19,14 +21,11 @@ import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from ..schema import Measurements
-from .figure_marks import LAYOUTS
 from .figures import DARK, FIGURES, PALETTES
 
 THEMES = ("light", "dark")
-#: Every drawing of a figure: each theme wide (desktop), and narrow for a phone ("light-narrow").
-VERSIONS = (*THEMES, *(f"{theme}-narrow" for theme in THEMES))
 
-#: Worker processes that draw the figures: "0" draws them in the build's own process.
+#: Processes that draw the figures: "0" draws them in the build's own process.
 WORKERS_ENV = "LABREPORT_FIGURE_WORKERS"
 
 
@@ -70,16 +69,12 @@ def recolour(svg: str, name: str) -> str:
 
 
 def draw(name: str, payload: dict[str, object]) -> dict[str, str]:
-    """Draws figure `name` in both layouts; returns its SVG text by version (`VERSIONS`). Runs in a
-    worker or in-process."""
-    drawn: dict[str, str] = {}
-    for layout, suffix in (("wide", ""), ("narrow", "-narrow")):
-        light = _draw_one(name, payload, layout)
-        drawn |= {f"light{suffix}": light, f"dark{suffix}": recolour(light, name)}
-    return drawn
+    """Draws figure `name`; returns its SVG text by theme. Runs in a worker or in-process."""
+    light = _draw_light(name, payload)
+    return {"light": light, "dark": recolour(light, name)}
 
 
-def _draw_one(name: str, payload: dict[str, object], layout: str) -> str:
+def _draw_light(name: str, payload: dict[str, object]) -> str:
     import matplotlib as mpl
     from matplotlib.backends.backend_svg import FigureCanvasSVG
     from matplotlib.figure import Figure
@@ -103,15 +98,35 @@ def _draw_one(name: str, payload: dict[str, object], layout: str) -> str:
         figure = Figure(layout="constrained")
         FigureCanvasSVG(figure)
         figure.patch.set_alpha(0)
-        FIGURES[name][1](payload, figure, palette, LAYOUTS[layout])
+        FIGURES[name][1](payload, figure, palette)
         buffer = io.StringIO()
         figure.savefig(buffer, format="svg", metadata={"Date": None}, transparent=True)
     return buffer.getvalue()
 
 
+def draw_all(payloads: dict[str, dict[str, object]], drawers: int) -> dict[str, dict[str, str]]:
+    """Every figure in `payloads`, by name, drawn by `drawers` processes forked from this one once it
+    has imported matplotlib (a quarter second that each would otherwise pay again). Runs in the
+    batch's worker, which has one thread, so it may fork."""
+    import matplotlib.backends.backend_svg
+    import matplotlib.figure  # noqa: F401
+
+    if drawers <= 1:
+        return {name: draw(name, payload) for name, payload in payloads.items()}
+    with _fork_pool(min(drawers, len(payloads))) as pool:
+        futures = {name: pool.submit(draw, name, payload) for name, payload in payloads.items()}
+        return {name: future.result() for name, future in futures.items()}
+
+
+def _fork_pool(processes: int) -> ProcessPoolExecutor:
+    import multiprocessing
+
+    return ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("fork"))
+
+
 def _workers() -> int:
-    # The drawings are a cold build's critical path (the pages alone take about as long as a plain
-    # build): one worker per core, two at most, since the build process needs a core too.
+    # The drawings are a cold build's critical path: two drawers, one per core at most. On two
+    # cores they still finish sooner than one, as the pages leave a core idle half the time.
     chosen = os.environ.get(WORKERS_ENV, str(min(2, os.cpu_count() or 1)))
     if not chosen.isdigit():
         raise ValueError(f"{WORKERS_ENV} must be a number of processes, not {chosen!r}")
@@ -133,14 +148,12 @@ class Batch:
         missing = [name for name, key in self.keys.items() if key not in memo.svgs]
         workers = _workers() if workers is None else workers
         self._pool: ProcessPoolExecutor | None = None
-        self._futures: dict[str, Future[dict[str, str]]] = {}
+        self._drawing: Future[dict[str, dict[str, str]]] | None = None
         if missing and workers > 0:
-            import multiprocessing
-
-            self._pool = ProcessPoolExecutor(
-                max_workers=min(workers, len(missing)), mp_context=multiprocessing.get_context("fork")
+            self._pool = _fork_pool(1)
+            self._drawing = self._pool.submit(
+                draw_all, {name: self.payloads[name] for name in missing}, workers
             )
-            self._futures = {name: self._pool.submit(draw, name, self.payloads[name]) for name in missing}
 
     def ready(self) -> bool:
         """True when every figure can be had without drawing or waiting."""
@@ -149,19 +162,19 @@ class Batch:
     def result(self) -> dict[str, str]:
         """Every figure in both themes, keyed by its site path; re-raises a figure's failure."""
         try:
+            by_worker = {} if self._drawing is None else self._drawing.result()
             for name, key in self.keys.items():
                 if key not in self.memo.svgs:
-                    future = self._futures.get(name)
-                    drawn = draw(name, self.payloads[name]) if future is None else future.result()
+                    drawn = by_worker[name] if name in by_worker else draw(name, self.payloads[name])
                     self.memo.svgs[key] = drawn
                     self.memo.drawn += 1
                     self.drawn += 1
         finally:
             self.close()
         return {
-            f"figures/{name}-{version}.svg": self.memo.svgs[key][version]
+            f"figures/{name}-{theme}.svg": self.memo.svgs[key][theme]
             for name, key in self.keys.items()
-            for version in VERSIONS
+            for theme in THEMES
         }
 
     def close(self) -> None:
@@ -172,15 +185,10 @@ class Batch:
 
 
 def paths() -> list[str]:
-    """The desktop drawings, one per figure and theme."""
+    """Every drawing: each figure in each theme."""
     return [f"figures/{name}-{theme}.svg" for name in FIGURES for theme in THEMES]
 
 
-def all_paths() -> list[str]:
-    """Every drawing: each figure in each theme, wide and narrow."""
-    return [f"figures/{name}-{version}.svg" for name in FIGURES for version in VERSIONS]
-
-
 def render_all(data: Measurements, workers: int | None = None, memo: Memo = MEMO) -> dict[str, str]:
-    """Every figure in every version, keyed by its site path (`figures/<name>-<version>.svg`)."""
+    """Every figure in both themes, keyed by its site path (`figures/<name>-<theme>.svg`)."""
     return Batch(data, workers, memo).result()
