@@ -4,9 +4,9 @@ A build starts the drawing in a `Batch` (from the hooks' `on_config`), in one fo
 when that is safe, so matplotlib's import and the drawing overlap with MkDocs reading and rendering
 the pages. The worker imports matplotlib, then forks the processes that draw, which inherit the
 import rather than pay it again. `Batch.result` collects the SVGs (from `on_post_build`) and
-re-raises any failure. The
-memo, keyed by a hash of each figure's input payload, outlives the build: a `mkdocs serve` rebuild
-after a prose edit redraws nothing. Output is deterministic: a fixed hash salt per figure, no date.
+re-raises any failure. The memo, keyed by a hash of each figure's input payload, outlives the
+build: a `mkdocs serve` rebuild after a prose edit redraws nothing. Output is deterministic: a
+fixed hash salt per figure, no date.
 """
 
 from __future__ import annotations
