@@ -41,7 +41,10 @@ def test_builders_table_puts_the_three_columns_side_by_side(data: Measurements) 
     assert "legacy builder" in header and "BuildKit + cache mounts" in header
     change = next(row for row in rows if row.startswith("| code change"))
     cells = [cell.strip() for cell in change.strip("|").split("|")]
-    assert cells[2] == "13.3 s (12.6 s \u2013 14.6 s)" and cells[3] == "770 ms (731 ms \u2013 847 ms)"
+    assert (
+        cells[2] == "13.3 s (12.6\u00a0s \u2013 14.6\u00a0s)"
+        and cells[3] == "770 ms (731\u00a0ms \u2013 847\u00a0ms)"
+    )
     assert "not measured" not in cells[1]
 
 

@@ -22,7 +22,7 @@ def _median_range(found: BuildTiming | None) -> str:
     total = found.total
     shown = units.seconds(total.median)
     if len(total.samples) > 1:
-        shown += f" ({units.seconds(total.min)} \u2013 {units.seconds(total.max)})"
+        shown += f" ({units.seconds_range(total.min, total.max)})"
     return shown
 
 

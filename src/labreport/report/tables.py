@@ -121,7 +121,7 @@ def build_table(kind: str, builder: str | None = None) -> str:
             code(clip(s.instruction, 80)),
             "cache" if s.cached else "run",
             units.seconds(s.seconds.median),
-            f"{units.seconds(s.seconds.min)} \u2013 {units.seconds(s.seconds.max)}",
+            units.seconds_range(s.seconds.min, s.seconds.max),
         )
         for s in found.steps
     ]
@@ -131,7 +131,7 @@ def build_table(kind: str, builder: str | None = None) -> str:
             "**whole build**",
             "",
             f"**{units.seconds(found.total.median)}**",
-            f"{units.seconds(found.total.min)} \u2013 {units.seconds(found.total.max)}",
+            units.seconds_range(found.total.min, found.total.max),
         )
     )
     return table(("step", "instruction", "cache", "median", "range"), rows, "rllrr")

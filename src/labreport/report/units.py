@@ -25,6 +25,13 @@ def seconds(value: float) -> str:
     return f"{value:.1f} s" if value < 100 else f"{value:.0f} s"
 
 
+def seconds_range(low: float, high: float) -> str:
+    """The range from `low` to `high`, each value held to its unit by a no-break space: a narrow
+    table cell then breaks the range at the dash, never between a number and its "s"."""
+    low_text, high_text = (seconds(value).replace(" ", "\u00a0") for value in (low, high))
+    return f"{low_text} \u2013 {high_text}"
+
+
 def percent(value: float) -> str:
     return f"{value:.1f} %"
 
