@@ -13,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from labreport import schema
+from labreport.contract import schema
 
 
 def report(measurements: schema.Measurements, label: str) -> float:

@@ -26,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from labreport.report.scratch_config import absolute_config
+from labreport.report.site.config_copy import absolute_config
 
 REPO = Path(__file__).resolve().parents[1]
 MKDOCS = Path(sys.executable).with_name("mkdocs")
@@ -58,7 +58,7 @@ def memo_demo(tmp: Path, env: dict[str, str]) -> tuple[int, int]:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    from labreport.report import rendering
+    from labreport.report.site import rendering
 
     docs = tmp / "memo-docs"
     shutil.copytree(REPO / "docs", docs)

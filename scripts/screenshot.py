@@ -13,7 +13,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from labreport.report.preview import launch, served
+from labreport.report.site.preview import launch, served
 
 REPO = Path(__file__).resolve().parents[1]
 OUTPUT = REPO / "docs" / "assets" / "site-home.png"

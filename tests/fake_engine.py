@@ -227,7 +227,7 @@ class FakeAPI:
     def build(
         self, *, path: str, dockerfile: str, tag: str, target: str | None, nocache: bool, **rest: Any
     ) -> Iterator[dict[str, Any]]:
-        from labreport.variants import REPO_ROOT
+        from labreport.contract.variants import REPO_ROOT
 
         self.builds.append(
             {"path": path, "dockerfile": dockerfile, "tag": tag, "target": target, "nocache": nocache, **rest}

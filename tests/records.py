@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from labreport.schema import (
+from labreport.contract.schema import (
     BaseImage,
     Binary,
     BuildTiming,
@@ -42,9 +42,9 @@ USERS = 3_021
 
 
 def current_inputs_hash() -> str:
-    """The repository's inputs hash when `labreport.inputs` exists, so fake data is not 'stale'."""
+    """The repository's inputs hash when `labreport.contract.inputs` exists, so fake data is not 'stale'."""
     try:
-        from labreport.inputs import inputs_hash
+        from labreport.contract.inputs import inputs_hash
     except ImportError:
         return "fake-inputs-hash"
     return inputs_hash()
@@ -548,7 +548,7 @@ def with_one_base_source(data: Measurements, ref: str, source: str) -> Measureme
 def with_buildkit(data: Measurements, *, binary_repeats: bool = True) -> Measurements:
     """`data` with BuildKit timings of the primary Dockerfile and of the cache-mount one (three each),
     BuildKit's cold log, and a rebuild whose base layers repeat and whose own layers do not."""
-    from labreport.schema import Rebuild, RebuiltImage
+    from labreport.contract.schema import Rebuild, RebuiltImage
 
     def timing(variant: str, kind: str, total: float, compile_seconds: float) -> BuildTiming:
         steps = [

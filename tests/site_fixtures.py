@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from labreport.report.scratch_config import absolute_config
+from labreport.report.site.config_copy import absolute_config
 
 REPO = Path(__file__).resolve().parents[1]
 MKDOCS = Path(sys.executable).parent / "mkdocs"

@@ -12,11 +12,8 @@ from typing import Any
 
 import pytest
 
+from labreport.contract.schema import LintFinding, Spread
 from labreport.measure import analysis
-from labreport.schema import (
-    LintFinding,
-    Spread,
-)
 
 DATA = Path(__file__).parent / "data" / "pipeline"
 

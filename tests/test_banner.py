@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from labreport.status import MeasureStatus, State, write_status
+from labreport.contract.status import MeasureStatus, State, write_status
 from records import fake_measurements, write_data
 from site_fixtures import build_site
 

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from labreport import budgets, cli
-from labreport.budgets import Budget, BudgetError, Outcome
+from labreport import cli
+from labreport.report.claims import budgets
+from labreport.report.claims.budgets import Budget, BudgetError, Outcome
 from records import fake_measurements
 from test_measure_fake import FakeEngineClient, fake_run  # noqa: F401  (the fixture, reused)
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from labreport.report import build_view, derive
-from labreport.schema import Measurements
+from labreport.contract.schema import Measurements
+from labreport.report import derive
+from labreport.report.macros import builds as build_view
 from records import fake_measurements, with_buildkit
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from labreport.contract.variants import BY_NAME, PRIMARY
 from labreport.measure import buildkit, standins
 from labreport.measure.engine import LABEL, Engine
-from labreport.variants import BY_NAME, PRIMARY
 
 pytestmark = pytest.mark.docker
 

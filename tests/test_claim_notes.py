@@ -7,11 +7,11 @@ from dataclasses import replace
 
 import pytest
 
-from labreport.report import claims as judging
+from labreport.contract.schema import Measurements
 from labreport.report import derive
-from labreport.report.claims import Claim
-from labreport.report.ledger import ledger
-from labreport.schema import Measurements
+from labreport.report.claims import judge as judging
+from labreport.report.claims.judge import Claim
+from labreport.report.claims.ledger import ledger
 from records import fake_measurements, with_one_base_source, with_variant_size
 
 

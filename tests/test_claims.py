@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from labreport.report import claims as judging
+from labreport.contract.schema import Measurements
 from labreport.report import derive
-from labreport.report.claims import Claim
-from labreport.report.ledger import ledger
-from labreport.schema import Measurements
+from labreport.report.claims import judge as judging
+from labreport.report.claims.judge import Claim
+from labreport.report.claims.ledger import ledger
 from records import fake_measurements, with_base_source, with_variant_size
 
 

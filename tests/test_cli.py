@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from labreport import cli, schema
+from labreport import cli
+from labreport.contract import schema
 from labreport.measure.engine import Engine
 from records import fake_measurements
 

@@ -6,9 +6,9 @@ from typing import get_args
 
 import pytest
 
-from labreport import schema
+from labreport.contract import schema
+from labreport.contract.schema import Publish
 from labreport.report import derive
-from labreport.schema import Publish
 from records import fake_measurements, spread, with_base_source, with_one_base_source, with_variant_size
 
 
@@ -74,7 +74,7 @@ def test_publish_model_is_what_the_fixture_writes() -> None:
 
 
 def test_names_come_from_the_variants_and_the_stand_in_recipes() -> None:
-    from labreport import variants
+    from labreport.contract import variants
     from labreport.measure import standins
 
     assert tuple(variant.name for variant in variants.VARIANTS) == derive.VARIANTS

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from labreport import schema
+from labreport.contract import schema
+from labreport.contract.variants import VARIANTS
 from labreport.measure import standins
 from labreport.measure.engine import LABEL, Engine
-from labreport.variants import VARIANTS
 
 pytestmark = pytest.mark.docker
 

@@ -23,12 +23,13 @@ from typing import Any
 
 import pytest
 
-from labreport import cli, invariants, schema, variants
-from labreport.inputs import inputs_hash
+from labreport import cli
+from labreport.contract import invariants, schema, variants
+from labreport.contract.inputs import inputs_hash
+from labreport.contract.variants import BUILDER_REF, IMAGE, REPO_ROOT, Variant
 from labreport.measure import phases, probe, run
 from labreport.measure.engine import LABEL, Engine, free_port
 from labreport.measure.lock import LockHeld, measurement_lock
-from labreport.variants import BUILDER_REF, IMAGE, REPO_ROOT, Variant
 from records import fake_measurements
 
 pytestmark = pytest.mark.docker

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from labreport.report import rendering
-from labreport.report.figures import FIGURES, PALETTES
+from labreport.report.figures.images import FIGURES, PALETTES
+from labreport.report.site import rendering
 from records import fake_measurements, with_variant_size
 
 

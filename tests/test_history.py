@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from labreport import history
-from labreport.history import History, HistoryError, HistoryRecord
+from labreport.contract import history
+from labreport.contract.history import History, HistoryError, HistoryRecord
 from records import MB, fake_measurements
 
 

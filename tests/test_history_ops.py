@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from labreport import cli, history, history_ops
-from labreport.history import History, HistoryRecord
+from labreport import cli
+from labreport.cli import history as history_ops
+from labreport.contract import history
+from labreport.contract.history import History, HistoryRecord
 from records import fake_measurements
 
 

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from labreport import history
-from labreport.history import History, HistoryError
-from labreport.report import history_figures, history_view
+from labreport.contract import history
+from labreport.contract.history import History, HistoryError
+from labreport.report.figures import history as history_figures
+from labreport.report.macros import history as history_view
 from records import fake_measurements
 
 FIRST = history.record(fake_measurements(), None)
@@ -63,7 +64,7 @@ def test_the_same_inputs_bases_and_testbed_is_noise() -> None:
 
 
 def test_the_legend_names_every_testbed_even_one_missing_from_the_first_panel() -> None:
-    from labreport.report import rendering
+    from labreport.report.site import rendering
 
     # BuildKit ran on the second testbed only, the legacy builder on both (this repository's history).
     payload = {

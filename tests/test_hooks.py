@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from labreport.report import rendering, sitebuild
+from labreport.report.site import build as sitebuild
+from labreport.report.site import rendering
 from records import fake_measurements, with_variant_size, write_data
 from site_fixtures import REPO, site_config
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from labreport.inputs import git_dirty, inputs_hash, untracked_inputs
+from labreport.contract.inputs import git_dirty, inputs_hash, untracked_inputs
 
 
 @pytest.fixture

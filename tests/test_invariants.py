@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from labreport import invariants, schema
-from labreport.schema import BuildTiming, Layer, Measurements
-from labreport.variants import REPO_ROOT, VARIANTS, Variant
+from labreport.contract import invariants, schema
+from labreport.contract.schema import BuildTiming, Layer, Measurements
+from labreport.contract.variants import REPO_ROOT, VARIANTS, Variant
 from records import fake_measurements, probe_record, spread, with_compressed_layers, with_variant_size
 
 

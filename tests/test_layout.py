@@ -70,4 +70,4 @@ def test_the_wings_meet_only_in_the_contract() -> None:
 def test_the_import_reader_resolves_relative_imports(tmp_path: Path) -> None:
     module = PACKAGE / "measure" / "phases.py"
     names = _imported(module)
-    assert "labreport.schema" in names and "labreport.measure.analysis" in names
+    assert "labreport.contract.schema" in names and "labreport.measure.analysis" in names

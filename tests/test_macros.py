@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from labreport.report import registry
+from labreport.report.macros import registry
 from site_fixtures import REPO
 
 CALL = re.compile(r"\{\{-?\s*([a-z_]+)\s*\(")
@@ -30,7 +30,8 @@ def _define_env(page_uri: str) -> FakeEnv:
     import importlib.util
 
     # Loaded by path, the way mkdocs-macros loads mkdocs.yml's `module_name`.
-    spec = importlib.util.spec_from_file_location("macros_by_path", REPO / "src/labreport/report/macros.py")
+    path = REPO / "src/labreport/report/macros/env.py"
+    spec = importlib.util.spec_from_file_location("macros_by_path", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -12,12 +12,13 @@ from typing import Any
 import pytest
 
 from fake_engine import FakeEngineClient, FakeImageSpec, FakeLayer, FakeStep
-from labreport import cli, invariants, schema
+from labreport import cli
+from labreport.contract import invariants, schema
+from labreport.contract.schema import BaseImage, Measurements
 from labreport.measure import engine as engine_module
 from labreport.measure import lock, probe, run, standins, tools
 from labreport.measure.engine import Engine
 from labreport.measure.progress import Progress
-from labreport.schema import BaseImage, Measurements
 from records import probe_record
 
 # The sizes (bytes) every hand-worked figure below comes from.

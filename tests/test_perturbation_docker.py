@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from labreport.contract.variants import REPO_ROOT
 from labreport.measure import analysis, tools
 from labreport.measure.engine import Engine
-from labreport.variants import REPO_ROOT
 
 pytestmark = pytest.mark.docker
 

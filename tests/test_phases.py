@@ -12,11 +12,11 @@ from typing import Any, get_args
 import pytest
 
 from conftest import FakeDockerFactory
+from labreport.contract.schema import BuildKind, Flavour
+from labreport.contract.variants import BY_NAME
 from labreport.measure import phases, probe
 from labreport.measure.buildlog import ImageInfo
 from labreport.measure.buildlog import Layer as HistoryLayer
-from labreport.schema import BuildKind, Flavour
-from labreport.variants import BY_NAME
 from records import probe_record
 
 

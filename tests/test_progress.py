@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from labreport.contract.status import MeasureStatus, read_status
 from labreport.measure.progress import Progress
-from labreport.status import MeasureStatus, read_status
 
 STAMP = r"\[\s*\d+\.\ds\] "
 

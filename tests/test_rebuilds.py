@@ -7,11 +7,11 @@ from typing import Any, cast
 
 import pytest
 
+from labreport.contract.schema import BaseImage
+from labreport.contract.variants import BY_NAME, PRIMARY
 from labreport.measure import rebuilds
 from labreport.measure.buildlog import Build, BuildStep
 from labreport.measure.run import Run
-from labreport.schema import BaseImage
-from labreport.variants import BY_NAME, PRIMARY
 
 
 def _build(seconds: float, compile_seconds: float, cached: bool) -> Build:

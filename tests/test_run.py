@@ -10,12 +10,12 @@ from typing import Any, cast
 
 import pytest
 
-from labreport import schema
+from labreport.contract import schema
+from labreport.contract.variants import BUILDER_REF, BY_NAME, VARIANTS
 from labreport.measure import phases
 from labreport.measure.buildlog import Build
 from labreport.measure.engine import BuildFailed
 from labreport.measure.run import Options, Run, is_up_to_date, settle
-from labreport.variants import BUILDER_REF, BY_NAME, VARIANTS
 from records import fake_measurements
 
 

@@ -12,11 +12,8 @@ from typing import Any
 
 import pytest
 
-from labreport import schema
-from labreport.schema import (
-    DataError,
-    Measurements,
-)
+from labreport.contract import schema
+from labreport.contract.schema import DataError, Measurements
 from records import fake_measurements
 
 

@@ -20,11 +20,11 @@ from pathlib import Path
 
 import pytest
 
-from labreport.inputs import inputs_hash
+from labreport.cli.serve import options_from, port_in_use
+from labreport.contract.inputs import inputs_hash
+from labreport.contract.schema import DATA_FILE
+from labreport.contract.status import STATUS_FILE, read_status
 from labreport.measure.lock import LockHeld, lock_path, measurement_lock
-from labreport.schema import DATA_FILE
-from labreport.serve import options_from, port_in_use
-from labreport.status import STATUS_FILE, read_status
 
 REPO = Path(__file__).resolve().parents[1]
 SMALL_RUN = "--only alpine --no-publish --repeat 1"

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from labreport.report.ledger import ledger
-from labreport.schema import Failure
+from labreport.contract.schema import Failure
+from labreport.report.claims.ledger import ledger
 from records import (
     HOSTILE,
     fake_measurements,
@@ -49,7 +49,7 @@ def text(site: Path, page: str) -> str:
 
 
 def test_builds_strict_from_data_alone_with_figures_in_both_themes(built: Path) -> None:
-    from labreport.report import rendering
+    from labreport.report.site import rendering
 
     figures = sorted(path.name for path in (built / "figures").glob("*.svg"))
     # Every figure in light and dark: nothing missing, nothing stray.

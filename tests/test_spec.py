@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from labreport import spec
+from labreport.contract import spec
 from records import health_body, root_body
 
 _root, _health = root_body, health_body  # bodies that meet the spec, from the shared records

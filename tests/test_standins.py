@@ -10,9 +10,9 @@ from typing import Any, cast
 
 import pytest
 
+from labreport.contract.schema import BaseImage
 from labreport.measure import standins
 from labreport.measure.buildlog import Build
-from labreport.schema import BaseImage
 
 
 @pytest.fixture

@@ -14,13 +14,16 @@ import signal
 import sys
 from pathlib import Path
 
-from . import budgets, history, history_ops, invariants, schema
-from .measure import standins
-from .measure.engine import Engine, EngineUnavailable
-from .measure.lock import LockHeld, measurement_lock
-from .measure.progress import Progress
-from .status import STATUS_FILE
-from .variants import BUILDER_REF, BY_NAME, PRIMARY, VARIANTS
+from ..contract import invariants, schema
+from ..contract.history import HISTORY_FILE
+from ..contract.status import STATUS_FILE
+from ..contract.variants import BUILDER_REF, BY_NAME, PRIMARY, VARIANTS
+from ..measure import standins
+from ..measure.engine import Engine, EngineUnavailable
+from ..measure.lock import LockHeld, measurement_lock
+from ..measure.progress import Progress
+from ..report.claims import budgets
+from . import history as history_ops
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -120,7 +123,7 @@ def _history_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser
     )
     parser.add_argument("action", choices=["append", "merge", "backfill"])
     parser.add_argument("--from", dest="source", metavar="URL_OR_PATH", help="merge: the history to merge")
-    parser.add_argument("--history", type=Path, default=history.HISTORY_FILE, help="the history file")
+    parser.add_argument("--history", type=Path, default=HISTORY_FILE, help="the history file")
     parser.add_argument("--data", type=Path, default=schema.DATA_FILE, help="append: the data file")
 
 
@@ -192,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _measure(arguments: argparse.Namespace) -> int:
-    from .measure.run import Options, measure
+    from ..measure.run import Options, measure
 
     if arguments.repeat < 1:
         print("labreport: --repeat must be at least 1", file=sys.stderr)
@@ -237,7 +240,7 @@ def _measure(arguments: argparse.Namespace) -> int:
             return 1
         schema.save(measurements, options.output)
         # The history lives beside the data file it records, so a test's --output keeps its own.
-        history_ops.after_measure(measurements, options.output.with_name(history.HISTORY_FILE.name))
+        history_ops.after_measure(measurements, options.output.with_name(HISTORY_FILE.name))
         failures = len(measurements.failures)
         progress.finish("done", f"{failures} failure(s) recorded" if failures else None)
     print(

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from . import history, schema
-from .history import History, HistoryError, HistoryRecord
-from .variants import REPO_ROOT
+from ..contract import history, schema
+from ..contract.history import History, HistoryError, HistoryRecord
+from ..contract.variants import REPO_ROOT
 
 #: Where the previous deployment's history is read from, instead of mkdocs.yml's `site_url`.
 SOURCE_ENV = "LABREPORT_HISTORY_URL"
@@ -31,8 +31,8 @@ _SITE_URL = re.compile(
 
 
 def verdicts(data: schema.Measurements) -> dict[str, int]:
-    from .report.claims import verdict_counts
-    from .report.ledger import ledger
+    from ..report.claims.judge import verdict_counts
+    from ..report.claims.ledger import ledger
 
     return {str(verdict): count for verdict, count in verdict_counts(ledger(data)).items()}
 

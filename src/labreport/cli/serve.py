@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
-from .schema import DATA_FILE
-from .status import STATUS_FILE
-from .variants import REPO_ROOT
+from ..contract.schema import DATA_FILE
+from ..contract.status import STATUS_FILE
+from ..contract.variants import REPO_ROOT
 
 #: Exit codes of `labreport measure`, and what serve says about each.
 MEASURE_OUTCOMES = {

@@ -15,7 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 SCHEMA_VERSION = 1
-DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "measurements.json"
+DATA_FILE = Path(__file__).resolve().parents[3] / "data" / "measurements.json"
 SCHEMA_FILE = DATA_FILE.with_name("measurements.schema.json")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[3]
 IMAGE = "devops-info-service"
 BUILDER_REF = f"{IMAGE}:builder"
 PRIMARY = "alpine"

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any
 
-from ..schema import Linking, LintFinding, Spread
+from ..contract.schema import Linking, LintFinding, Spread
 
 # -- timings -------------------------------------------------------------------------------
 

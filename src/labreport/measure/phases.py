@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, get_args
 
-from ..schema import (
+from ..contract.schema import (
     Binary,
     BuildKind,
     BuildTiming,
@@ -27,7 +27,7 @@ from ..schema import (
     StepTiming,
     Surface,
 )
-from ..variants import BUILDER_REF, IMAGE, PRIMARY, REPO_ROOT, Variant
+from ..contract.variants import BUILDER_REF, IMAGE, PRIMARY, REPO_ROOT, Variant
 from . import analysis, probe, registry, tools
 from .buildlog import Build, ImageInfo
 

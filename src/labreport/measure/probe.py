@@ -10,9 +10,9 @@ import urllib.error
 import urllib.request
 from typing import Any
 
-from .. import spec
-from ..schema import Probe
-from ..variants import Variant
+from ..contract import spec
+from ..contract.schema import Probe
+from ..contract.variants import Variant
 from . import analysis
 from .engine import Container, Engine, free_port
 

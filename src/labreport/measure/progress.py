@@ -22,7 +22,7 @@ import rich.progress
 from rich.console import Console
 from rich.text import Text
 
-from ..status import MeasureStatus, State, write_status
+from ..contract.status import MeasureStatus, State, write_status
 
 Step = Callable[[], None]
 

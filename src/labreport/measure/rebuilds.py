@@ -16,8 +16,16 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..schema import BuildKind, BuildTiming, Rebuild, RebuiltImage, StepTiming
-from ..variants import BY_NAME, CACHE_MOUNT, CACHE_MOUNT_DOCKERFILE, IMAGE, PRIMARY, REPO_ROOT, Variant
+from ..contract.schema import BuildKind, BuildTiming, Rebuild, RebuiltImage, StepTiming
+from ..contract.variants import (
+    BY_NAME,
+    CACHE_MOUNT,
+    CACHE_MOUNT_DOCKERFILE,
+    IMAGE,
+    PRIMARY,
+    REPO_ROOT,
+    Variant,
+)
 from . import analysis
 from .buildlog import Build
 from .phases import BUILD_KINDS, _edited_context

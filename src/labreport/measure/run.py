@@ -18,8 +18,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
-from ..inputs import git_dirty, inputs_hash
-from ..schema import (
+from ..contract.inputs import git_dirty, inputs_hash
+from ..contract.schema import (
     BaseImage,
     Binary,
     BuildTiming,
@@ -35,7 +35,7 @@ from ..schema import (
     Rebuild,
     Surface,
 )
-from ..variants import BUILDER_REF, BY_NAME, PRIMARY, REPO_ROOT, VARIANTS
+from ..contract.variants import BUILDER_REF, BY_NAME, PRIMARY, REPO_ROOT, VARIANTS
 from . import phases, rebuilds, standins, tools
 from .buildkit import BuildKitFailed
 from .buildlog import Build

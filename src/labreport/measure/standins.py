@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..schema import BaseImage
+from ..contract.schema import BaseImage
 from . import tools
 from .buildlog import stage_images
 from .engine import RECIPE, STANDIN_FOR, Engine

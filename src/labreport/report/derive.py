@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import get_args
 
-from ..schema import (
+from ..contract.schema import (
     BaseImage,
     Binary,
     Builder,
@@ -25,12 +25,12 @@ from ..schema import (
     StepTiming,
     Surface,
 )
-from ..variants import BUILDER_REF, BY_NAME, CACHE_MOUNT
-from ..variants import PRIMARY as PRIMARY  # re-exported: the site takes every name from derive
+from ..contract.variants import BUILDER_REF, BY_NAME, CACHE_MOUNT
+from ..contract.variants import PRIMARY as PRIMARY  # re-exported: the site takes every name from derive
 
 BUILDER = BUILDER_REF
 
-#: Variant names, in the order of `labreport.variants.VARIANTS`.
+#: Variant names, in the order of `labreport.contract.variants.VARIANTS`.
 VARIANTS = tuple(BY_NAME)
 # The base images, named by the role they play; taken from the variants' Dockerfiles (the same
 # references are the keys of the measuring wing's stand-in recipes, which the site does not import:
@@ -40,7 +40,9 @@ SDK = BY_NAME["single-stage"].bases[0]
 DISTROLESS = BY_NAME["distroless"].bases[0]
 BASES = (SDK, SDK_ALPINE, ALPINE, DISTROLESS)
 if set(BASES) != {base for variant in BY_NAME.values() for base in variant.bases}:
-    raise RuntimeError("labreport.report.derive.BASES does not match the bases of labreport.variants")
+    raise RuntimeError(
+        "labreport.report.derive.BASES does not match the bases of labreport.contract.variants"
+    )
 
 # The schema's Literals are the one list of them: a new kind or flavour needs no edit here.
 BUILD_KINDS: tuple[str, ...] = get_args(BuildKind)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from .claims import VERDICTS
+from .claims.judge import VERDICTS
 from .derive import BUILDER
 from .escape import code, fence_for, text
 

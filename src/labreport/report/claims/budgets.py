@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .schema import Measurements
-from .variants import PRIMARY, REPO_ROOT
+from ...contract.schema import Measurements
+from ...contract.variants import PRIMARY, REPO_ROOT
 
 BUDGETS_FILE = REPO_ROOT / "budgets.toml"
 

@@ -7,9 +7,8 @@ the base image itself (then a stand-in base leaves it a *stand-in*).
 
 from __future__ import annotations
 
-from ..schema import Measurements
-from .claims import NO_VALUE, Claim, Verdict
-from .derive import (
+from ...contract.schema import Measurements
+from ..derive import (
     ALPINE,
     PRIMARY,
     binary,
@@ -20,8 +19,9 @@ from .derive import (
     surface_on_standin,
     variant_image,
 )
-from .escape import code
-from .units import human_size
+from ..escape import code
+from ..units import human_size
+from .judge import NO_VALUE, Claim, Verdict
 
 
 def _unmeasured(key: str, topic: str, claimed: str, note: str, page: str) -> Claim:

@@ -20,8 +20,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from ..schema import ImageSize, Measurements
-from .derive import (
+from ...contract.schema import ImageSize, Measurements
+from ..derive import (
     PRIMARY,
     build,
     image,
@@ -35,7 +35,7 @@ from .derive import (
     surface,
     variant_image,
 )
-from .units import human_size
+from ..units import human_size
 
 #: A measured value within this relative distance of the claimed one reproduces the claim.
 TOLERANCE = 0.10

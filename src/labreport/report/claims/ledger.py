@@ -5,9 +5,11 @@ Numeric claims are `Quantity` rows here; yes/no claims and the unmeasurable ones
 
 from __future__ import annotations
 
-from ..schema import Measurements
+from ...contract.schema import Measurements
+from ..derive import ALPINE, BUILDER, DISTROLESS, PRIMARY, SDK, SDK_ALPINE, deploy_ratio, strip_saving
+from ..units import count, human_size, percent, ratio, seconds
 from .checks import CHECKS
-from .claims import (
+from .judge import (
     Claim,
     Quantity,
     build_total,
@@ -23,8 +25,6 @@ from .claims import (
     unweighed,
     variant_size,
 )
-from .derive import ALPINE, BUILDER, DISTROLESS, PRIMARY, SDK, SDK_ALPINE, deploy_ratio, strip_saving
-from .units import count, human_size, percent, ratio, seconds
 
 #: The report's own figure for each base image: the most its real image may weigh when a claim is
 #: judged through a stand-in (see `claims`). Distroless: the report gives only its whole image (~10 MB).

@@ -8,14 +8,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from ..schema import Measurements
-from . import derive
-from .figure_marks import spread_bars
+from ...contract.schema import Measurements
+from .. import derive
+from .marks import spread_bars
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from .figures import Palette
+    from .images import Palette
 
 
 def _change_input(data: Measurements) -> dict[str, object]:
@@ -28,7 +28,7 @@ def _change_input(data: Measurements) -> dict[str, object]:
 
 
 def _change_draw(payload: dict[str, object], figure: Figure, palette: Palette) -> None:
-    from .figures import _nothing_measured, _style  # the shared styling; figures imports this module
+    from .images import _nothing_measured, _style  # the shared styling; figures imports this module
 
     rows = payload["rows"]
     assert isinstance(rows, list)

@@ -12,16 +12,16 @@ import textwrap
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from ..history import HistoryRecord
-from ..schema import Measurements
-from .figure_marks import TEXT, WIDTH
-from .history_view import run_label, site_history, testbed_name
+from ...contract.history import HistoryRecord
+from ...contract.schema import Measurements
+from ..macros.history import run_label, site_history, testbed_name
+from .marks import TEXT, WIDTH
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from .figures import Palette
+    from .images import Palette
 
 Series = list[tuple[str, list[tuple[int, float]]]]
 

@@ -13,10 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..schema import ImageSize, Measurements
-from . import derive
-from .build_figures import BUILD_FIGURES
-from .figure_marks import (
+from ...contract.schema import ImageSize, Measurements
+from .. import derive
+from ..units import human_size, seconds
+from .builds import BUILD_FIGURES
+from .history import HISTORY_FIGURES
+from .marks import (
     BAR,
     ROW,
     TEXT,
@@ -30,8 +32,6 @@ from .figure_marks import (
     value_label,
     with_claims,
 )
-from .history_figures import HISTORY_FIGURES
-from .units import human_size, seconds
 
 if TYPE_CHECKING:  # matplotlib is imported only where a figure is actually drawn
     from matplotlib.axes import Axes

@@ -7,16 +7,16 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from ..schema import Measurements
-from . import derive
-from .ledger import claimed_value
-from .units import seconds
+from ...contract.schema import Measurements
+from .. import derive
+from ..claims.ledger import claimed_value
+from ..units import seconds
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from .figures import Palette
+    from .images import Palette
 
 
 #: One drawing serves every screen. 4.8 in is 461 CSS px: a desktop shows it at that size in its

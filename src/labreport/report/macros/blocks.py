@@ -9,12 +9,13 @@ import html
 import json
 import posixpath
 
-from labreport.report import derive, sitebuild
-from labreport.report.figures import FIGURES
+from labreport.contract.schema import Measurements
+from labreport.report import derive
+from labreport.report.figures.images import FIGURES
+from labreport.report.macros.registry import macro, page_macro
 from labreport.report.markup import NOT_MEASURED, fenced
-from labreport.report.registry import macro, page_macro
-from labreport.report.rendering import THEMES
-from labreport.schema import Measurements
+from labreport.report.site import build as sitebuild
+from labreport.report.site.rendering import THEMES
 
 
 def _data() -> Measurements:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from labreport import budgets
-from labreport.report import sitebuild
+from labreport.report.claims import budgets
+from labreport.report.macros.registry import macro
 from labreport.report.markup import code, table, text
-from labreport.report.registry import macro
+from labreport.report.site import build as sitebuild
 
 
 @macro

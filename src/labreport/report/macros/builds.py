@@ -6,10 +6,11 @@ A page calls one on a line of its own, e.g. `{{ builders_table() }}`.
 
 from __future__ import annotations
 
-from labreport.report import derive, sitebuild, units
+from labreport.contract.schema import BuildTiming, Measurements
+from labreport.report import derive, units
+from labreport.report.macros.registry import macro
 from labreport.report.markup import NOT_MEASURED, code, fenced, table, text
-from labreport.report.registry import macro
-from labreport.schema import BuildTiming, Measurements
+from labreport.report.site import build as sitebuild
 
 
 def _data() -> Measurements:

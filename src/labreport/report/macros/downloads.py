@@ -12,10 +12,11 @@ import hashlib
 import io
 from collections.abc import Callable, Iterable, Sequence
 
-from labreport.report import derive, sitebuild
-from labreport.report.blocks import site_link
-from labreport.report.registry import page_macro
-from labreport.schema import Measurements
+from labreport.contract.schema import Measurements
+from labreport.report import derive
+from labreport.report.macros.blocks import site_link
+from labreport.report.macros.registry import page_macro
+from labreport.report.site import build as sitebuild
 
 #: Where the site serves the exact data file it was built from.
 DATA_PATH = "data/measurements.json"

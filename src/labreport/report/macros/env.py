@@ -11,17 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from labreport.report import (
-    blocks,
-    budget_view,
-    build_view,
-    downloads,
-    history_view,
-    tables,
-    tables_reshaped,
-    values,
-)
-from labreport.report.registry import MACROS, PAGE_MACROS, Macro
+from labreport.report.macros import blocks, budget_view, downloads, tables, values
+from labreport.report.macros import builds as build_view
+from labreport.report.macros import history as history_view
+from labreport.report.macros import reshaped as tables_reshaped
+from labreport.report.macros.registry import MACROS, PAGE_MACROS, Macro
 
 #: The modules whose `@macro` functions the pages call; imported for that registration.
 MACRO_MODULES = (history_view, values, tables, tables_reshaped, blocks, budget_view, downloads, build_view)

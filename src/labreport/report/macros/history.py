@@ -10,7 +10,7 @@ import html
 import os
 from pathlib import Path
 
-from ..history import HISTORY_FILE, History, HistoryRecord, load
+from ...contract.history import HISTORY_FILE, History, HistoryRecord, load
 from .registry import macro
 
 #: Set this to build the site from another history file (tests, previews); default data/history.json.

@@ -6,8 +6,11 @@ what the report said and the verdict beside each measured figure.
 
 from __future__ import annotations
 
-from labreport.report import derive, sitebuild, units
-from labreport.report.claims import Claim
+from labreport.contract.schema import Measurements
+from labreport.report import derive, units
+from labreport.report.claims.judge import Claim
+from labreport.report.macros.registry import macro
+from labreport.report.macros.values import build_total, deploy_ratio, download_size, image_size, reduction
 from labreport.report.markup import (
     NOT_MEASURED,
     VERDICT_BADGES,
@@ -20,9 +23,7 @@ from labreport.report.markup import (
     text,
     yes_no,
 )
-from labreport.report.registry import macro
-from labreport.report.values import build_total, deploy_ratio, download_size, image_size, reduction
-from labreport.schema import Measurements
+from labreport.report.site import build as sitebuild
 
 
 def _data() -> Measurements:

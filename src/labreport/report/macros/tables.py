@@ -9,20 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from labreport.report import derive, sitebuild, units
-from labreport.report.claims import show_difference, verdict_counts
-from labreport.report.markup import (
-    NOT_MEASURED,
-    VERDICT_BADGES,
-    clip,
-    code,
-    marked,
-    or_missing,
-    table,
-    text,
-)
-from labreport.report.registry import macro
-from labreport.schema import Measurements
+from labreport.contract.schema import Measurements
+from labreport.report import derive, units
+from labreport.report.claims.judge import show_difference, verdict_counts
+from labreport.report.macros.registry import macro
+from labreport.report.markup import NOT_MEASURED, VERDICT_BADGES, clip, code, marked, or_missing, table, text
+from labreport.report.site import build as sitebuild
 
 
 def _data() -> Measurements:

@@ -7,8 +7,10 @@ escaped (`text`, `code`); a value resting on a stand-in base carries the stand-i
 
 from __future__ import annotations
 
-from labreport.report import derive, sitebuild, units
-from labreport.report.claims import TOLERANCE, show_difference
+from labreport.contract.schema import ImageSize, Measurements
+from labreport.report import derive, units
+from labreport.report.claims.judge import TOLERANCE, show_difference
+from labreport.report.macros.registry import macro
 from labreport.report.markup import (
     NOT_MEASURED,
     STANDIN_MARK,
@@ -20,8 +22,7 @@ from labreport.report.markup import (
     text,
     yes_no,
 )
-from labreport.report.registry import macro
-from labreport.schema import ImageSize, Measurements
+from labreport.report.site import build as sitebuild
 
 
 def _data() -> Measurements:

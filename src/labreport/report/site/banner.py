@@ -14,12 +14,12 @@ import re
 from datetime import UTC, datetime
 from urllib.parse import quote
 
+from labreport.contract.status import MeasureStatus
 from labreport.report.derive import standins
-from labreport.report.downloads import DATA_PATH, data_sha256
 from labreport.report.escape import code, text
+from labreport.report.macros.downloads import DATA_PATH, data_sha256
 from labreport.report.markup import fenced
-from labreport.report.sitebuild import Build
-from labreport.status import MeasureStatus
+from labreport.report.site.build import Build
 
 
 def page_banner(build: Build, page_uri: str = "index.md") -> str:

@@ -17,11 +17,11 @@ from pathlib import Path
 
 from mkdocs.structure.files import File
 
-from ..schema import DATA_FILE, Measurements, load
-from ..status import STATUS_FILE, MeasureStatus, read_status
-from .claims import Claim
-from .derive import stale
-from .ledger import ledger
+from ...contract.schema import DATA_FILE, Measurements, load
+from ...contract.status import STATUS_FILE, MeasureStatus, read_status
+from ..claims.judge import Claim
+from ..claims.ledger import ledger
+from ..derive import stale
 from .rendering import Batch
 
 #: Set this to build the site from another data file (tests, previews); default data/measurements.json.
@@ -83,7 +83,7 @@ def status_path() -> Path:
 
 def repository_inputs_hash() -> str | None:
     try:
-        from ..inputs import inputs_hash
+        from ...contract.inputs import inputs_hash
     except ImportError:  # the inputs module is not there yet: the staleness check is skipped
         return None
     return inputs_hash()

@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 from mkdocs.utils.yaml import yaml_load
 
-from ..variants import REPO_ROOT
+from ...contract.variants import REPO_ROOT
 
 
 def absolute_config(tmp: Path, docs: Path | None = None, *, plain: bool = False) -> Path:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
-from labreport.report.history_view import site_history
+from labreport.report.macros.history import site_history
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:

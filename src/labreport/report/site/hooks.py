@@ -14,10 +14,12 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from labreport.report import downloads, rendering, sitebuild
-from labreport.report.banner import page_banner
-from labreport.report.figures import FIGURES
-from labreport.schema import DataError
+from labreport.contract.schema import DataError
+from labreport.report.figures.images import FIGURES
+from labreport.report.macros import downloads
+from labreport.report.site import build as sitebuild
+from labreport.report.site import rendering
+from labreport.report.site.banner import page_banner
 
 log = logging.getLogger("mkdocs.labreport")
 

@@ -20,8 +20,8 @@ import sys
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 
-from ..schema import Measurements
-from .figures import DARK, FIGURES, PALETTES
+from ...contract.schema import Measurements
+from ..figures.images import DARK, FIGURES, PALETTES
 
 THEMES = ("light", "dark")
 
