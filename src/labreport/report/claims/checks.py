@@ -1,5 +1,6 @@
-"""The report's yes/no claims (a failure, a permission, a missing tool) and the ones nothing here can
-measure, judged against the data. Numeric claims are in `ledger`.
+"""The named checks of the yes/no claims (a failure, a permission, a missing tool), judged against
+the data. A claim in the claims file names one (`measure = "fact"`, `check = "cgo-fails"`); `FACTS`
+is the one place a name maps to its check. Numeric claims are measured by `measures`.
 
 Each says what decides it: the layers this project adds (measured for real, whatever the base) or
 the base image itself (then a stand-in base leaves it a *stand-in*).
@@ -7,10 +8,12 @@ the base image itself (then a stand-in base leaves it a *stand-in*).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from ...contract.schema import Measurements
+from ...contract.variants import BY_NAME
 from ..derive import (
-    ALPINE,
-    PRIMARY,
     binary,
     is_standin,
     layer,
@@ -24,31 +27,48 @@ from ..units import human_size
 from .judge import NO_VALUE, Claim, Verdict
 
 
-def _unmeasured(key: str, topic: str, claimed: str, note: str, page: str) -> Claim:
+@dataclass(frozen=True, kw_only=True)
+class Fact:
+    """A yes/no claim of the claims file, decided by the check it names."""
+
+    key: str
+    topic: str
+    claimed: str  # the report's words, shown as they are
+    page: str
+    check: str
+    of: str = ""  # the variant the check looks at
+    against: str = ""  # a second variant it compares with
+    expect: str = ""  # the words a failure's message must hold
+    note: str = ""
+
+
+def unmeasured(fact: Fact, note: str) -> Claim:
     return Claim(
-        key=key,
-        topic=topic,
-        claimed=claimed,
+        key=fact.key,
+        topic=fact.topic,
+        claimed=fact.claimed,
         measured=NO_VALUE,
         verdict="not measurable here",
         difference=None,
         note=note,
-        page=page,
+        page=fact.page,
     )
 
 
-def cgo_claim(data: Measurements) -> Claim:
+def _base(variant: str) -> str:
+    """The base the variant's runtime stage starts from (its last `FROM`)."""
+    bases = BY_NAME[variant].bases
+    return bases[-1] if bases else "scratch"
+
+
+def cgo_claim(data: Measurements, fact: Fact) -> Claim:
     """The binary, not the base, decides: a cgo build asks for glibc's dynamic loader, which no minimal
     base the report names has (Alpine is musl-based, scratch and distroless static hold no libc)."""
-    topic, claimed = (
-        "CGO left on, binary on a minimal base",
-        "exits at start with “no such file or directory”",
-    )
-    found = probe(data, "cgo")
+    found = probe(data, fact.of)
     if found is None:
-        return _unmeasured("cgo", topic, claimed, "the cgo variant was not run", "challenges.md")
+        return unmeasured(fact, f"the {fact.of} variant was not run")
     error = found.error_text or ""
-    failed = not found.started and "no such file or directory" in error
+    failed = not found.started and fact.expect in error
     measured = f"exit code {found.exit_code}: {code(error)}" if not found.started else "started and answered"
     built = binary(data, "cgo")
     loader = f"the binary asks for {code(built.interpreter)}" if built and built.interpreter else ""
@@ -65,15 +85,15 @@ def cgo_claim(data: Measurements) -> Claim:
     else:
         note = loader
     return Claim(
-        key="cgo",
-        topic=topic,
-        claimed=claimed,
+        key=fact.key,
+        topic=fact.topic,
+        claimed=fact.claimed,
         measured=measured,
         verdict="reproduced" if failed else "differs",
         difference=None,
         note=note,
-        page="challenges.md",
-        standin=surface_on_standin(data, "cgo"),
+        page=fact.page,
+        standin=surface_on_standin(data, fact.of),
     )
 
 
@@ -84,28 +104,25 @@ def _mode(text: str) -> int | None:
         return None
 
 
-def ownership_claim(data: Measurements) -> Claim:
+def ownership_claim(data: Measurements, fact: Fact) -> Claim:
     """The report: the binary, owned by root, failed to run as `appuser` until `RUN chown -R` was added.
 
     Judged from the primary image, which keeps the binary root-owned and runs as a non-root user:
     the file scan gives the owner and mode of the program its CMD runs, the probe whether it started.
     The mode comes from the project's own COPY layer, so the base does not decide it.
     """
-    claimed = "a root-owned binary fails to run as `appuser` until `chown`"
-    topic = "binary owned by root, run as `appuser`"
-    scanned, run = surface(data, PRIMARY), probe(data, PRIMARY)
+    scanned, run = surface(data, fact.of), probe(data, fact.of)
     if scanned is None or run is None:
-        note = "the primary image was not both scanned and run"
-        return _unmeasured("ownership", topic, claimed, note, "challenges.md")
+        return unmeasured(fact, "the primary image was not both scanned and run")
     owner, mode = scanned.program_owner, _mode(scanned.program_mode)
     root_owned = owner.split(":")[0] == "0"
     as_non_root = run.started and run.process_uid not in (None, 0)
     measured = f"{code(scanned.program)} owned by {code(owner)}, mode {code(scanned.program_mode)}: " + (
         f"started as uid {run.process_uid}" if run.started else "did not start"
     )
-    chowned = surface(data, "as-reported")
+    chowned = surface(data, fact.against) if fact.against else None
     after = (
-        "" if chowned is None else f"; `RUN chown -R` (as-reported) makes it {code(chowned.program_owner)}"
+        "" if chowned is None else f"; `RUN chown -R` ({fact.against}) makes it {code(chowned.program_owner)}"
     )
     if mode is None or not root_owned or (run.started and not as_non_root):
         verdict: Verdict = "not measurable here"
@@ -120,74 +137,72 @@ def ownership_claim(data: Measurements) -> Claim:
     else:
         verdict, note = "reproduced", "the root-owned binary did not start" + after
     return Claim(
-        key="ownership",
-        topic=topic,
-        claimed=claimed,
+        key=fact.key,
+        topic=fact.topic,
+        claimed=fact.claimed,
         measured=measured,
         verdict=verdict,
         difference=None,
         note=note,
-        page="challenges.md",
-        standin=surface_on_standin(data, PRIMARY),
+        page=fact.page,
+        standin=surface_on_standin(data, fact.of),
     )
 
 
-def package_manager_claim(data: Measurements) -> Claim:
+def package_manager_claim(data: Measurements, fact: Fact) -> Claim:
     """Whether the final image has a package manager is its base's doing: this project adds none."""
-    topic, claimed = "no package manager in the final image", "none"
-    scanned = surface(data, PRIMARY)
+    scanned = surface(data, fact.of)
     if scanned is None:
-        return _unmeasured(
-            "package-manager", topic, claimed, "the final image was not scanned", "security.md"
-        )
+        return unmeasured(fact, "the final image was not scanned")
     measured = "one found" if scanned.has_package_manager else "none found"
     verdict: Verdict = "differs" if scanned.has_package_manager else "reproduced"
     note = "this project's layers add none"
-    if surface_on_standin(data, PRIMARY):
+    if surface_on_standin(data, fact.of):
         verdict = "stand-in"
-        note += f"; whether the image has one is decided by its base, here the stand-in for {ALPINE}"
+        note += f"; whether the image has one is decided by its base, here the stand-in for {_base(fact.of)}"
     return Claim(
-        key="package-manager",
-        topic=topic,
-        claimed=claimed,
+        key=fact.key,
+        topic=fact.topic,
+        claimed=fact.claimed,
         measured=measured,
         verdict=verdict,
         difference=None,
         note=note,
-        page="security.md",
-        standin=surface_on_standin(data, PRIMARY),
+        page=fact.page,
+        standin=surface_on_standin(data, fact.of),
     )
 
 
-def ca_layer_claim(data: Measurements) -> Claim:
-    """The report's 524 kB layer is `RUN apk --no-cache add ca-certificates`. No Alpine repository is
-    reachable here, so this build copies the builder's CA bundle instead: a different layer."""
-    topic, claimed = "`apk add ca-certificates` layer", human_size(524e3)
-    copied = layer(variant_image(data, PRIMARY), "COPY", "ca-certificates")
+def copied_ca_claim(data: Measurements, fact: Fact) -> Claim:
+    """A layer the report made with a package manager no stand-in has (`apk add ca-certificates`):
+    this build copies the builder's CA bundle instead, a different layer, shown beside the claim."""
+    copied = layer(variant_image(data, fact.of), "COPY", "ca-certificates")
     measured = NO_VALUE if copied is None else f"{human_size(copied.size)} (a copied bundle)"
     return Claim(
-        key="ca-layer",
-        topic=topic,
-        claimed=claimed,
+        key=fact.key,
+        topic=fact.topic,
+        claimed=fact.claimed,
         measured=measured,
         verdict="not measurable here",
         difference=None,
-        note="`apk add` needs an Alpine repository, unreachable here; the final image copies the CA bundle "
-        "from the builder stage instead, a different layer",
-        page="layers.md",
-        standin=copied is not None and is_standin(data, ALPINE),
+        note=fact.note,
+        page=fact.page,
+        standin=copied is not None and is_standin(data, _base(fact.of)),
     )
 
 
-def cve_claim(data: Measurements) -> Claim:
-    return _unmeasured(
-        "cves",
-        "vulnerabilities: builder “dozens of CVEs”, runtime “minimal”",
-        "dozens / minimal",
-        "a CVE count needs a vulnerability database (trivy's, grype's), and none can be downloaded "
-        "offline; the package counts are what such a scan would cover",
-        "security.md",
-    )
+def nothing_measures(data: Measurements, fact: Fact) -> Claim:
+    """A claim nothing here can measure (a CVE count needs a database no offline machine has)."""
+    return unmeasured(fact, fact.note)
 
 
-CHECKS = (cgo_claim, ownership_claim, package_manager_claim, ca_layer_claim, cve_claim)
+Check = Callable[[Measurements, Fact], Claim]
+
+#: Check name (a claim's `check`) -> the check. The one place a name maps to its function.
+FACTS: dict[str, Check] = {
+    "cgo-fails": cgo_claim,
+    "chown-needed": ownership_claim,
+    "no-package-manager": package_manager_claim,
+    "copied-ca-bundle": copied_ca_claim,
+    "not-measurable": nothing_measures,
+}

@@ -1,8 +1,8 @@
 """The claims ledger's machinery: a claim, how a numeric claim is judged, and the tolerances.
 
 A claim of the original report is set against the measurement and given a verdict: reproduced
-(within the tolerance), differs, not measurable here, or stand-in. The claims themselves are listed
-in `ledger` (numbers) and `checks` (yes/no facts).
+(within the tolerance), differs, not measurable here, or stand-in. The claims themselves are data
+(claims.toml, read by `claimsfile`); how each is measured is `measures`, the yes/no facts `checks`.
 
 Stand-ins. No registry is reachable here, so base images are built locally. A claim about an image
 built on such a base is split into the base's share and the layers this project adds, which are
@@ -20,21 +20,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from ...contract.schema import ImageSize, Measurements
-from ..derive import (
-    PRIMARY,
-    build,
-    image,
-    is_standin,
-    layer,
-    publish,
-    reduction,
-    relative_difference,
-    split_base,
-    step,
-    surface,
-    variant_image,
-)
+from ...contract.schema import Measurements
+from ..derive import is_standin, relative_difference
 from ..units import human_size
 
 #: A measured value within this relative distance of the claimed one reproduces the claim.
@@ -234,125 +221,3 @@ def verdict_counts(claims: list[Claim]) -> dict[Verdict, int]:
     for claim in claims:
         counts[claim.verdict] += 1
     return counts
-
-
-# --- measures: how a numeric claim's value is taken from the data, under assumed base weights ----
-
-
-def weighed(data: Measurements, item: ImageSize, weights: Weights) -> float:
-    """The image's size with its base (or itself, if it is a base) at the weight assumed for it."""
-    if item.ref in weights:
-        return weights[item.ref]
-    base, _ = split_base(data, item)
-    if base is not None and base.ref in weights:
-        # The project's share is what the image weighs beyond its base, as `docker images` counts both.
-        return weights[base.ref] + item.size - base.size
-    return float(item.size)
-
-
-def image_size(ref: str) -> Measure:
-    def measure(data: Measurements, weights: Weights) -> float | None:
-        found = image(data, ref)
-        return None if found is None else weighed(data, found, weights)
-
-    return measure
-
-
-def variant_size(name: str) -> Measure:
-    def measure(data: Measurements, weights: Weights) -> float | None:
-        found = variant_image(data, name)
-        return None if found is None else weighed(data, found, weights)
-
-    return measure
-
-
-def download_size(name: str) -> Measure:
-    """What a pull downloads: the registry manifest's layer sizes where the image was pushed, else the
-    local gzip estimate. The base's share is its own compressed size, replaced by the assumed weight
-    (an uncompressed figure, so an upper bound for the compressed one)."""
-
-    def measure(data: Measurements, weights: Weights) -> float | None:
-        found, pushed = variant_image(data, name), publish(data, name)
-        if found is None:
-            return None
-        total = float(pushed.compressed_size if pushed is not None else found.compressed_size)
-        base, _ = split_base(data, found)
-        if base is not None and base.ref in weights:
-            return total - base.compressed_size + weights[base.ref]
-        return total
-
-    return measure
-
-
-def size_difference(larger: str, smaller: str) -> Measure:
-    def measure(data: Measurements, weights: Weights) -> float | None:
-        one, other = variant_image(data, larger), variant_image(data, smaller)
-        if one is None or other is None:
-            return None
-        return weighed(data, one, weights) - weighed(data, other, weights)
-
-    return measure
-
-
-def layer_size(variant: str, *words: str) -> Measure:
-    def measure(data: Measurements, weights: Weights) -> float | None:
-        found = layer(variant_image(data, variant), *words)
-        return None if found is None else float(found.size)
-
-    return measure
-
-
-def reduction_against(ref: str) -> Measure:
-    def measure(data: Measurements, weights: Weights) -> float | None:
-        final, other = variant_image(data, PRIMARY), image(data, ref)
-        if final is None or other is None:
-            return None
-        before = weighed(data, other, weights)
-        return None if before <= 0 else reduction(before, weighed(data, final, weights))
-
-    return measure
-
-
-def saving(containers: int, against: str) -> Measure:
-    """Like the report, every container counts as one full copy of its image (no shared layers)."""
-
-    def measure(data: Measurements, weights: Weights) -> float | None:
-        final, other = variant_image(data, PRIMARY), image(data, against)
-        if final is None or other is None:
-            return None
-        return (weighed(data, other, weights) - weighed(data, final, weights)) * containers
-
-    return measure
-
-
-def build_total(kind: str) -> Measure:
-    def measure(data: Measurements, weights: Weights) -> float | None:
-        found = build(data, kind)
-        return None if found is None else found.total.median
-
-    return measure
-
-
-def cold_step(*words: str) -> Measure:
-    def measure(data: Measurements, weights: Weights) -> float | None:
-        found = step(build(data, "cold"), *words)
-        return None if found is None else found.seconds.median
-
-    return measure
-
-
-def package_count(variant: str) -> Measure:
-    def measure(data: Measurements, weights: Weights) -> float | None:
-        found = surface(data, variant)
-        return None if found is None else float(found.packages)
-
-    return measure
-
-
-def unweighed(function: Callable[[Measurements], float | None]) -> Measure:
-    """A derived figure no base weight enters (a binary's size, a ratio of timings)."""
-
-    def measure(data: Measurements, weights: Weights) -> float | None:
-        return function(data)
-
-    return measure

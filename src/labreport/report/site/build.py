@@ -19,6 +19,7 @@ from mkdocs.structure.files import File
 
 from ...contract.schema import DATA_FILE, Measurements, load
 from ...contract.status import STATUS_FILE, MeasureStatus, read_status
+from ..claims import claimsfile
 from ..claims.judge import Claim
 from ..claims.ledger import ledger
 from ..derive import stale
@@ -98,9 +99,11 @@ def load_site_data(path: Path | None = None) -> SiteData:
 
 
 def start() -> Build:
-    """Loads the data (raises `DataError`), starts drawing the figures, and makes this the current build."""
+    """Loads the data and the claims (raises `DataError`), starts drawing the figures, and makes this
+    the current build."""
     global _current
     site = load_site_data()
+    claimsfile.current()  # a bad claims file fails the build here, naming the claim and the field
     finish()  # a previous build that ended before collecting its figures
     # Drawing starts now, in a worker, while MkDocs reads and renders the pages.
     _current = Build(site=site, status=read_status(status_path()), figures=Batch(site.data))
