@@ -1,4 +1,4 @@
-"""BuildKit timings aggregated from repeated builds, and base pulls timed only where bases were pulled."""
+"""BuildKit's builds of record: base pulls timed only where bases were pulled."""
 
 from __future__ import annotations
 
@@ -10,30 +10,7 @@ import pytest
 from labreport.contract.schema import BaseImage
 from labreport.contract.variants import BY_NAME, PRIMARY
 from labreport.measure import rebuilds
-from labreport.measure.buildlog import Build, BuildStep
-from labreport.measure.run import Run
-
-
-def _build(seconds: float, compile_seconds: float, cached: bool) -> Build:
-    steps = (
-        BuildStep(number=1, instruction="[builder 1/2] FROM golang", seconds=0.0, cached=False),
-        BuildStep(number=2, instruction="[builder 2/2] RUN go build", seconds=compile_seconds, cached=cached),
-    )
-    return Build(image_id="sha256:x", seconds=seconds, steps=steps, log=())
-
-
-def test_timing_takes_the_median_and_range_of_totals_and_steps_and_marks_buildkit() -> None:
-    builds = [_build(14.0, 13.0, False), _build(16.0, 15.0, False), _build(15.0, 14.0, False)]
-    timing = rebuilds.timing("alpine", "cold", builds, pulls=(3.0, 5.0, 4.0))
-    assert timing.builder == "buildkit"
-    assert (timing.total.median, timing.total.min, timing.total.max) == (15.0, 14.0, 16.0)
-    assert timing.steps[1].seconds.median == 14.0 and not timing.steps[1].cached
-    assert timing.base_pull_seconds is not None and timing.base_pull_seconds.median == 4.0
-
-
-def test_a_step_counts_as_cached_only_when_every_repeat_took_it_from_the_cache() -> None:
-    timing = rebuilds.timing("alpine", "cached", [_build(0.5, 0.0, True), _build(0.6, 0.0, False)])
-    assert not timing.steps[1].cached and timing.base_pull_seconds is None
+from labreport.measure.record import Run
 
 
 class _Engine:

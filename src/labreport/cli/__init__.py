@@ -195,7 +195,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _measure(arguments: argparse.Namespace) -> int:
-    from ..measure.run import Options, measure
+    from ..measure.record import Options
+    from ..measure.run import measure
 
     if arguments.repeat < 1:
         print("labreport: --repeat must be at least 1", file=sys.stderr)

@@ -16,21 +16,13 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
-from .buildlog import Build, parse_plain_progress, stage_names
+from .buildlog import Build, BuildFailed, parse_plain_progress, stage_names
 from .timing import Timer
 
 # Debian's docker.io CLI builds with BuildKit by itself; a newer CLI without the buildx plugin
 # (the preinstalled /usr/local/bin/docker here) refuses DOCKER_BUILDKIT=1. LABREPORT_DOCKER_CLI
 # overrides the choice.
 _DEBIAN_CLI = Path("/usr/bin/docker")
-
-
-class BuildKitFailed(RuntimeError):
-    """A BuildKit build failed; `output_tail` keeps what the failing step printed."""
-
-    def __init__(self, message: str, output_tail: tuple[str, ...] = ()) -> None:
-        super().__init__(message)
-        self.output_tail = output_tail
 
 
 def cli() -> str:
@@ -66,7 +58,7 @@ class BuildKit:
                     timeout=timeout,
                 )
             except (OSError, subprocess.TimeoutExpired) as error:
-                raise BuildKitFailed(f"docker {args[0]}: {error}") from error
+                raise BuildFailed(f"docker {args[0]}: {error}") from error
 
     def client_version(self) -> str | None:
         """The docker CLI's version (the BuildKit client); None when it does not answer."""
@@ -98,7 +90,7 @@ class BuildKit:
         nocache: bool = False,
     ) -> Build:
         """Builds; returns the image ID (from --iidfile), BuildKit's own per-step times and the
-        raw plain-progress log. Raises BuildKitFailed with the failing step's output."""
+        raw plain-progress log. Raises BuildFailed with the failing step's output."""
         path = context / dockerfile
         with tempfile.TemporaryDirectory(prefix="labreport-buildkit-") as scratch:
             iidfile = Path(scratch) / "image-id"
@@ -116,11 +108,11 @@ class BuildKit:
         parsed = parse_plain_progress(log, stage_names(path.read_text(encoding="utf-8")))
         if result.returncode != 0 or not image_id:
             error = parsed.error or (log[-1] if log else f"exit code {result.returncode}")
-            raise BuildKitFailed(f"BuildKit build of {tag} ({path}) failed: {error}", parsed.error_output)
+            raise BuildFailed(f"BuildKit build of {tag} ({path}) failed: {error}", parsed.error_output)
         return Build(image_id=image_id, seconds=seconds, steps=parsed.steps, log=log)
 
     def prune_cache_mounts(self) -> None:
         """Empties BuildKit's cache mounts (every build's), so a cache-mount build starts cold."""
         result = self._docker("builder", "prune", "--force", "--filter", "type=exec.cachemount")
         if result.returncode != 0:
-            raise BuildKitFailed(f"docker builder prune failed: {result.stderr.strip()}")
+            raise BuildFailed(f"docker builder prune failed: {result.stderr.strip()}")

@@ -8,6 +8,7 @@ the base image itself (then a stand-in base leaves it a *stand-in*).
 from __future__ import annotations
 
 from ...contract.schema import Measurements
+from ...contract.variants import AS_REPORTED, BY_NAME, CGO
 from ..derive import (
     ALPINE,
     PRIMARY,
@@ -44,13 +45,15 @@ def cgo_claim(data: Measurements) -> Claim:
         "CGO left on, binary on a minimal base",
         "exits at start with “no such file or directory”",
     )
-    found = probe(data, "cgo")
+    found = probe(data, CGO)
     if found is None:
-        return _unmeasured("cgo", topic, claimed, "the cgo variant was not run", "challenges.md")
+        return _unmeasured(
+            key="cgo", topic=topic, claimed=claimed, note="the cgo variant was not run", page="challenges.md"
+        )
     error = found.error_text or ""
     failed = not found.started and "no such file or directory" in error
     measured = f"exit code {found.exit_code}: {code(error)}" if not found.started else "started and answered"
-    built = binary(data, "cgo")
+    built = binary(data, BY_NAME[CGO].flavour)
     loader = f"the binary asks for {code(built.interpreter)}" if built and built.interpreter else ""
     if failed:
         note = "; ".join(
@@ -73,7 +76,7 @@ def cgo_claim(data: Measurements) -> Claim:
         difference=None,
         note=note,
         page="challenges.md",
-        standin=surface_on_standin(data, "cgo"),
+        standin=surface_on_standin(data, CGO),
     )
 
 
@@ -103,7 +106,7 @@ def ownership_claim(data: Measurements) -> Claim:
     measured = f"{code(scanned.program)} owned by {code(owner)}, mode {code(scanned.program_mode)}: " + (
         f"started as uid {run.process_uid}" if run.started else "did not start"
     )
-    chowned = surface(data, "as-reported")
+    chowned = surface(data, AS_REPORTED)
     after = (
         "" if chowned is None else f"; `RUN chown -R` (as-reported) makes it {code(chowned.program_owner)}"
     )

@@ -6,6 +6,9 @@ Numeric claims are `Quantity` rows here; yes/no claims and the unmeasurable ones
 from __future__ import annotations
 
 from ...contract.schema import Measurements
+from ...contract.variants import AS_REPORTED
+from ...contract.variants import DISTROLESS as DISTROLESS_VARIANT
+from ...contract.variants import SCRATCH as SCRATCH_VARIANT
 from ..derive import ALPINE, BUILDER, DISTROLESS, PRIMARY, SDK, SDK_ALPINE, deploy_ratio, strip_saving
 from ..units import count, human_size, percent, ratio, seconds
 from .checks import CHECKS
@@ -149,7 +152,7 @@ QUANTITIES: tuple[Quantity, ...] = (
         topic="user creation layer",
         claimed=41e3,
         show=human_size,
-        measure=layer_size("as-reported", "adduser"),
+        measure=layer_size(AS_REPORTED, "adduser"),
         missing="the as-reported variant was not built",
         page="layers.md",
         rests_on=(ALPINE,),
@@ -160,7 +163,7 @@ QUANTITIES: tuple[Quantity, ...] = (
         topic="`RUN chown -R` layer",
         claimed=20e3,
         show=human_size,
-        measure=layer_size("as-reported", "chown"),
+        measure=layer_size(AS_REPORTED, "chown"),
         missing="the as-reported variant was not built",
         page="layers.md",
         note="the chown rewrites the whole binary into a new layer",
@@ -181,7 +184,7 @@ QUANTITIES: tuple[Quantity, ...] = (
         topic="`FROM scratch` variant",
         claimed=8.5e6,
         show=human_size,
-        measure=variant_size("scratch"),
+        measure=variant_size(SCRATCH_VARIANT),
         missing="the scratch variant was not built",
         page="alternatives.md",
     ),
@@ -190,7 +193,7 @@ QUANTITIES: tuple[Quantity, ...] = (
         topic="distroless static variant",
         claimed=10e6,
         show=human_size,
-        measure=variant_size("distroless"),
+        measure=variant_size(DISTROLESS_VARIANT),
         missing="the distroless variant was not built",
         page="alternatives.md",
         vary=(DISTROLESS,),
@@ -201,7 +204,7 @@ QUANTITIES: tuple[Quantity, ...] = (
         topic="the Alpine image is “only 10 MB larger than distroless”",
         claimed=10e6,
         show=human_size,
-        measure=size_difference(PRIMARY, "distroless"),
+        measure=size_difference(PRIMARY, DISTROLESS_VARIANT),
         missing="a variant was not built",
         page="alternatives.md",
         vary=(ALPINE, DISTROLESS),
