@@ -11,6 +11,8 @@ from labreport.contract.variants import CACHE_MOUNT, VARIANTS
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "labreport"
 ENGINE = PACKAGE / "measure" / "engine.py"
 VARIANTS_MODULE = PACKAGE / "contract" / "variants.py"
+BUILDKIT = PACKAGE / "measure" / "buildkit.py"
+SUBPROCESS_CALLS = {f"subprocess.{name}" for name in ("run", "Popen", "call", "check_call", "check_output")}
 
 
 def _modules() -> list[Path]:
@@ -164,3 +166,39 @@ def test_the_import_reader_resolves_relative_imports() -> None:
     names = _imported(PACKAGE / "measure" / "phases.py")
     assert "labreport.contract.schema" in names and "labreport.measure.analysis" in names
     assert "labreport.report.claims.judge" in _imported(PACKAGE / "report" / "claims" / "ledger.py")
+
+
+def _dotted(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return f"{_dotted(node.value)}.{node.attr}"
+    return ""
+
+
+def _docker_cli_runs(path: Path) -> list[int]:
+    """Lines that start the docker CLI: a subprocess call whose command begins with `docker` (a
+    literal name or path) or with `cli()`, buildkit's choice of the binary."""
+    lines: list[int] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if not (isinstance(node, ast.Call) and _dotted(node.func) in SUBPROCESS_CALLS and node.args):
+            continue
+        command = node.args[0]
+        head = command.elts[0] if isinstance(command, ast.List | ast.Tuple) and command.elts else None
+        literal = isinstance(head, ast.Constant) and str(head.value).rsplit("/", 1)[-1] == "docker"
+        chosen = isinstance(head, ast.Call) and _dotted(head.func).rsplit(".", 1)[-1] == "cli"
+        if literal or chosen:
+            lines.append(node.lineno)
+    return lines
+
+
+def test_only_buildkit_runs_the_docker_cli() -> None:
+    offenders = [
+        f"{path.relative_to(PACKAGE)}:{line}"
+        for path in _modules()
+        if path != BUILDKIT
+        for line in _docker_cli_runs(path)
+    ]
+    assert offenders == [], "the docker CLI runs through measure/buildkit.py's run_cli only"
+    assert _docker_cli_runs(BUILDKIT), "the check must see the real call"
+    assert "labreport.measure.buildkit.run_cli" in _imported(PACKAGE / "measure" / "witness.py")

@@ -3,7 +3,8 @@
 docker-py drives only the legacy builder (docker/docker-py#2230), and BuildKit is the builder the
 report used (and Docker's default since Engine 23.0), so `Engine.buildkit` runs `docker build
 --progress=plain` with `DOCKER_BUILDKIT=1`, the documented way where the SDK cannot. This is the
-one place that runs the docker CLI; only the engine constructs it.
+one place that runs the docker CLI (`run_cli`, which `witness.py` uses too); only the engine
+constructs `BuildKit`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from .buildlog import Build, BuildFailed, parse_plain_progress, stage_names
@@ -34,6 +35,35 @@ def cli() -> str:
     return shutil.which("docker") or "docker"
 
 
+class CLIUnavailable(RuntimeError):
+    """The docker CLI could not be run at all (missing, not executable) or did not finish in time."""
+
+
+def run_cli(
+    args: Sequence[str],
+    *,
+    host: str | None = None,
+    environment: Mapping[str, str] | None = None,
+    timeout: float = 900,
+) -> subprocess.CompletedProcess[str]:
+    """Runs `docker ARGS...` and returns what it printed and its exit code, whatever the code.
+
+    `host` is the engine's address (DOCKER_HOST) when not the environment's own. Raises
+    CLIUnavailable only when the CLI itself cannot be run; a command that fails is the caller's to read.
+    """
+    try:
+        return subprocess.run(
+            [cli(), *args],
+            env={**os.environ, **(environment or {}), **({"DOCKER_HOST": host} if host else {})},
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=timeout,
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise CLIUnavailable(f"docker {args[0] if args else ''}: {error}") from error
+
+
 class BuildKit:
     """`docker build` with BuildKit; calls are timed on the engine's timer."""
 
@@ -45,20 +75,9 @@ class BuildKit:
     def _docker(self, *args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
         with self.timer.measure():
             try:
-                return subprocess.run(
-                    [cli(), *args],
-                    env={
-                        **os.environ,
-                        "DOCKER_BUILDKIT": "1",
-                        **({"DOCKER_HOST": self.host} if self.host else {}),
-                    },
-                    capture_output=True,
-                    text=True,
-                    check=False,
-                    timeout=timeout,
-                )
-            except (OSError, subprocess.TimeoutExpired) as error:
-                raise BuildFailed(f"docker {args[0]}: {error}") from error
+                return run_cli(args, host=self.host, environment={"DOCKER_BUILDKIT": "1"}, timeout=timeout)
+            except CLIUnavailable as error:
+                raise BuildFailed(str(error)) from error
 
     def client_version(self) -> str | None:
         """The docker CLI's version (the BuildKit client); None when it does not answer."""
