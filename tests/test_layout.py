@@ -9,7 +9,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "labreport"
 ENGINE = PACKAGE / "measure" / "engine.py"
 BUILDKIT = PACKAGE / "measure" / "buildkit.py"
-CONTRACT = ("schema", "variants", "inputs", "spec", "status", "history", "pointer")
+CONTRACT = ("schema", "variants", "inputs", "spec", "status", "history", "pointer", "evidence")
 SUBPROCESS_CALLS = {f"subprocess.{name}" for name in ("run", "Popen", "call", "check_call", "check_output")}
 
 

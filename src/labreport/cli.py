@@ -14,7 +14,7 @@ import signal
 import sys
 from pathlib import Path
 
-from . import budgets, history, history_ops, invariants, schema, verify_command
+from . import budgets, explain_command, history, history_ops, invariants, schema, verify_command
 from .measure import standins
 from .measure.engine import Engine, EngineUnavailable
 from .measure.lock import LockHeld, measurement_lock
@@ -100,6 +100,7 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("write-schema", help="regenerate data/measurements.schema.json from schema.py")
     _history_parser(commands)
     verify_command.add_parser(commands)
+    explain_command.add_parser(commands)
     check_budgets = commands.add_parser(
         "budgets",
         help="check the recorded data against budgets.toml (exit 4 when one is broken)",
@@ -163,6 +164,8 @@ def main(argv: list[str] | None = None) -> int:
             return _history(arguments)
         if arguments.command == "verify":
             return verify_command.run(arguments)
+        if arguments.command == "explain":
+            return explain_command.run(arguments)
         if arguments.command == "write-schema":
             schema.write_atomically(schema.SCHEMA_FILE, schema.json_schema_text())
             print(f"wrote {schema.SCHEMA_FILE}")
