@@ -23,6 +23,7 @@ from ..measure.engine import Engine, EngineUnavailable
 from ..measure.lock import LockHeld, measurement_lock
 from ..measure.progress import Progress
 from ..report.claims import budgets
+from . import explain as explain_command
 from . import history as history_ops
 from . import verify as verify_command
 
@@ -104,6 +105,7 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("write-schema", help="regenerate data/measurements.schema.json from schema.py")
     _history_parser(commands)
     verify_command.add_parser(commands)
+    explain_command.add_parser(commands)
     check_budgets = commands.add_parser(
         "budgets",
         help="check the recorded data against budgets.toml (exit 4 when one is broken)",
@@ -167,6 +169,8 @@ def main(argv: list[str] | None = None) -> int:
             return _history(arguments)
         if arguments.command == "verify":
             return verify_command.run(arguments)
+        if arguments.command == "explain":
+            return explain_command.run(arguments)
         if arguments.command == "write-schema":
             schema.write_atomically(schema.SCHEMA_FILE, schema.json_schema_text())
             print(f"wrote {schema.SCHEMA_FILE}")
