@@ -9,11 +9,11 @@ from here, so a new schema field is added once, here, with a plausible value.
 
 from __future__ import annotations
 
-import hashlib
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from labreport.contract.inputs import inputs_hash
 from labreport.contract.schema import (
     BaseImage,
     Binary,
@@ -21,333 +21,32 @@ from labreport.contract.schema import (
     Efficiency,
     EngineFacts,
     Failure,
-    ImageSize,
-    Layer,
     Lint,
     LintFinding,
     Measurements,
     Probe,
     Provenance,
     Publish,
-    Spread,
     StepTiming,
-    Surface,
     save,
 )
+from records_builds import fake_builds, spread
+from records_images import BINARY, MB, fake_images
+from records_probes import fake_probe, fake_probes, health_body, root_body
 
-MB = 1_000_000
-BINARY = 5_611_704
-CA = 219_342
-USERS = 3_021
+__all__ = ["BINARY", "MB", "health_body", "root_body", "spread"]
 
 
 def current_inputs_hash() -> str:
-    """The repository's inputs hash when `labreport.contract.inputs` exists, so fake data is not 'stale'."""
-    try:
-        from labreport.contract.inputs import inputs_hash
-    except ImportError:
-        return "fake-inputs-hash"
+    """The repository's inputs hash, so that fake data is not 'stale'."""
     return inputs_hash()
-
-
-def spread(*samples: float) -> Spread:
-    ordered = sorted(samples)
-    return Spread(median=ordered[len(ordered) // 2], min=ordered[0], max=ordered[-1], samples=list(samples))
-
-
-def _image(
-    ref: str, role: str, variant: str | None, layers: list[tuple[str, int]], ratio: float = 0.42
-) -> ImageSize:
-    size = sum(size for _, size in layers)
-    return ImageSize(
-        ref=ref,
-        role=role,
-        variant=variant,  # type: ignore[arg-type]
-        image_id="sha256:" + hashlib.sha256(ref.encode()).hexdigest(),
-        size=size,
-        compressed_size=int(size * ratio),
-        layers=[Layer(instruction=i, size=s) for i, s in layers],
-    )
-
-
-def root_body() -> dict[str, Any]:
-    """A `GET /` body that meets the course's spec; a new dict each call, for tests to change."""
-    return {
-        "service": {
-            "name": "devops-info-service",
-            "version": "1.0.0",
-            "description": "DevOps course info service",
-            "framework": "Go net/http",
-        },
-        "system": {
-            "hostname": "3f2a9c1b7d6e",
-            "platform": "linux",
-            "platform_version": "linux-amd64",
-            "architecture": "amd64",
-            "cpu_count": 2,
-            "go_version": "go1.25.5",
-        },
-        "runtime": {
-            "uptime_seconds": 0,
-            "uptime_human": "0 hours, 0 minutes",
-            "current_time": "2026-11-28T03:12:09Z",
-            "timezone": "UTC",
-        },
-        "request": {
-            "client_ip": "172.17.0.1",
-            "user_agent": "python-requests/2.32.5",
-            "method": "GET",
-            "path": "/",
-        },
-        "endpoints": [
-            {"path": "/", "method": "GET", "description": "Service information"},
-            {"path": "/health", "method": "GET", "description": "Health check"},
-        ],
-    }
-
-
-def health_body() -> dict[str, Any]:
-    """A `GET /health` body that meets the course's spec; a new dict each call."""
-    return {"status": "healthy", "timestamp": "2026-11-28T03:12:09Z", "uptime_seconds": 0}
-
-
-def _probe(variant: str, uid: int | None = 100, started: bool = True, **extra: Any) -> Probe:
-    root = root_body()
-    values: dict[str, Any] = dict(
-        variant=variant,
-        started=started,
-        seconds_to_healthy=0.31 if started else None,
-        root_body=root if started else None,
-        health_body=health_body() if started else None,
-        not_found_status=404 if started else None,
-        not_found_body={"error": "Not Found", "message": "Endpoint does not exist"} if started else None,
-        spec_problems=[],
-        process_uid=uid if started else None,
-        healthcheck_status="healthy" if started else None,
-        memory_bytes=4_321_280 if started else None,
-        stop_seconds=0.12 if started else None,
-        exit_code=0 if started else 1,
-        error_text=None,
-        logs=["2026-11-28T03:12:08Z INFO starting devops-info-service 1.0.0 on 0.0.0.0:8080"]
-        if started
-        else [],
-    )
-    values.update(extra)
-    return Probe(**values)
 
 
 def fake_measurements(**changes: Any) -> Measurements:
     """Plausible numbers for a stand-in run on a 2-CPU amd64 machine."""
-    golang_sdk = [
-        ("debootstrap rootfs (imported)", 78_912_345),
-        ("RUN apt-get install gcc g++ ...", 231_456_789),
-        ("COPY dir:go in /usr/local/go", 241_345_678),
-        ("ENV GOPATH=/go", 0),
-    ]
-    golang_alpine = [
-        ("COPY busybox + CA bundle", 2_310_456),
-        ("COPY dir:go in /usr/local/go", 241_345_678),
-        ("ENV GOPATH=/go", 0),
-    ]
-    alpine = [("COPY busybox + CA bundle", 2_310_456), ("COPY file:passwd in /etc/", 2_048)]
-    distroless = [("COPY rootfs (base-files netbase tzdata media-types ca-certificates)", 2_093_441)]
-    builder = [
-        *golang_alpine,
-        ("WORKDIR /src", 0),
-        ("COPY file:go.mod in ./", 47),
-        ("RUN go mod download", 0),
-        ("COPY dir:app in ./", 24_576),
-        ("RUN |1 VERSION=1.0.0 /bin/sh -c go build -ldflags=...", 71_234_567),
-    ]
-    copy_bin = ("COPY file:9a1b in ./devops-info-service", BINARY)
-    images = [
-        _image("golang:1.25", "base", None, golang_sdk),
-        _image("golang:1.25-alpine", "base", None, golang_alpine),
-        _image("alpine:3.19", "base", None, alpine),
-        _image("gcr.io/distroless/static-debian12:latest", "base", None, distroless),
-        _image("devops-info-service:builder", "builder", None, builder),
-        _image(
-            "devops-info-service:alpine",
-            "variant",
-            "alpine",
-            [
-                *alpine,
-                ("RUN addgroup -S appuser && adduser -S -D -H -G appuser appuser", USERS),
-                ("COPY file:c4d2 in /etc/ssl/certs/ca-certificates.crt", CA),
-                ("WORKDIR /app", 0),
-                copy_bin,
-                ("USER appuser", 0),
-                ("EXPOSE 8080", 0),
-                ("HEALTHCHECK", 0),
-                ("CMD", 0),
-            ],
-        ),
-        _image(
-            "devops-info-service:as-reported",
-            "variant",
-            "as-reported",
-            [
-                *alpine,
-                ("COPY file:c4d2 in /etc/ssl/certs/ca-certificates.crt", CA),
-                ("RUN addgroup -S appuser && adduser -S appuser -G appuser", USERS + 1_024),
-                ("WORKDIR /app", 0),
-                ("COPY file:9a1b in .", BINARY),
-                ("RUN chown -R appuser:appuser /app", BINARY),
-                ("USER appuser", 0),
-                ("CMD", 0),
-            ],
-        ),
-        _image(
-            "devops-info-service:scratch",
-            "variant",
-            "scratch",
-            [
-                ("COPY file:c4d2 in /etc/ssl/certs/ca-certificates.crt", CA),
-                ("COPY file:9a1b in /devops-info-service", BINARY),
-            ],
-            ratio=0.45,
-        ),
-        _image(
-            "devops-info-service:distroless",
-            "variant",
-            "distroless",
-            [*distroless, ("COPY file:9a1b in /app/devops-info-service", BINARY)],
-        ),
-        _image(
-            "devops-info-service:single-stage",
-            "variant",
-            "single-stage",
-            [
-                *golang_sdk,
-                ("WORKDIR /src", 0),
-                ("COPY file:go.mod in ./", 47),
-                ("RUN go mod download", 0),
-                ("COPY dir:app in ./", 24_576),
-                ("RUN go build", 71_234_567),
-                ("RUN useradd --system appuser", 3_456),
-            ],
-            ratio=0.38,
-        ),
-        _image(
-            "devops-info-service:cgo",
-            "variant",
-            "cgo",
-            [*alpine, ("COPY file:77aa in /app/devops-info-service", 5_734_112)],
-        ),
-    ]
-    steps = [
-        (1, "FROM golang:1.25-alpine AS builder"),
-        (2, "WORKDIR /src"),
-        (3, "ENV CGO_ENABLED=0 GOOS=linux"),
-        (4, "COPY app/go.mod ./"),
-        (5, "RUN go mod download"),
-        (6, "COPY app/ ./"),
-        (7, "ARG VERSION=1.0.0"),
-        (8, 'RUN go build -ldflags="-w -s -X main.version=${VERSION}" -o /out/devops-info-service .'),
-        (9, "FROM alpine:3.19"),
-        (10, "RUN addgroup -S appuser && adduser -S -D -H -G appuser appuser"),
-        (11, "COPY --from=builder /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt"),
-        (12, "WORKDIR /app"),
-        (13, "COPY --from=builder /out/devops-info-service ./devops-info-service"),
-        (14, "USER appuser"),
-        (15, "EXPOSE 8080"),
-        (16, "HEALTHCHECK ..."),
-        (17, 'CMD ["/app/devops-info-service"]'),
-    ]
-    cold_seconds = {5: 0.9, 8: 41.2, 10: 0.8, 11: 0.3, 13: 0.3}
-    change_seconds = {6: 0.2, 8: 38.7, 13: 0.3}
-
-    def timing(kind: str, seconds: dict[int, float], default: float, cached_upto: int) -> BuildTiming:
-        step_list = [
-            StepTiming(
-                number=n,
-                instruction=text,
-                seconds=spread(*(seconds.get(n, default) * f for f in (0.95, 1.0, 1.08))),
-                cached=kind == "cached"
-                or (kind == "code_change" and n < cached_upto and n < 9)
-                or (kind == "code_change" and 9 <= n < 13),
-            )
-            for n, text in steps
-        ]
-        total = sum(s.seconds.median for s in step_list)
-        return BuildTiming(
-            variant="alpine",
-            kind=kind,  # type: ignore[arg-type]
-            total=spread(total * 0.97, total, total * 1.06),
-            steps=step_list,
-        )
-
-    builds = [
-        timing("cold", cold_seconds, 0.15, 0),
-        timing("cached", {}, 0.06, 99),
-        timing("code_change", change_seconds, 0.06, 6),
-    ]
-    log = [f"Step {n}/17 : {text}" for n, text in steps]
-    log.insert(5, "go: no module dependencies to download")
-    log.append("Successfully built 0123456789ab")
-    log.append("Successfully tagged devops-info-service:alpine")
-    probes = [
-        _probe("alpine"),
-        _probe("as-reported"),
-        _probe("scratch", uid=65534),
-        _probe("distroless", uid=65532),
-        _probe("single-stage", uid=999, seconds_to_healthy=0.44),
-        _probe(
-            "cgo",
-            started=False,
-            exit_code=127,
-            error_text="exec /app/devops-info-service: no such file or directory",
-        ),
-    ]
-
-    def surface(
-        variant: str,
-        packages: int,
-        files: int,
-        shell: bool,
-        pm: bool,
-        cc: bool,
-        ca: bool,
-        tz: bool,
-        user: str,
-        program: str = "/app/devops-info-service",
-        owner: str = "0:0",
-    ) -> Surface:
-        return Surface(
-            variant=variant,
-            packages=packages,
-            files=files,
-            has_shell=shell,
-            has_package_manager=pm,
-            has_compiler=cc,
-            has_ca_bundle=ca,
-            has_tzdata=tz,
-            setuid_files=["/bin/busybox"] if shell and variant != "single-stage" else [],
-            user=user,
-            program=program,
-            program_owner=owner,
-            program_mode="0755",
-        )
-
-    surfaces = [
-        surface("builder", 212, 13_456, True, False, True, True, False, "root", "/out/devops-info-service"),
-        surface(
-            "single-stage",
-            287,
-            29_876,
-            True,
-            True,
-            True,
-            True,
-            True,
-            "appuser",
-            "/usr/local/bin/devops-info-service",
-        ),
-        surface("alpine", 3, 412, True, False, False, True, False, "appuser"),
-        surface("as-reported", 3, 412, True, False, False, True, False, "appuser", owner="100:101"),
-        surface("scratch", 1, 2, False, False, False, True, False, "65534:65534", "/devops-info-service"),
-        surface("distroless", 5, 1_823, False, False, False, True, True, "65532:65532"),
-    ]
+    images = fake_images()
+    builds, log = fake_builds()
+    probes, surfaces = fake_probes()
     provenance = Provenance(
         measured_at=datetime(2026, 11, 28, 3, 10, 0, tzinfo=UTC),
         git_commit="8b39fc3" + "0" * 33,
@@ -485,7 +184,7 @@ def write_data(data: Measurements, path: Path) -> Path:
 
 def probe_record(variant: str, *, started: bool = True, **fields: Any) -> Probe:
     """A `Probe` as the probe phase records it; `fields` override the plausible defaults."""
-    return _probe(variant, started=started, **fields)
+    return fake_probe(variant, started=started, **fields)
 
 
 def with_compressed_layers(data: Measurements, ratio: float = 0.42) -> Measurements:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from labreport.measure.buildkit import BuildKit, BuildKitFailed
+from labreport.measure.buildkit import BuildKit
+from labreport.measure.buildlog import BuildFailed
 from labreport.measure.timing import Timer
 
 RECORDED = Path(__file__).parent / "data" / "buildkit"
@@ -68,7 +69,7 @@ def test_a_failed_build_raises_with_the_compilers_output(cli: Path, monkeypatch:
     monkeypatch.setenv("FAKE_LOG", str(RECORDED / "failed.log"))
     monkeypatch.setenv("FAKE_EXIT", "1")
     monkeypatch.delenv("FAKE_IID", raising=False)
-    with pytest.raises(BuildKitFailed, match=r"BuildKit build of x:y .* failed: executor failed") as raised:
+    with pytest.raises(BuildFailed, match=r"BuildKit build of x:y .* failed: executor failed") as raised:
         BuildKit(Timer(), {}).build(cli / "context", tag="x:y")
     assert raised.value.output_tail[-1] == "./main.go:22:17: undefined: undefined_thing"
 
@@ -82,7 +83,7 @@ def test_a_missing_cli_is_a_build_failure_not_a_crash(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("LABREPORT_DOCKER_CLI", str(tmp_path / "no-such-docker"))
-    with pytest.raises(BuildKitFailed, match="docker build"):
+    with pytest.raises(BuildFailed, match="docker build"):
         BuildKit(Timer(), {}).build(tmp_path, tag="x:y")
 
 

@@ -206,7 +206,7 @@ def test_no_engine_is_one_line_and_exit_3(tmp_path: Path) -> None:
 
 
 def test_broken_dockerfile_is_recorded_and_exits_nonzero(tmp_path: Path, engine: Engine) -> None:
-    from labreport.measure.engine import BuildFailed
+    from labreport.measure.buildlog import BuildFailed
 
     (tmp_path / "Dockerfile").write_text("FROM alpine:3.19\nRUN exit 7\n")
     with pytest.raises(BuildFailed) as failure:

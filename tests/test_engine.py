@@ -13,7 +13,8 @@ import pytest
 
 from conftest import FakeContainer, FakeDockerFactory
 from labreport.measure import engine
-from labreport.measure.engine import LABEL, BuildFailed, Engine, EngineError, EngineUnavailable
+from labreport.measure.buildlog import BuildFailed
+from labreport.measure.engine import LABEL, Engine, EngineError, EngineUnavailable
 
 
 def test_free_port_is_bindable_and_not_one_in_use() -> None:

@@ -27,7 +27,7 @@ from labreport import cli
 from labreport.contract import invariants, schema, variants
 from labreport.contract.inputs import inputs_hash
 from labreport.contract.variants import BUILDER_REF, IMAGE, REPO_ROOT, Variant
-from labreport.measure import phases, probe, run
+from labreport.measure import phases, probe, record, run
 from labreport.measure.engine import LABEL, Engine, free_port
 from labreport.measure.lock import LockHeld, measurement_lock
 from records import fake_measurements
@@ -36,12 +36,14 @@ pytestmark = pytest.mark.docker
 
 DATA = "tests/data/docker"
 BROKEN = Variant(
-    name="broken", dockerfile=f"{DATA}/broken.Dockerfile", bases=("golang:1.25-alpine",),
-    uses_builder_image=False, starts=True, summary="fails in Go's parser",
+    name="broken", dockerfile=f"{DATA}/broken.Dockerfile", build_base="golang:1.25-alpine",
+    runtime_base=None, flavour="stripped_trimpath", from_builder_stage=False, published=False,
+    starts=True, summary="fails in Go's parser",
 )  # fmt: skip
 SLEEPER = Variant(
-    name="sleeper", dockerfile=f"{DATA}/sleeper.Dockerfile", bases=("alpine:3.19",),
-    uses_builder_image=False, starts=True, summary="starts, never answers, never healthy",
+    name="sleeper", dockerfile=f"{DATA}/sleeper.Dockerfile", build_base="alpine:3.19",
+    runtime_base="alpine:3.19", flavour="stripped_trimpath", from_builder_stage=False,
+    published=False, starts=True, summary="starts, never answers, never healthy",
 )  # fmt: skip
 PROBE_SECONDS = 3.0
 PREVIOUS = "previous data\n"
@@ -176,7 +178,7 @@ def test_a_second_engine_that_cannot_start_fails_publish(
     engine: Engine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setattr(shutil, "which", _hide("dockerd"))
-    measurement = run.Run(engine=engine, options=run.Options(only=[], output=tmp_path / "m.json"))
+    measurement = record.Run(engine=engine, options=record.Options(only=[], output=tmp_path / "m.json"))
     measurement.attempt("publish", None, phases.publish, measurement, [])
     (failure,) = measurement.failures
     assert failure.phase == "publish" and "dockerd is missing" in failure.error
@@ -206,7 +208,7 @@ def failed_builder(
     measured: list[schema.Measurements] = []
     measure = run.measure
 
-    def recording(options: run.Options) -> schema.Measurements | None:
+    def recording(options: record.Options) -> schema.Measurements | None:
         result = measure(options)
         if result is not None:
             measured.append(result)

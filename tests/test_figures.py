@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from labreport.report.figures.images import FIGURES, PALETTES
+from labreport.report.figures import FIGURES
+from labreport.report.figures.style import PALETTES
 from labreport.report.site import rendering
 from records import fake_measurements, with_variant_size
 

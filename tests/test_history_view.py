@@ -10,7 +10,7 @@ import pytest
 
 from labreport.contract import history
 from labreport.contract.history import History, HistoryError
-from labreport.report.figures import history as history_figures
+from labreport.report.figures import FIGURES
 from labreport.report.macros import history as history_view
 from records import fake_measurements
 
@@ -32,7 +32,7 @@ def history_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_no_history_yet(history_file: Path) -> None:
     assert history_view.history_changes() == history_view.NO_HISTORY
     assert history_view.history_count() == "no runs yet"
-    payload = history_figures.HISTORY_FIGURES["history-image"][0](fake_measurements())
+    payload = FIGURES["history-image"][0](fake_measurements())
     assert payload["runs"] == []
 
 
@@ -55,7 +55,7 @@ def test_each_change_is_put_down_to_its_cause(history_file: Path) -> None:
     assert f"commit {FIRST.commit[:7]} → abcdef0" in table
     assert "the testbed (Other" in table
     # One line per testbed in the figures, never one line across both.
-    series = history_figures.HISTORY_FIGURES["history-image"][0](fake_measurements())["panels"]
+    series = FIGURES["history-image"][0](fake_measurements())["panels"]
     assert isinstance(series, list) and len(series[0][1]) == 2
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from labreport.contract.inputs import git_dirty, inputs_hash, untracked_inputs
+from labreport.contract.inputs import git_dirty, input_files, inputs_hash, untracked_inputs
+from labreport.contract.variants import REPO_ROOT
 
 
 @pytest.fixture
@@ -21,7 +22,9 @@ def fake_repo(tmp_path: Path) -> Path:
         "app/main.go": "package main\n\nfunc main() {}\n",
         "app/go.mod": "module example.com/app\n\ngo 1.25\n",
         "variants/scratch.Dockerfile": "FROM scratch\n",
-        "src/labreport/cli.py": "print('cli')\n",
+        "src/labreport/contract/schema.py": "print('schema')\n",
+        "src/labreport/measure/phases.py": "print('phases')\n",
+        "src/labreport/cli/__init__.py": "print('cli')\n",
         "src/labreport/measure/recipes/alpine.Dockerfile": "FROM scratch\n",
         "src/labreport/measure/recipes/etc/passwd": "root:x:0:0:root:/root:/bin/sh\n",
         "src/labreport/report/figures.py": "print('site')\n",
@@ -49,7 +52,8 @@ def test_inputs_hash_is_stable(fake_repo: Path) -> None:
         ".dockerignore",
         "variants/scratch.Dockerfile",
         "requirements.txt",
-        "src/labreport/cli.py",
+        "src/labreport/contract/schema.py",
+        "src/labreport/measure/phases.py",
         "src/labreport/measure/recipes/alpine.Dockerfile",
         "src/labreport/measure/recipes/etc/passwd",
     ],
@@ -67,7 +71,9 @@ def test_inputs_hash_changes_when_a_go_file_is_added(fake_repo: Path) -> None:
     assert inputs_hash(fake_repo) != before
 
 
-@pytest.mark.parametrize("relative", ["docs/x.md", "README.md", "src/labreport/report/figures.py"])
+@pytest.mark.parametrize(
+    "relative", ["docs/x.md", "README.md", "src/labreport/report/figures.py", "src/labreport/cli/__init__.py"]
+)
 def test_inputs_hash_ignores_unrelated_files(fake_repo: Path, relative: str) -> None:
     before = inputs_hash(fake_repo)
     with (fake_repo / relative).open("a") as stream:
@@ -131,3 +137,10 @@ def test_untracked_files_outside_the_inputs_leave_it_clean(committed_repo: Path)
 def test_a_modified_tracked_file_is_dirty(committed_repo: Path) -> None:
     (committed_repo / "README.md").write_text("# Changed\n")
     assert git_dirty(committed_repo) is True
+
+
+def test_the_repository_hash_covers_the_contract_and_the_measuring_wing_only() -> None:
+    names = {path.relative_to(REPO_ROOT).as_posix() for path in input_files()}
+    assert {"src/labreport/contract/variants.py", "src/labreport/measure/engine.py", "Dockerfile"} <= names
+    assert not [name for name in names if name.startswith(("src/labreport/cli/", "src/labreport/report/"))]
+    assert "src/labreport/__init__.py" not in names

@@ -181,9 +181,20 @@ def test_each_variant_is_compared_with_the_flavour_its_dockerfile_builds(variant
     build = next(line for line in source.splitlines() if re.search(r"\bgo build\b", line))
     cgo = re.search(r"CGO_ENABLED=1", source) is not None
     stripped = "-w" in build and "-s" in build
-    flavour = invariants.VARIANT_FLAVOUR[variant.name]
     expected = "cgo" if cgo else ("stripped_trimpath" if "-trimpath" in build else "stripped")
-    assert stripped and flavour == expected
+    assert stripped and variant.flavour == expected
+
+
+@pytest.mark.parametrize("variant", VARIANTS, ids=lambda variant: variant.name)
+def test_a_variant_copies_from_the_builder_stage_exactly_when_its_dockerfile_does(variant: Variant) -> None:
+    # The measured builder image is the primary Dockerfile's `builder` stage: a variant's binary comes
+    # from it when its own `builder` stage is that stage (the primary Dockerfile) or starts FROM the
+    # built image (${BUILD_STAGE_IMAGE}); cgo's starts FROM the SDK, single-stage has none.
+    source = (REPO_ROOT / variant.dockerfile).read_text()
+    stage = re.search(r"^FROM \$\{(\w+)\} AS builder$", source, re.MULTILINE)
+    copies = "COPY --from=builder" in source
+    from_builder = copies and stage is not None and stage.group(1) in ("BUILDER_IMAGE", "BUILD_STAGE_IMAGE")
+    assert variant.from_builder_stage == from_builder
 
 
 def test_the_committed_data_keeps_every_invariant() -> None:

@@ -16,7 +16,7 @@ from labreport import cli
 from labreport.contract import invariants, schema
 from labreport.contract.schema import BaseImage, Measurements
 from labreport.measure import engine as engine_module
-from labreport.measure import lock, probe, run, standins, tools
+from labreport.measure import lock, probe, record, run, standins, tools
 from labreport.measure.engine import Engine
 from labreport.measure.progress import Progress
 from records import probe_record
@@ -195,7 +195,7 @@ def fake_run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Callable[..., F
 
 
 def measure(tmp_path: Path, repeat: int = 2) -> Measurements:
-    options = run.Options(only=["alpine", "cgo"], repeat=repeat, force=True, output=tmp_path / "m.json",
+    options = record.Options(only=["alpine", "cgo"], repeat=repeat, force=True, output=tmp_path / "m.json",
                           publish=False, progress=Progress(live=False))  # fmt: skip
     with contextlib.redirect_stdout(None), contextlib.redirect_stderr(None):
         measured = run.measure(options)

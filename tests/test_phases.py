@@ -3,18 +3,20 @@ Literals, and a probe read through a fake container (conftest)."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import SimpleNamespace
-from typing import Any, get_args
+from typing import Any, cast, get_args
 
 import pytest
 
 from conftest import FakeDockerFactory
 from labreport.contract.schema import BuildKind, Flavour
 from labreport.contract.variants import BY_NAME
-from labreport.measure import phases, probe
+from labreport.measure import phases, probe, registry
 from labreport.measure.buildlog import ImageInfo
 from labreport.measure.buildlog import Layer as HistoryLayer
 from records import probe_record
@@ -163,3 +165,56 @@ def test_history_and_archive_that_do_not_line_up_are_refused() -> None:
     )
     with pytest.raises(ValueError, match=r"1 of 2 entries add a layer"):
         phases._layers_with_compressed(_info(100, 50), [True, False], [40, 20])
+
+
+class _Node:
+    """The fresh daemon of the publish phase: each pull takes the next of `seconds`."""
+
+    def __init__(self, seconds: list[float]) -> None:
+        self.seconds = seconds
+        self.pulled: list[str] = []
+        self.timer = SimpleNamespace(seconds=2.5)
+
+    def timed_pull(self, ref: str) -> float:
+        self.pulled.append(ref)
+        return self.seconds[len(self.pulled) - 1]
+
+
+def test_publish_records_the_manifests_size_the_digest_and_each_pull(monkeypatch: pytest.MonkeyPatch) -> None:
+    node = _Node([0.41, 0.38, 0.47])
+
+    @contextlib.contextmanager
+    def local_registry() -> Iterator[str]:
+        yield "127.0.0.1:5999"
+
+    @contextlib.contextmanager
+    def fresh_daemon() -> Iterator[_Node]:
+        yield node
+
+    sizes = {"alpine": 4_278_167, "single-stage": 429_394_333}
+    monkeypatch.setattr(registry, "local_registry", local_registry)
+    monkeypatch.setattr(registry, "fresh_daemon", fresh_daemon)
+    monkeypatch.setattr(registry, "manifest_size", lambda address, repository, tag: sizes[tag])
+    monkeypatch.delenv("DOCKERHUB_USERNAME", raising=False)
+    engine = _Pushes()
+    engine.timer = SimpleNamespace(seconds=10.0)  # type: ignore[attr-defined]
+    built = {name: SimpleNamespace(image_id=f"sha256:{name}") for name in ("alpine", "scratch")}
+    run = SimpleNamespace(engine=engine, built=built, options=SimpleNamespace(repeat=3), publish=[])
+    # scratch is built but not one of the published variants; single-stage is published but not built.
+    phases.publish(cast(Any, run), [BY_NAME["alpine"], BY_NAME["scratch"], BY_NAME["single-stage"]])
+    assert engine.pushed == [("sha256:alpine", "127.0.0.1:5999/devops-info-service:alpine", None)]
+    assert node.pulled == ["127.0.0.1:5999/devops-info-service:alpine"] * 3
+    (published,) = run.publish
+    assert (published.variant, published.pushed_ref, published.digest) == (
+        "alpine",
+        "devops-info-service:alpine",
+        "sha256:digest",
+    )
+    assert published.compressed_size == 4_278_167, "the manifest's size, as the registry answered it"
+    assert (published.pull_seconds.median, published.pull_seconds.min, published.pull_seconds.max) == (
+        0.41,
+        0.38,
+        0.47,
+    )
+    assert published.docker_hub is None
+    assert (engine.timer.seconds, node.timer.seconds) == (12.5, 0.0)  # type: ignore[attr-defined]

@@ -1,7 +1,11 @@
-"""BuildKit timings aggregated from repeated builds, and base pulls timed only where bases were pulled."""
+"""BuildKit's builds of record: base pulls timed only where bases were pulled."""
 
 from __future__ import annotations
 
+import contextlib
+import io
+import tarfile
+from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any, cast
 
@@ -10,30 +14,8 @@ import pytest
 from labreport.contract.schema import BaseImage
 from labreport.contract.variants import BY_NAME, PRIMARY
 from labreport.measure import rebuilds
-from labreport.measure.buildlog import Build, BuildStep
-from labreport.measure.run import Run
-
-
-def _build(seconds: float, compile_seconds: float, cached: bool) -> Build:
-    steps = (
-        BuildStep(number=1, instruction="[builder 1/2] FROM golang", seconds=0.0, cached=False),
-        BuildStep(number=2, instruction="[builder 2/2] RUN go build", seconds=compile_seconds, cached=cached),
-    )
-    return Build(image_id="sha256:x", seconds=seconds, steps=steps, log=())
-
-
-def test_timing_takes_the_median_and_range_of_totals_and_steps_and_marks_buildkit() -> None:
-    builds = [_build(14.0, 13.0, False), _build(16.0, 15.0, False), _build(15.0, 14.0, False)]
-    timing = rebuilds.timing("alpine", "cold", builds, pulls=(3.0, 5.0, 4.0))
-    assert timing.builder == "buildkit"
-    assert (timing.total.median, timing.total.min, timing.total.max) == (15.0, 14.0, 16.0)
-    assert timing.steps[1].seconds.median == 14.0 and not timing.steps[1].cached
-    assert timing.base_pull_seconds is not None and timing.base_pull_seconds.median == 4.0
-
-
-def test_a_step_counts_as_cached_only_when_every_repeat_took_it_from_the_cache() -> None:
-    timing = rebuilds.timing("alpine", "cached", [_build(0.5, 0.0, True), _build(0.6, 0.0, False)])
-    assert not timing.steps[1].cached and timing.base_pull_seconds is None
+from labreport.measure.buildlog import ImageInfo
+from labreport.measure.record import Run
 
 
 class _Engine:
@@ -70,3 +52,47 @@ def test_pulled_bases_are_removed_and_pulled_again_before_a_cold_build() -> None
     assert seconds is not None and seconds >= 0
     refs: Any = BY_NAME[PRIMARY].bases
     assert engine.calls == [call for ref in refs for call in (("remove", ref), ("pull", ref))]
+
+
+# The program's bytes in the fake image, and their sha256 as `sha256sum` prints it: the witness.
+PROGRAM = b"\x7fELF a program that is not the shell" * 1000
+PROGRAM_SHA256 = "sha256:" + "5f20d54b9fb95d7416a68b19ec5b176d1123e225ecb7940b60f5919104b3bf12"
+
+
+def _tar(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as archive:
+        for name, content in files.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(content)
+            archive.addfile(info, io.BytesIO(content))
+    return buffer.getvalue()
+
+
+class _ImageEngine:
+    """An engine holding one image whose file system is `files`; its command is relative to /app."""
+
+    def __init__(self, files: dict[str, bytes]) -> None:
+        self.files = files
+
+    def image(self, ref: str) -> ImageInfo:
+        command = ("./devops-info-service",)
+        return ImageInfo(ref=ref, id="sha256:image", size=0, labels={}, user="", workdir="/app",
+                         command=command, layers=(), diff_ids=("sha256:a", "sha256:b"))  # fmt: skip
+
+    @contextlib.contextmanager
+    def container(self, ref: str, *, start: bool) -> Iterator[SimpleNamespace]:
+        archive = _tar(self.files)
+        yield SimpleNamespace(export=lambda: iter([archive[:1000], archive[1000:]]))
+
+
+def test_the_rebuilt_binary_hash_is_of_the_program_the_image_runs() -> None:
+    engine = _ImageEngine({"bin/sh": b"a shell", "app/devops-info-service": PROGRAM, "app/x": b"other"})
+    rebuilt = rebuilds._rebuilt(cast(Run, SimpleNamespace(engine=engine)), "sha256:image")
+    assert rebuilt.binary_sha256 == PROGRAM_SHA256
+    assert rebuilt.image_id == "sha256:image" and rebuilt.diff_ids == ["sha256:a", "sha256:b"]
+    # Another program, another hash: the figure is read from the image, not a constant.
+    engine.files["app/devops-info-service"] = PROGRAM + b"!"
+    assert rebuilds._rebuilt(cast(Run, SimpleNamespace(engine=engine)), "sha256:image").binary_sha256 != (
+        PROGRAM_SHA256
+    )

@@ -13,9 +13,9 @@ import pytest
 from labreport.contract import schema
 from labreport.contract.variants import BUILDER_REF, BY_NAME, VARIANTS
 from labreport.measure import phases
-from labreport.measure.buildlog import Build
-from labreport.measure.engine import BuildFailed
-from labreport.measure.run import Options, Run, is_up_to_date, settle
+from labreport.measure.buildlog import Build, BuildFailed
+from labreport.measure.record import Options, Run
+from labreport.measure.run import is_up_to_date, settle
 from records import fake_measurements
 
 

@@ -23,7 +23,9 @@ from ..measure.engine import Engine, EngineUnavailable
 from ..measure.lock import LockHeld, measurement_lock
 from ..measure.progress import Progress
 from ..report.claims import budgets
+from . import explain as explain_command
 from . import history as history_ops
+from . import verify as verify_command
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -102,6 +104,8 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("check-data", help="validate the data file against the schema and the invariants")
     commands.add_parser("write-schema", help="regenerate data/measurements.schema.json from schema.py")
     _history_parser(commands)
+    verify_command.add_parser(commands)
+    explain_command.add_parser(commands)
     check_budgets = commands.add_parser(
         "budgets",
         help="check the recorded data against budgets.toml (exit 4 when one is broken)",
@@ -163,6 +167,10 @@ def main(argv: list[str] | None = None) -> int:
             return _check_budgets(schema.load(arguments.data), arguments.budgets)
         if arguments.command == "history":
             return _history(arguments)
+        if arguments.command == "verify":
+            return verify_command.run(arguments)
+        if arguments.command == "explain":
+            return explain_command.run(arguments)
         if arguments.command == "write-schema":
             schema.write_atomically(schema.SCHEMA_FILE, schema.json_schema_text())
             print(f"wrote {schema.SCHEMA_FILE}")
@@ -195,7 +203,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _measure(arguments: argparse.Namespace) -> int:
-    from ..measure.run import Options, measure
+    from ..measure.record import Options
+    from ..measure.run import measure
 
     if arguments.repeat < 1:
         print("labreport: --repeat must be at least 1", file=sys.stderr)

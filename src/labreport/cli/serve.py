@@ -134,10 +134,8 @@ def serve(options: ServeOptions) -> int:
     except KeyboardInterrupt:
         if measurement is not None and measurement.poll() is None:
             _say("stopping the background measurement (it removes what it started)")
-        _stop(measurement, STOP_SECONDS)
-        _stop(site, 10.0)
         return 0
-    finally:
+    finally:  # the one teardown, for every way out
         _stop(measurement, STOP_SECONDS)
         _stop(site, 10.0)
         signal.signal(signal.SIGTERM, previous_handler)

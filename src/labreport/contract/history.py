@@ -114,10 +114,10 @@ def record(data: Measurements, verdicts: dict[str, int] | None) -> HistoryRecord
         if final is not None
         else (None, None)
     )
-    # Older data has no per-build builder: everything then went through the legacy builder.
+    # Older data has no per-build builder: the schema's default ("legacy") says what it then was.
     builds = [
         BuildRecord(
-            builder=str(getattr(build, "builder", None) or "legacy"),
+            builder=build.builder,
             variant=build.variant,
             kind=build.kind,
             median_seconds=build.total.median,
@@ -131,7 +131,7 @@ def record(data: Measurements, verdicts: dict[str, int] | None) -> HistoryRecord
         dirty=provenance.git_dirty,
         inputs_hash=provenance.inputs_hash,
         testbed=Testbed(
-            cpu_model=getattr(provenance, "cpu_model", None),
+            cpu_model=provenance.cpu_model,
             cores=provenance.cpu_count,
             engine_version=provenance.engine.version,
             builder=provenance.builder,

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from . import spec
-from .schema import Flavour, ImageSize, Measurements
-from .variants import PRIMARY
+from .schema import Measurements
+from .variants import BY_NAME, PRIMARY, SCRATCH
 
 KiB = 1024
 # `docker history` counts a layer's file contents, while what is compressed is the layer's tar, with
@@ -21,25 +21,10 @@ KiB = 1024
 SMALL_LAYER = 64 * KiB
 # The scratch image is the binary plus a CA bundle (~220 kB): within 5 % of the binary.
 SCRATCH_TOLERANCE = 0.05
-# The binary flavour each variant's Dockerfile builds: the primary Dockerfile's builder stage (alpine
-# and the variants that copy from it) builds CGO_ENABLED=0 -trimpath -ldflags="-w -s -buildid=", the
-# "stripped_trimpath" flavour, so that a rebuild repeats the binary; single-stage keeps the report's
-# -ldflags="-w -s" ("stripped"); cgo builds CGO_ENABLED=1 -ldflags="-w -s". tests/test_invariants.py
-# reads the Dockerfiles to keep this in step with them.
-VARIANT_FLAVOUR: dict[str, Flavour] = {
-    "alpine": "stripped_trimpath",
-    "single-stage": "stripped",
-    "scratch": "stripped_trimpath",
-    "distroless": "stripped_trimpath",
-    "as-reported": "stripped_trimpath",
-    "cgo": "cgo",
-}
 # A code-change build may take this much longer than a cold one before it is a problem: both run the
 # compile that dominates them (on BuildKit they differ only by two sub-second steps), so on a shared,
 # noisy machine their medians can land a few percent either way (measured: 18.03 s against 18.14 s).
 BUILD_NOISE = 0.05
-# The variants whose final stage copies the binary out of a builder stage: the builder is larger.
-MULTI_STAGE = ("alpine", "scratch", "distroless", "as-reported")
 
 
 def check(data: Measurements) -> list[str]:
@@ -54,34 +39,31 @@ def check(data: Measurements) -> list[str]:
     ]
 
 
-def _name(image: ImageSize) -> str:
-    return image.ref
-
-
 def _sizes_add_up(data: Measurements) -> Iterator[str]:
     for image in data.images:
         layers = sum(layer.size for layer in image.layers)
         if image.size != layers:
-            yield f"{_name(image)}: size {image.size} != {layers}, the sum of its {len(image.layers)} layers"
+            yield f"{image.ref}: size {image.size} != {layers}, the sum of its {len(image.layers)} layers"
 
 
 def _images_carry_their_binary(data: Measurements) -> Iterator[str]:
     binaries = {binary.flavour: binary.size for binary in data.binaries}
     for image in data.images:
-        if image.role != "variant" or image.variant not in VARIANT_FLAVOUR:
+        variant = BY_NAME.get(image.variant or "") if image.role == "variant" else None
+        if variant is None:
             continue
-        flavour = VARIANT_FLAVOUR[image.variant]
+        flavour = variant.flavour
         binary = binaries.get(flavour)
         if binary is None:
             continue  # the binaries phase failed; that failure is recorded on its own
         if image.size <= binary:
             yield (
-                f"{_name(image)}: size {image.size} is not larger than the {flavour} binary it carries "
+                f"{image.ref}: size {image.size} is not larger than the {flavour} binary it carries "
                 f"({binary})"
             )
-        if image.variant == "scratch" and abs(image.size - binary) > SCRATCH_TOLERANCE * binary:
+        if image.variant == SCRATCH and abs(image.size - binary) > SCRATCH_TOLERANCE * binary:
             yield (
-                f"{_name(image)}: size {image.size} is not within {SCRATCH_TOLERANCE:.0%} of the "
+                f"{image.ref}: size {image.size} is not within {SCRATCH_TOLERANCE:.0%} of the "
                 f"{flavour} binary ({binary})"
             )
 
@@ -89,13 +71,11 @@ def _images_carry_their_binary(data: Measurements) -> Iterator[str]:
 def _compression_shrinks(data: Measurements) -> Iterator[str]:
     for image in data.images:
         if image.size > KiB and image.compressed_size >= image.size:
-            yield (
-                f"{_name(image)}: compressed size {image.compressed_size} is not below its size {image.size}"
-            )
+            yield (f"{image.ref}: compressed size {image.compressed_size} is not below its size {image.size}")
         for position, layer in enumerate(image.layers, start=1):
             if layer.size <= SMALL_LAYER:
                 continue
-            where = f"{_name(image)} layer {position} ({layer.instruction[:40]})"
+            where = f"{image.ref} layer {position} ({layer.instruction[:40]})"
             # None: data measured before layers carried a compressed size. A measurement now always
             # records one (phases.analyse raises when the archive and the history do not line up).
             if layer.compressed_size is not None and layer.compressed_size >= layer.size:
@@ -107,10 +87,11 @@ def _builder_is_larger(data: Measurements) -> Iterator[str]:
     if builder is None:
         return
     for image in data.images:
-        if image.role == "variant" and image.variant in MULTI_STAGE and builder.size <= image.size:
+        variant = BY_NAME.get(image.variant or "") if image.role == "variant" else None
+        if variant is not None and variant.from_builder_stage and builder.size <= image.size:
             yield (
-                f"{_name(builder)}: size {builder.size} is not larger than the final image "
-                f"{_name(image)} ({image.size}) built from it"
+                f"{builder.ref}: size {builder.size} is not larger than the final image "
+                f"{image.ref} ({image.size}) built from it"
             )
 
 

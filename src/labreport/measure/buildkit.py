@@ -3,7 +3,8 @@
 docker-py drives only the legacy builder (docker/docker-py#2230), and BuildKit is the builder the
 report used (and Docker's default since Engine 23.0), so `Engine.buildkit` runs `docker build
 --progress=plain` with `DOCKER_BUILDKIT=1`, the documented way where the SDK cannot. This is the
-one place that runs the docker CLI; only the engine constructs it.
+one place that runs the docker CLI (`run_cli`, which `witness.py` uses too); only the engine
+constructs `BuildKit`.
 """
 
 from __future__ import annotations
@@ -13,24 +14,16 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from .buildlog import Build, parse_plain_progress, stage_names
+from .buildlog import Build, BuildFailed, parse_plain_progress, stage_names
 from .timing import Timer
 
 # Debian's docker.io CLI builds with BuildKit by itself; a newer CLI without the buildx plugin
 # (the preinstalled /usr/local/bin/docker here) refuses DOCKER_BUILDKIT=1. LABREPORT_DOCKER_CLI
 # overrides the choice.
 _DEBIAN_CLI = Path("/usr/bin/docker")
-
-
-class BuildKitFailed(RuntimeError):
-    """A BuildKit build failed; `output_tail` keeps what the failing step printed."""
-
-    def __init__(self, message: str, output_tail: tuple[str, ...] = ()) -> None:
-        super().__init__(message)
-        self.output_tail = output_tail
 
 
 def cli() -> str:
@@ -40,6 +33,35 @@ def cli() -> str:
     if _DEBIAN_CLI.exists():
         return str(_DEBIAN_CLI)
     return shutil.which("docker") or "docker"
+
+
+class CLIUnavailable(RuntimeError):
+    """The docker CLI could not be run at all (missing, not executable) or did not finish in time."""
+
+
+def run_cli(
+    args: Sequence[str],
+    *,
+    host: str | None = None,
+    environment: Mapping[str, str] | None = None,
+    timeout: float = 900,
+) -> subprocess.CompletedProcess[str]:
+    """Runs `docker ARGS...` and returns what it printed and its exit code, whatever the code.
+
+    `host` is the engine's address (DOCKER_HOST) when not the environment's own. Raises
+    CLIUnavailable only when the CLI itself cannot be run; a command that fails is the caller's to read.
+    """
+    try:
+        return subprocess.run(
+            [cli(), *args],
+            env={**os.environ, **(environment or {}), **({"DOCKER_HOST": host} if host else {})},
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=timeout,
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise CLIUnavailable(f"docker {args[0] if args else ''}: {error}") from error
 
 
 class BuildKit:
@@ -53,20 +75,9 @@ class BuildKit:
     def _docker(self, *args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
         with self.timer.measure():
             try:
-                return subprocess.run(
-                    [cli(), *args],
-                    env={
-                        **os.environ,
-                        "DOCKER_BUILDKIT": "1",
-                        **({"DOCKER_HOST": self.host} if self.host else {}),
-                    },
-                    capture_output=True,
-                    text=True,
-                    check=False,
-                    timeout=timeout,
-                )
-            except (OSError, subprocess.TimeoutExpired) as error:
-                raise BuildKitFailed(f"docker {args[0]}: {error}") from error
+                return run_cli(args, host=self.host, environment={"DOCKER_BUILDKIT": "1"}, timeout=timeout)
+            except CLIUnavailable as error:
+                raise BuildFailed(str(error)) from error
 
     def client_version(self) -> str | None:
         """The docker CLI's version (the BuildKit client); None when it does not answer."""
@@ -98,7 +109,7 @@ class BuildKit:
         nocache: bool = False,
     ) -> Build:
         """Builds; returns the image ID (from --iidfile), BuildKit's own per-step times and the
-        raw plain-progress log. Raises BuildKitFailed with the failing step's output."""
+        raw plain-progress log. Raises BuildFailed with the failing step's output."""
         path = context / dockerfile
         with tempfile.TemporaryDirectory(prefix="labreport-buildkit-") as scratch:
             iidfile = Path(scratch) / "image-id"
@@ -116,11 +127,11 @@ class BuildKit:
         parsed = parse_plain_progress(log, stage_names(path.read_text(encoding="utf-8")))
         if result.returncode != 0 or not image_id:
             error = parsed.error or (log[-1] if log else f"exit code {result.returncode}")
-            raise BuildKitFailed(f"BuildKit build of {tag} ({path}) failed: {error}", parsed.error_output)
+            raise BuildFailed(f"BuildKit build of {tag} ({path}) failed: {error}", parsed.error_output)
         return Build(image_id=image_id, seconds=seconds, steps=parsed.steps, log=log)
 
     def prune_cache_mounts(self) -> None:
         """Empties BuildKit's cache mounts (every build's), so a cache-mount build starts cold."""
         result = self._docker("builder", "prune", "--force", "--filter", "type=exec.cachemount")
         if result.returncode != 0:
-            raise BuildKitFailed(f"docker builder prune failed: {result.stderr.strip()}")
+            raise BuildFailed(f"docker builder prune failed: {result.stderr.strip()}")

@@ -12,6 +12,15 @@ from dataclasses import dataclass
 from typing import Any
 
 
+class BuildFailed(RuntimeError):
+    """A build or import that failed, on either builder; the message names the image and the error,
+    and `output_tail` keeps the last lines the failing step printed: why it failed."""
+
+    def __init__(self, message: str, output_tail: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.output_tail = output_tail
+
+
 @dataclass(frozen=True, kw_only=True)
 class BuildStep:
     number: int

@@ -25,7 +25,15 @@ import docker.errors
 import requests
 
 from .buildkit import BuildKit
-from .buildlog import Build, ImageInfo, Layer, failing_step_output, parse_build_stream, tidy_instruction
+from .buildlog import (
+    Build,
+    BuildFailed,
+    ImageInfo,
+    Layer,
+    failing_step_output,
+    parse_build_stream,
+    tidy_instruction,
+)
 from .timing import Timer
 
 LABEL = "org.labreport.managed"
@@ -39,15 +47,6 @@ class EngineError(RuntimeError):
 
 class EngineUnavailable(EngineError):
     """No Docker engine answers; the message says how to get one."""
-
-
-class BuildFailed(EngineError):
-    """A build or import the engine refused; the message names the image and the error, and
-    `output_tail` keeps the last lines the failing step printed: why it failed."""
-
-    def __init__(self, message: str, output_tail: tuple[str, ...] = ()) -> None:
-        super().__init__(message)
-        self.output_tail = output_tail
 
 
 @contextlib.contextmanager

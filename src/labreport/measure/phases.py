@@ -3,20 +3,17 @@ measured to the `Run`. `run.measure` calls them in order; a failure is recorded 
 
 from __future__ import annotations
 
-import contextlib
 import os
 import posixpath
-import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, get_args
+from typing import get_args
 
 from ..contract.schema import (
     Binary,
     BuildKind,
-    BuildTiming,
     Efficiency,
     Flavour,
     ImageSize,
@@ -24,15 +21,13 @@ from ..contract.schema import (
     Lint,
     Publish,
     Role,
-    StepTiming,
     Surface,
 )
 from ..contract.variants import BUILDER_REF, IMAGE, PRIMARY, REPO_ROOT, Variant
 from . import analysis, probe, registry, tools
 from .buildlog import Build, ImageInfo
-
-if TYPE_CHECKING:
-    from .run import Run
+from .context import edited_context
+from .record import Run, timing
 
 Step = Callable[[], None]
 
@@ -45,7 +40,6 @@ FLAVOUR_BUILDS: dict[Flavour, tuple[list[str], bool]] = {
 }
 BINARY_FLAVOURS: tuple[Flavour, ...] = get_args(Flavour)
 BUILD_KINDS: tuple[BuildKind, ...] = get_args(BuildKind)
-PUBLISHED = (PRIMARY, "single-stage")
 
 
 def lint(run: Run, variant: Variant) -> None:
@@ -109,20 +103,6 @@ def build_variant(run: Run, variant: Variant) -> None:
         run.cold_log = list(build.log)  # replaced by a truly cold build's log when timings run
 
 
-@contextlib.contextmanager
-def _edited_context(nonce: str) -> Iterator[Path]:
-    """A temporary copy of the build context whose Go source differs by one comment line."""
-    with tempfile.TemporaryDirectory(prefix="labreport-context-") as scratch:
-        context = Path(scratch)
-        for name in ("Dockerfile", ".dockerignore"):
-            shutil.copy(REPO_ROOT / name, context / name)
-        shutil.copytree(REPO_ROOT / "variants", context / "variants")
-        shutil.copytree(REPO_ROOT / "app", context / "app")
-        with (context / "app" / "main.go").open("a") as source:
-            source.write(f"\n// rebuilt by the measurement: {nonce}\n")
-        yield context
-
-
 def timings(run: Run, variant: Variant, step: Step) -> None:
     """Each build kind `repeat` times; one step per repeat."""
     scratch_tag = f"{IMAGE}:timing"
@@ -134,29 +114,12 @@ def timings(run: Run, variant: Variant, step: Step) -> None:
             if index == 0:
                 run.cold_log = list(cold.log)
             kinds["cached"].append(_build(run, variant))
-            with _edited_context(f"{time.time_ns()}") as context:
+            with edited_context(f"{time.time_ns()}") as context:
                 kinds["code_change"].append(_build(run, variant, context=context, tag=scratch_tag))
             step()
     finally:
         run.engine.remove_image(scratch_tag)
-    for kind, builds in kinds.items():
-        steps = [
-            StepTiming(
-                number=first.number,
-                instruction=first.instruction,
-                seconds=analysis.spread(build.steps[position].seconds for build in builds),
-                cached=all(build.steps[position].cached for build in builds),
-            )
-            for position, first in enumerate(builds[0].steps)
-        ]
-        run.builds.append(
-            BuildTiming(
-                variant=variant.name,
-                kind=kind,
-                total=analysis.spread(build.seconds for build in builds),
-                steps=steps,
-            )
-        )
+    run.builds.extend(timing(variant.name, kind, builds) for kind, builds in kinds.items())
 
 
 def analyse(run: Run, ref: str, role: Role, variant: str | None, *, image_id: str) -> None:
@@ -214,7 +177,7 @@ def probe_variant(run: Run, variant: Variant) -> None:
 
 
 def publish(run: Run, variants: list[Variant]) -> None:
-    names = [variant.name for variant in variants if variant.name in PUBLISHED and variant.name in run.built]
+    names = [variant.name for variant in variants if variant.published and variant.name in run.built]
     with registry.local_registry() as address, registry.fresh_daemon() as node:
         for name in names:
             target = f"{address}/{IMAGE}:{name}"

@@ -12,11 +12,10 @@ import subprocess
 import tarfile
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from ..contract.schema import BuildKind, BuildTiming, Rebuild, RebuiltImage, StepTiming
+from ..contract.schema import BuildKind, Rebuild, RebuiltImage
 from ..contract.variants import (
     BY_NAME,
     CACHE_MOUNT,
@@ -26,40 +25,13 @@ from ..contract.variants import (
     REPO_ROOT,
     Variant,
 )
-from . import analysis
 from .buildlog import Build
-from .phases import BUILD_KINDS, _edited_context
-
-if TYPE_CHECKING:
-    from .run import Run
+from .context import edited_context
+from .phases import BUILD_KINDS
+from .record import Run, timing
 
 # Engine 23.0 embeds BuildKit 0.11, the first to honour SOURCE_DATE_EPOCH; Debian 12's 20.10 does not.
 SOURCE_DATE_EPOCH_SINCE = 23
-
-
-def timing(
-    variant: str, kind: BuildKind, builds: Sequence[Build], pulls: Sequence[float] = ()
-) -> BuildTiming:
-    """BuildKit's timings of one build kind: the whole build as the client waited for it, and each
-    step as BuildKit reported it, matched by position (the same Dockerfile gives the same steps)."""
-    count = min(len(build.steps) for build in builds)
-    steps = [
-        StepTiming(
-            number=first.number,
-            instruction=first.instruction,
-            seconds=analysis.spread(build.steps[position].seconds for build in builds),
-            cached=all(build.steps[position].cached for build in builds),
-        )
-        for position, first in enumerate(builds[0].steps[:count])
-    ]
-    return BuildTiming(
-        variant=variant,
-        kind=kind,
-        builder="buildkit",
-        total=analysis.spread(build.seconds for build in builds),
-        steps=steps,
-        base_pull_seconds=analysis.spread(pulls) if pulls else None,
-    )
 
 
 def _source_date_epoch(run: Run) -> int | None:
@@ -140,7 +112,7 @@ def buildkit_timings(run: Run, step: Callable[[], None]) -> None:
             if index < 2:  # before the tag moves on; the image stays until the finally below
                 rebuilt.append(_rebuilt(run, cold.image_id))
             plain["cached"].append(build())
-            with _edited_context(f"{time.time_ns()}") as context:
+            with edited_context(f"{time.time_ns()}") as context:
                 plain["code_change"].append(build(context))
             step()
         if len(rebuilt) < 2:  # one repeat: a second build from nothing, for the comparison only
@@ -150,14 +122,14 @@ def buildkit_timings(run: Run, step: Callable[[], None]) -> None:
         mounted["cold"].append(build(dockerfile=CACHE_MOUNT_DOCKERFILE, nocache=True))
         for _ in range(run.options.repeat):
             mounted["cached"].append(build(dockerfile=CACHE_MOUNT_DOCKERFILE))
-            with _edited_context(f"{time.time_ns()}") as context:
+            with edited_context(f"{time.time_ns()}") as context:
                 mounted["code_change"].append(build(context, CACHE_MOUNT_DOCKERFILE))
         step()
     finally:
         run.engine.remove_image(tag)
         run.engine.remove_images(made)
     for kind in BUILD_KINDS:
-        run.builds.append(timing(PRIMARY, kind, plain[kind], pulls if kind == "cold" else ()))
+        run.builds.append(timing(PRIMARY, kind, plain[kind], "buildkit", pulls if kind == "cold" else ()))
     for kind in BUILD_KINDS:
-        run.builds.append(timing(CACHE_MOUNT, kind, mounted[kind]))
+        run.builds.append(timing(CACHE_MOUNT, kind, mounted[kind], "buildkit"))
     run.rebuild = Rebuild(variant=PRIMARY, builder="buildkit", source_date_epoch=epoch, builds=rebuilt)

@@ -12,84 +12,23 @@ import os
 import platform
 import subprocess
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 from ..contract.inputs import git_dirty, inputs_hash
 from ..contract.schema import (
-    BaseImage,
-    Binary,
-    BuildTiming,
-    Efficiency,
     EngineFacts,
-    Failure,
-    ImageSize,
-    Lint,
     Measurements,
-    Probe,
     Provenance,
-    Publish,
-    Rebuild,
-    Surface,
 )
 from ..contract.variants import BUILDER_REF, BY_NAME, PRIMARY, REPO_ROOT, VARIANTS
 from . import phases, rebuilds, standins, tools
-from .buildkit import BuildKitFailed
-from .buildlog import Build
-from .engine import BuildFailed, Engine
-from .progress import Progress
+from .engine import Engine
+from .record import Options, Run
 
 T = TypeVar("T")
 P = ParamSpec("P")
-
-
-@dataclass(frozen=True, kw_only=True)
-class Options:
-    only: list[str]
-    repeat: int = 3
-    force: bool = False
-    output: Path
-    publish: bool = True
-    # Progress carries the status file's path: the CLI gives it the real one only for the real data.
-    progress: Progress = field(default_factory=Progress)
-
-
-@dataclass(kw_only=True)
-class Run:
-    """What the phases collect; turned into `Measurements` at the end."""
-
-    engine: Engine
-    options: Options
-    failures: list[Failure] = field(default_factory=list)
-    bases: dict[str, BaseImage] = field(default_factory=dict)
-    built: dict[str, Build] = field(default_factory=dict)
-    images: list[ImageSize] = field(default_factory=list)
-    builds: list[BuildTiming] = field(default_factory=list)
-    cold_log: list[str] = field(default_factory=list)
-    buildkit_cold_log: list[str] = field(default_factory=list)
-    rebuild: Rebuild | None = None
-    binaries: list[Binary] = field(default_factory=list)
-    probes: list[Probe] = field(default_factory=list)
-    surfaces: list[Surface] = field(default_factory=list)
-    efficiency: list[Efficiency] = field(default_factory=list)
-    lint: list[Lint] = field(default_factory=list)
-    publish: list[Publish] = field(default_factory=list)
-
-    def attempt(
-        self, phase: str, variant: str | None, action: Callable[P, T], *args: P.args, **kwargs: P.kwargs
-    ) -> T | None:
-        """Runs one piece of work; a failure is recorded, not raised, so the others go on."""
-        try:
-            return action(*args, **kwargs)
-        except (RuntimeError, OSError, ValueError, KeyError) as error:  # EngineError is a RuntimeError
-            message = " ".join(str(error).split()) or type(error).__name__
-            tail = list(error.output_tail) if isinstance(error, (BuildFailed, BuildKitFailed)) else []
-            self.failures.append(Failure(phase=phase, variant=variant, error=message, output_tail=tail))
-            self.options.progress.say(f"FAILED {phase} {variant or ''}: {message}")
-            return None
 
 
 def is_up_to_date(output: Path, current_hash: str) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import get_args
 
+from ..contract import variants
 from ..contract.schema import (
     BaseImage,
     Binary,
@@ -32,17 +33,22 @@ BUILDER = BUILDER_REF
 
 #: Variant names, in the order of `labreport.contract.variants.VARIANTS`.
 VARIANTS = tuple(BY_NAME)
-# The base images, named by the role they play; taken from the variants' Dockerfiles (the same
-# references are the keys of the measuring wing's stand-in recipes, which the site does not import:
-# they would pull in the Docker client).
-SDK_ALPINE, ALPINE = BY_NAME[PRIMARY].bases
-SDK = BY_NAME["single-stage"].bases[0]
-DISTROLESS = BY_NAME["distroless"].bases[0]
+
+
+def _role(ref: str | None, role: str) -> str:
+    if ref is None:
+        raise RuntimeError(f"labreport.contract.variants names no {role}")
+    return ref
+
+
+# The base images, named by the role they play, read from the variants that use them.
+SDK_ALPINE = _role(BY_NAME[PRIMARY].build_base, "build base of the primary variant")
+ALPINE = _role(BY_NAME[PRIMARY].runtime_base, "runtime base of the primary variant")
+SDK = _role(BY_NAME[variants.SINGLE_STAGE].build_base, "SDK the single-stage variant builds in")
+DISTROLESS = _role(BY_NAME[variants.DISTROLESS].runtime_base, "runtime base of the distroless variant")
 BASES = (SDK, SDK_ALPINE, ALPINE, DISTROLESS)
 if set(BASES) != {base for variant in BY_NAME.values() for base in variant.bases}:
-    raise RuntimeError(
-        "labreport.report.derive.BASES does not match the bases of labreport.contract.variants"
-    )
+    raise RuntimeError("report.derive.BASES does not match the bases of labreport.contract.variants")
 
 # The schema's Literals are the one list of them: a new kind or flavour needs no edit here.
 BUILD_KINDS: tuple[str, ...] = get_args(BuildKind)
@@ -271,7 +277,7 @@ def savings(data: Measurements, containers: int, against: str = SDK) -> int | No
 
 def deploy_ratio(data: Measurements) -> float | None:
     """How many times longer the single-stage image takes to pull than the primary one (medians)."""
-    single, primary = publish(data, "single-stage"), publish(data, PRIMARY)
+    single, primary = publish(data, variants.SINGLE_STAGE), publish(data, PRIMARY)
     if single is None or primary is None:
         return None
     return times(single.pull_seconds.median, primary.pull_seconds.median)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...contract.schema import Measurements
-from ...contract.variants import PRIMARY, REPO_ROOT
+from ...contract.variants import CACHE_MOUNT, PRIMARY, REPO_ROOT
 
 BUDGETS_FILE = REPO_ROOT / "budgets.toml"
 
@@ -38,7 +38,7 @@ def _cache_mount_code_change_seconds(data: Measurements) -> float | None:
         (
             build.total.median
             for build in data.builds
-            if build.variant == "cache-mount" and build.kind == "code_change"
+            if build.variant == CACHE_MOUNT and build.kind == "code_change"
         ),
         None,
     )

@@ -55,10 +55,9 @@ def unmeasured(fact: Fact, note: str) -> Claim:
     )
 
 
-def _base(variant: str) -> str:
-    """The base the variant's runtime stage starts from (its last `FROM`)."""
-    bases = BY_NAME[variant].bases
-    return bases[-1] if bases else "scratch"
+def _base(variant: str) -> str | None:
+    """The base the variant's runtime stage starts from; None for an empty one."""
+    return BY_NAME[variant].runtime_base
 
 
 def cgo_claim(data: Measurements, fact: Fact) -> Claim:
@@ -70,7 +69,7 @@ def cgo_claim(data: Measurements, fact: Fact) -> Claim:
     error = found.error_text or ""
     failed = not found.started and fact.expect in error
     measured = f"exit code {found.exit_code}: {code(error)}" if not found.started else "started and answered"
-    built = binary(data, "cgo")
+    built = binary(data, BY_NAME[fact.of].flavour)
     loader = f"the binary asks for {code(built.interpreter)}" if built and built.interpreter else ""
     if failed:
         note = "; ".join(
@@ -187,7 +186,7 @@ def copied_ca_claim(data: Measurements, fact: Fact) -> Claim:
         difference=None,
         note=fact.note,
         page=fact.page,
-        standin=copied is not None and is_standin(data, _base(fact.of)),
+        standin=copied is not None and (base := _base(fact.of)) is not None and is_standin(data, base),
     )
 
 

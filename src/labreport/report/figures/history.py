@@ -1,4 +1,4 @@
-"""The history page's trend figures: an input and a draw function each, registered in `figures`.
+"""The history page's trend figures: an input and a draw function each, registered with `@figure`.
 
 Their input is the history (data/history.json), not the data file, so the functions ignore the
 measurements they are given. Every run is a point labelled by its commit; runs on different
@@ -15,13 +15,12 @@ from typing import TYPE_CHECKING
 from ...contract.history import HistoryRecord
 from ...contract.schema import Measurements
 from ..macros.history import run_label, site_history, testbed_name
-from .marks import TEXT, WIDTH
+from .registry import figure
+from .style import TEXT, WIDTH, Palette
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
-
-    from .images import Palette
 
 Series = list[tuple[str, list[tuple[int, float]]]]
 
@@ -129,18 +128,12 @@ def _draw(payload: dict[str, object], figure: Figure, palette: Palette, mb: bool
         text.set_color(palette.text)
 
 
+@figure("history-image", _image_input)
+@figure("history-builder", _builder_input)
 def _draw_mb(payload: dict[str, object], figure: Figure, palette: Palette) -> None:
     _draw(payload, figure, palette, mb=True)
 
 
+@figure("history-rebuild", _rebuild_input)
 def _draw_seconds(payload: dict[str, object], figure: Figure, palette: Palette) -> None:
     _draw(payload, figure, palette, mb=False)
-
-
-Input = Callable[[Measurements], dict[str, object]]
-Draw = Callable[[dict[str, object], "Figure", "Palette"], None]
-HISTORY_FIGURES: dict[str, tuple[Input, Draw]] = {
-    "history-image": (_image_input, _draw_mb),
-    "history-builder": (_builder_input, _draw_mb),
-    "history-rebuild": (_rebuild_input, _draw_seconds),
-}

@@ -11,22 +11,12 @@ from ...contract.schema import Measurements
 from .. import derive
 from ..claims.ledger import claimed_value
 from ..units import seconds
+from .style import BAR, ROW, TEXT, WIDTH, Palette
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from .images import Palette
-
-
-#: One drawing serves every screen. 4.8 in is 461 CSS px: a desktop shows it at that size in its
-#: 720 px column, and a 390 px phone scales it to its 358 px column (x 0.78), where 9 pt text (12 px
-#: at natural size) still renders at 9.3 px. A wide drawing plus a narrow one for phones would read
-#: the same and cost the site build twice the drawing.
-WIDTH = 4.8
-TEXT = 9.0  # points: ticks, values, legends and titles alike
-ROW = 0.5  # inches per bar: its name above it, the bar below
-BAR = 0.45  # bar thickness, in rows
 
 #: The colour of the report's own figure, beside the measured bar (red: it is what is checked).
 CLAIM_COLOUR = 5

@@ -11,7 +11,7 @@ import posixpath
 
 from labreport.contract.schema import Measurements
 from labreport.report import derive
-from labreport.report.figures.images import FIGURES
+from labreport.report.figures import FIGURES
 from labreport.report.macros.registry import macro, page_macro
 from labreport.report.markup import NOT_MEASURED, fenced
 from labreport.report.site import build as sitebuild

@@ -12,7 +12,7 @@ import hashlib
 import io
 from collections.abc import Callable, Iterable, Sequence
 
-from labreport.contract.schema import Measurements
+from labreport.contract.schema import Measurements, Spread
 from labreport.report import derive
 from labreport.report.macros.blocks import site_link
 from labreport.report.macros.registry import page_macro
@@ -57,14 +57,20 @@ def _sizes(data: Measurements) -> str:
 
 
 def _builds(data: Measurements) -> str:
+    """A row per step and one per whole build. A build is its variant (a Dockerfile), its builder and
+    its kind: "cold" alone names three builds (legacy, BuildKit, BuildKit with cache mounts)."""
     rows: list[tuple[object, ...]] = [
-        (b.kind, s.number, s.instruction, s.cached, s.seconds.median, s.seconds.min, s.seconds.max)
+        (b.variant, b.builder, b.kind, s.number, s.instruction, s.cached, *_seconds(s.seconds))
         for b in data.builds
         for s in b.steps
     ]
-    rows += [(b.kind, "", "whole build", "", b.total.median, b.total.min, b.total.max) for b in data.builds]
-    header = ("build", "step", "instruction", "cached", "median_seconds", "min_seconds", "max_seconds")
-    return _csv(header, rows)
+    rows += [(b.variant, b.builder, b.kind, "", "whole build", "", *_seconds(b.total)) for b in data.builds]
+    header = ("variant", "builder", "build", "step", "instruction", "cached")
+    return _csv((*header, "median_seconds", "min_seconds", "max_seconds"), rows)
+
+
+def _seconds(spread: Spread) -> tuple[float, float, float]:
+    return spread.median, spread.min, spread.max
 
 
 def _probes(data: Measurements) -> str:

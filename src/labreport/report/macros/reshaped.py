@@ -7,6 +7,7 @@ what the report said and the verdict beside each measured figure.
 from __future__ import annotations
 
 from labreport.contract.schema import Measurements
+from labreport.contract.variants import DISTROLESS, SCRATCH
 from labreport.report import derive, units
 from labreport.report.claims.judge import Claim
 from labreport.report.macros.registry import macro
@@ -80,7 +81,7 @@ def surface_table() -> str:
 def alternatives_table() -> str:
     data = _data()
     sizes, holds = [], []
-    for name in ("scratch", "distroless", derive.PRIMARY):
+    for name in (SCRATCH, DISTROLESS, derive.PRIMARY):
         found, seen, run = (
             derive.variant_image(data, name),
             derive.surface(data, name),
@@ -199,8 +200,8 @@ def headline_table() -> str:
         VERDICT_BADGES[_claim(k).verdict] for k in ("build-cold", "build-cached", "build-change")
     )
     rows = [
-        ("final image (`alpine` variant), uncompressed", image_size("alpine"), *against("final")),
-        ("final image, what a pull downloads", download_size("alpine"), *against("final-compressed")),
+        ("final image (`alpine` variant), uncompressed", image_size(derive.PRIMARY), *against("final")),
+        ("final image, what a pull downloads", download_size(derive.PRIMARY), *against("final-compressed")),
         ("builder stage it was copied out of", image_size("builder"), *against(None)),
         ("smaller than the builder by", reduction("builder"), *against(None)),
         ("smaller than the `golang:1.25` SDK image by", reduction("golang:1.25"), *against("reduction-sdk")),

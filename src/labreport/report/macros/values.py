@@ -8,6 +8,7 @@ escaped (`text`, `code`); a value resting on a stand-in base carries the stand-i
 from __future__ import annotations
 
 from labreport.contract.schema import ImageSize, Measurements
+from labreport.contract.variants import SINGLE_STAGE
 from labreport.report import derive, units
 from labreport.report.claims.judge import TOLERANCE, show_difference
 from labreport.report.macros.registry import macro
@@ -96,7 +97,7 @@ def saving(containers: int, against: str = derive.SDK) -> str:
 @macro
 def deploy_ratio() -> str:
     shown = or_missing(derive.deploy_ratio(_data()), units.ratio)
-    return marked(shown, _on_standin(derive.PRIMARY, "single-stage"))
+    return marked(shown, _on_standin(derive.PRIMARY, SINGLE_STAGE))
 
 
 @macro

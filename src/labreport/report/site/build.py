@@ -17,6 +17,7 @@ from pathlib import Path
 
 from mkdocs.structure.files import File
 
+from ...contract.inputs import inputs_hash
 from ...contract.schema import DATA_FILE, Measurements, load
 from ...contract.status import STATUS_FILE, MeasureStatus, read_status
 from ..claims import claimsfile
@@ -83,10 +84,6 @@ def status_path() -> Path:
 
 
 def repository_inputs_hash() -> str | None:
-    try:
-        from ...contract.inputs import inputs_hash
-    except ImportError:  # the inputs module is not there yet: the staleness check is skipped
-        return None
     return inputs_hash()
 
 

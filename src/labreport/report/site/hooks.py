@@ -15,7 +15,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from labreport.contract.schema import DataError
-from labreport.report.figures.images import FIGURES
+from labreport.report.figures import FIGURES
 from labreport.report.macros import downloads
 from labreport.report.site import build as sitebuild
 from labreport.report.site import rendering

@@ -21,7 +21,8 @@ import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from ...contract.schema import Measurements
-from ..figures.images import DARK, FIGURES, PALETTES
+from ..figures import FIGURES
+from ..figures.style import DARK, PALETTES
 
 THEMES = ("light", "dark")
 
