@@ -12,6 +12,7 @@ from .variants import REPO_ROOT
 # entry points (cli/) are left out: they only read the data or start the wings, so changing them
 # never makes the figures stale.
 PATTERNS = (
+    "labreport.toml",  # the project: which Dockerfiles are built, the service's port and endpoints
     "Dockerfile",
     ".dockerignore",
     "variants/*.Dockerfile",

@@ -1,6 +1,7 @@
 """The images the report compares: the primary multi-stage build and the variants beside it.
 
-Every fact about a variant lives on its `Variant` here, and only here: its Dockerfile, the base
+Every fact about a variant lives on its `Variant` here, and only here, made from the project file
+(labreport.toml, `project`): its Dockerfile, the base
 image in each role, the binary flavour it builds, whether it copies from the builder stage, whether
 it is published. Other modules name a variant by the constant below, never by a string
 (`tests/test_layout.py` reads the source to keep it so).
@@ -9,24 +10,18 @@ it is published. Other modules name a variant by the constant below, never by a 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
+from . import project
 from .schema import Flavour
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
-IMAGE = "devops-info-service"
-BUILDER_REF = f"{IMAGE}:builder"
-# The variants' names.
-PRIMARY = "alpine"
+REPO_ROOT = project.REPO_ROOT
+# The variants' names this report's pages and claims refer to; the variants themselves, their
+# Dockerfiles and purposes, are the project file's (labreport.toml).
 SINGLE_STAGE = "single-stage"
 SCRATCH = "scratch"
 DISTROLESS = "distroless"
 AS_REPORTED = "as-reported"
 CGO = "cgo"
-# The primary Dockerfile with BuildKit cache mounts: built (BuildKit only) to time a one-line change,
-# never run or analysed, so it is not one of VARIANTS.
-CACHE_MOUNT = "cache-mount"
-CACHE_MOUNT_DOCKERFILE = "variants/cache-mount.Dockerfile"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -62,77 +57,47 @@ class Variant:
         return tuple(dict.fromkeys(ref for ref in (self.build_base, self.runtime_base) if ref is not None))
 
 
-# The binary flavours (schema `Flavour`): the primary Dockerfile's builder stage (alpine and the
-# variants that copy from it) builds CGO_ENABLED=0 -trimpath -ldflags="-w -s -buildid=", so that a
-# rebuild repeats the binary; single-stage keeps the report's -ldflags="-w -s"; cgo builds
-# CGO_ENABLED=1 -ldflags="-w -s".
-VARIANTS: tuple[Variant, ...] = (
-    Variant(
-        name=PRIMARY,
-        dockerfile="Dockerfile",
-        build_base="golang:1.25-alpine",
-        runtime_base="alpine:3.19",
-        flavour="stripped_trimpath",
-        from_builder_stage=True,
-        published=True,
-        starts=True,
-        summary="the report's multi-stage build: golang:1.25-alpine builder, alpine:3.19 runtime",
-    ),
-    Variant(
-        name=SINGLE_STAGE,
-        dockerfile="variants/single-stage.Dockerfile",
-        build_base="golang:1.25",
-        runtime_base="golang:1.25",  # one stage: the SDK it builds in is what it runs on
-        flavour="stripped",
-        from_builder_stage=False,
-        published=True,
-        starts=True,
-        summary="built and run in the full golang:1.25 SDK image",
-    ),
-    Variant(
-        name=SCRATCH,
-        dockerfile="variants/scratch.Dockerfile",
-        build_base=None,
-        runtime_base=None,
-        flavour="stripped_trimpath",
-        from_builder_stage=True,
-        published=False,
-        starts=True,
-        summary="the static binary alone on an empty image, plus the CA bundle",
-    ),
-    Variant(
-        name=DISTROLESS,
-        dockerfile="variants/distroless.Dockerfile",
-        build_base=None,
-        runtime_base="gcr.io/distroless/static-debian12:latest",
-        flavour="stripped_trimpath",
-        from_builder_stage=True,
-        published=False,
-        starts=True,
-        summary="the binary on distroless static, as its nonroot user",
-    ),
-    Variant(
-        name=AS_REPORTED,
-        dockerfile="variants/as-reported.Dockerfile",
-        build_base=None,
-        runtime_base="alpine:3.19",
-        flavour="stripped_trimpath",
-        from_builder_stage=True,
-        published=False,
-        starts=True,
-        summary="the report's runtime stage as written, with its RUN chown -R layer",
-    ),
-    Variant(
-        name=CGO,
-        dockerfile="variants/cgo.Dockerfile",
-        build_base="golang:1.25",  # its own SDK stage, not the measured builder
-        runtime_base="alpine:3.19",
-        flavour="cgo",
-        from_builder_stage=False,
-        published=False,
-        starts=False,
-        summary="CGO left on, the binary put on alpine: fails at start",
-    ),
+def _load() -> project.Project:
+    """The project file, read once at import; a bad one ends the program with its one line (the site
+    build and every command import this module before they could catch it)."""
+    try:
+        return project.load(project.project_path())
+    except project.ProjectError as error:
+        raise SystemExit(f"error: {error}") from None
+
+
+PROJECT = _load()
+IMAGE = PROJECT.service.image
+BUILDER_REF = PROJECT.builder_ref
+PRIMARY = PROJECT.primary.name
+
+
+def _variant(entry: project.VariantEntry) -> Variant:
+    build_base, runtime_base, from_builder = project.bases(PROJECT, entry, project.project_path().parent)
+    return Variant(
+        name=entry.name,
+        dockerfile=entry.dockerfile,
+        build_base=build_base,
+        runtime_base=runtime_base,
+        flavour=entry.flavour,
+        from_builder_stage=from_builder,
+        published=entry.published,
+        starts=entry.purpose != project.FAILURE,
+        summary=entry.summary,
+    )
+
+
+# The binary flavours (schema `Flavour`) are the project file's: there, the primary Dockerfile's
+# builder stage (alpine and the variants that copy from it) builds CGO_ENABLED=0 -trimpath
+# -ldflags="-w -s -buildid=", so that a rebuild repeats the binary; single-stage keeps the report's
+# -ldflags="-w -s"; cgo builds CGO_ENABLED=1 -ldflags="-w -s".
+VARIANTS: tuple[Variant, ...] = tuple(
+    _variant(entry) for entry in PROJECT.variant if entry.purpose != project.CACHE_MOUNT_TIMING
 )
+_CACHE_MOUNTS = [entry for entry in PROJECT.variant if entry.purpose == project.CACHE_MOUNT_TIMING]
+# The primary Dockerfile with BuildKit cache mounts: built (BuildKit only) to time a one-line change,
+# never run or analysed, so it is not one of VARIANTS.
+CACHE_MOUNT = _CACHE_MOUNTS[0].name if _CACHE_MOUNTS else project.CACHE_MOUNT_TIMING
+CACHE_MOUNT_DOCKERFILE = _CACHE_MOUNTS[0].dockerfile if _CACHE_MOUNTS else ""
 
 BY_NAME = {variant.name: variant for variant in VARIANTS}

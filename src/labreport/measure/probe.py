@@ -12,7 +12,7 @@ from typing import Any
 
 from ..contract import spec
 from ..contract.schema import Probe
-from ..contract.variants import Variant
+from ..contract.variants import PROJECT, Variant
 from . import analysis
 from .engine import Container, Engine, free_port
 
@@ -21,7 +21,8 @@ def probe(engine: Engine, variant: Variant, image_id: str) -> Probe:
     """Runs the image this run built for `variant` (by ID: its tag may name an older build)."""
     port = free_port()
     # All of it is waiting on the container or on Docker's own health check: not our overhead.
-    with engine.container(image_id, ports={"8080/tcp": port}) as container, engine.timer.measure():
+    listens = f"{PROJECT.service.port}/tcp"  # the project's port, published on a free one here
+    with engine.container(image_id, ports={listens: port}) as container, engine.timer.measure():
         return observe(container, variant, port)
 
 
@@ -36,10 +37,12 @@ def observe(container: Container, variant: Variant, port: int) -> Probe:
             process_uid=None, healthcheck_status=None, memory_bytes=None, stop_seconds=None,
             exit_code=failed_with, error_text=logs, logs=logs.splitlines(),
         )  # fmt: skip
-    run_to_first_200 = first_ok(port, container.created_at, path="/")
-    seconds_to_healthy = first_ok(port, started)
-    _, root = http(port, "/")
-    _, health = http(port, "/health")
+    service = PROJECT.service
+    root_path = service.endpoints[0]
+    run_to_first_200 = first_ok(port, container.created_at, path=root_path)
+    seconds_to_healthy = first_ok(port, started, path=service.health)
+    _, root = http(port, root_path)
+    _, health = http(port, service.health)
     not_found_status, not_found = http(port, "/does-not-exist")
     uid = container.process_uid()
     healthcheck = healthcheck_status(container)
@@ -49,10 +52,12 @@ def observe(container: Container, variant: Variant, port: int) -> Probe:
     stop_seconds = time.monotonic() - stop_started
     exit_code = container.state().exit_code
     lines = container.logs().splitlines()
+    # A project that names no response spec has its answers recorded, not checked.
+    problems = spec.problems(root, health) if service.spec else []
     return Probe(
         variant=variant.name, started=True, seconds_to_healthy=round(seconds_to_healthy, 3),
         root_body=root, health_body=health, not_found_status=not_found_status,
-        not_found_body=not_found, spec_problems=spec.problems(root, health), process_uid=uid,
+        not_found_body=not_found, spec_problems=problems, process_uid=uid,
         healthcheck_status=healthcheck, memory_bytes=memory, stop_seconds=round(stop_seconds, 3),
         exit_code=exit_code, error_text=None, logs=lines[-20:],
         run_to_first_200_seconds=round(run_to_first_200, 3),
