@@ -12,10 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ...contract.project import project_path
 from ...contract.schema import Measurements
-from ...contract.variants import CACHE_MOUNT, PRIMARY, REPO_ROOT
+from ...contract.variants import CACHE_MOUNT, PRIMARY, PROJECT
 
-BUDGETS_FILE = REPO_ROOT / "budgets.toml"
+#: The project file names it (`budgets`), relative to the project's folder.
+BUDGETS_FILE = project_path().parent / PROJECT.budgets
 
 
 def _final_image_bytes(data: Measurements) -> float | None:

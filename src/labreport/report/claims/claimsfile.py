@@ -15,15 +15,17 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from ...contract.project import project_path
 from ...contract.schema import DataError
-from ...contract.variants import REPO_ROOT, VARIANTS
+from ...contract.variants import PROJECT, VARIANTS
 from ..derive import BASES
 from .checks import FACTS, Fact
 from .judge import Quantity
 from .measures import DOMAINS, MEASURES, Arguments
 from .printed import UnreadableValue, read_tolerance, read_value
 
-CLAIMS_FILE = REPO_ROOT / "claims.toml"
+#: The project file names it (`claims`), relative to the project's folder.
+CLAIMS_FILE = project_path().parent / PROJECT.claims
 #: Set this to judge the claims of another file (tests).
 CLAIMS_ENV = "LABREPORT_CLAIMS"
 
