@@ -124,6 +124,8 @@ def by_family(
     if not wanted:
         return None
     pool = [ref for ref in images.references() if all(FAMILIES[family].search(ref) for family in wanted)]
+    if base:  # a base, not one of the project's own images
+        pool = [ref for ref in pool if images.known.get(ref, ref) == ref]
     narrowed = [ref for ref in pool if ref in set(context)]
     if len(narrowed) == 1:
         return images.of(narrowed[0])

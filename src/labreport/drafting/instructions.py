@@ -53,7 +53,7 @@ def words(instruction: str) -> str:
         for command in _OPERATORS.split(rest):
             plain = [word for token in command.split() if (word := _plain(token))]
             named += plain[:_MAX_WORDS]
-        return " ".join(named)
+        return " ".join(dict.fromkeys(named))  # each word once: "adduser -S app -G app"
     if keyword in ("COPY", "ADD"):
         operands = [token for token in rest.split() if not token.startswith("--")]
         # A pasted COPY often drops its destination ("COPY --from=builder /app/server"): one operand

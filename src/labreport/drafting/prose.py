@@ -149,9 +149,10 @@ def _size(
     if after is not None and _ARROW.match(text[found.end : after.start]):  # "807 MB → 29.8 MB"
         setting.against = subject
     if _has(r"\b(?:larger|bigger|smaller|extra|more|less)\b", words):
-        against = _against(words, text, place, setting)
-        if against is not None and not _has(r"\bthan\b", words):
-            against = setting.last_difference or against
+        if _AGAINST.search(words):
+            against = _against(words, text, place, setting)
+        else:  # "those 10 MB extra": the difference said before
+            against = setting.last_difference or setting.against
         if against is not None:
             setting.last_difference = against
             of = variant or images.final
