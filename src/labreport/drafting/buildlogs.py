@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from ..measure.buildlog import parse_plain_progress
@@ -38,6 +38,7 @@ _LEGACY_OTHER = re.compile(
     r"^\s*(?:--->|Successfully (?:built|tagged)|Sending build context|Removing interm)"
 )
 _REAL = re.compile(r"^\s*real\s+(?P<total>\S+)\s*$")
+_CPU_TIME = re.compile(r"^\s*(?:user|sys)\s+\d+m[\d.]+s\s*$")  # `time`'s other lines: CPU, not the wall
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -48,7 +49,8 @@ class StepRow:
     instruction: str
     seconds: Value | None  # None when the log shows no time for it
     cached: bool
-    line: Line
+    line: Line  # where its time stands (plain progress: its DONE line)
+    label: Line  # where its `[stage k/n]` or `Step k/n` stands
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -64,7 +66,7 @@ class BuildLog:
         """Each stage's step count as its labels print it, with the first line that says so."""
         counts: dict[str, tuple[int, Line]] = {}
         for step in self.steps:
-            counts.setdefault(step.stage, (step.count, step.line))
+            counts.setdefault(step.stage, (step.count, step.label))
         return counts
 
     @property
@@ -81,6 +83,10 @@ def builder_of(lines: Sequence[Line]) -> Builder | None:
     if any(_LEGACY_STEP.match(text) for text in texts):
         return "legacy"
     return None
+
+
+def _shell_time_lines(lines: Sequence[Line]) -> set[int]:
+    return {line.number for line in lines if _REAL.match(line.text) or _CPU_TIME.match(line.text)}
 
 
 def _real_time(lines: Sequence[Line]) -> tuple[Value | None, Line | None]:
@@ -113,6 +119,7 @@ def _tty(lines: Sequence[Line]) -> BuildLog:
                     seconds=parse_value(timed.group("time")) if timed else None,
                     cached=step.group("cached") is not None,
                     line=line,
+                    label=line,
                 )
             )
         elif not _TTY_LINE.match(line.text):
@@ -120,6 +127,7 @@ def _tty(lines: Sequence[Line]) -> BuildLog:
         consumed.add(line.number)
     if total is None:
         total, total_line = _real_time(lines)
+    consumed |= _shell_time_lines(lines)
     return BuildLog(
         builder="buildkit-tty",
         total=total,
@@ -130,32 +138,43 @@ def _tty(lines: Sequence[Line]) -> BuildLog:
 
 
 def _plain(lines: Sequence[Line]) -> BuildLog:
-    texts = [line.text for line in lines]
-    first_line: dict[str, Line] = {}
+    """Steps as the measurement's own reader orders them; each timed step's line is its `DONE`
+    line, where the figure stands, and its instruction is the label's."""
+    labels: dict[str, int] = {}  # label text -> vertex
+    label_lines: dict[int, Line] = {}
+    done: dict[int, tuple[Line, str]] = {}
     stages: list[str] = []
     for line in lines:
-        match = _PLAIN.match(line.text)
-        label = _PLAIN_LABEL.match(match.group("rest")) if match else None
-        if match and label:
-            first_line.setdefault(match.group("rest"), line)
+        match = _PLAIN.match(line.text.rstrip())
+        if not match:
+            continue
+        vertex, rest = int(match.group("vertex")), match.group("rest")
+        label = _PLAIN_LABEL.match(rest)
+        if label:
+            labels.setdefault(rest, vertex)
+            label_lines.setdefault(vertex, line)
             if (label.group("stage") or "") not in stages:
                 stages.append(label.group("stage") or "")
-    progress = parse_plain_progress(texts, tuple(stages))
+        elif rest.startswith("DONE "):
+            done[vertex] = (line, rest.removeprefix("DONE ").strip())
+    progress = parse_plain_progress([line.text for line in lines], tuple(stages))
     steps: list[StepRow] = []
     for step in progress.steps:
         label = _PLAIN_LABEL.match(step.instruction)
-        if label is None:
+        at = labels.get(step.instruction)
+        if label is None or at is None:
             continue
-        seconds = None if step.cached else parse_value(f"{step.seconds}s")
+        timed = None if step.cached else done.get(at)
         steps.append(
             StepRow(
                 stage=label.group("stage") or "",
                 index=int(label.group("k")),
                 count=int(label.group("n")),
                 instruction=tidy(label.group("instruction")),
-                seconds=seconds,
+                seconds=parse_value(timed[1]) if timed else None,
                 cached=step.cached,
-                line=first_line[step.instruction],
+                line=timed[0] if timed else label_lines[at],
+                label=label_lines[at],
             )
         )
     total, total_line = _real_time(lines)
@@ -165,7 +184,7 @@ def _plain(lines: Sequence[Line]) -> BuildLog:
         total=total,
         total_line=total_line,
         steps=tuple(steps),
-        consumed=frozenset(consumed | ({total_line.number} if total_line else set())),
+        consumed=frozenset(consumed | _shell_time_lines(lines)),
     )
 
 
@@ -184,16 +203,16 @@ def _legacy(lines: Sequence[Line]) -> BuildLog:
                     seconds=None,
                     cached=False,
                     line=line,
+                    label=line,
                 )
             )
         elif line.text.strip() == "---> Using cache" and steps:
-            steps[-1] = StepRow(**{**steps[-1].__dict__, "cached": True})
+            steps[-1] = replace(steps[-1], cached=True)
         elif not _LEGACY_OTHER.match(line.text):
             continue
         consumed.add(line.number)
     total, total_line = _real_time(lines)
-    if total_line is not None:
-        consumed.add(total_line.number)
+    consumed |= _shell_time_lines(lines)
     return BuildLog(
         builder="legacy", total=total, total_line=total_line, steps=tuple(steps), consumed=frozenset(consumed)
     )
