@@ -46,6 +46,7 @@ test: setup ## everything CI runs: lint, Go tests, Python unit, real-Docker and 
 	scripts/prereqs.sh --browser
 	$(MAKE) lint
 	cd app && go test ./... && CGO_ENABLED=1 go test -race ./...
+	cd examples/quote-service && go test ./...
 	$(BIN)/pytest
 
 test-fast: setup ## unit tests only: no Docker engine, no browser
@@ -57,12 +58,15 @@ mutation: setup ## mutation testing (mutmut) of the measure phases, analysis, de
 lint: setup ## gofmt, go vet, ruff (lint and format), mypy, hadolint, zizmor and the workflow schema
 	@test -z "$$(cd app && $$(go env GOROOT)/bin/gofmt -l .)" || { echo "gofmt: run gofmt -w app"; exit 1; }
 	cd app && go vet ./...
+	@test -z "$$(cd examples/quote-service && $$(go env GOROOT)/bin/gofmt -l .)" || { echo "gofmt: run gofmt -w examples/quote-service"; exit 1; }
+	cd examples/quote-service && go vet ./...
 	$(BIN)/ruff check src scripts tests
 	$(BIN)/ruff format --check src scripts tests
 	$(BIN)/mypy
 	$(BIN)/zizmor --offline --no-progress --quiet .github/workflows/report.yml
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/report.yml
-	$(BIN)/hadolint --failure-threshold error Dockerfile variants/*.Dockerfile src/labreport/measure/recipes/*.Dockerfile
+	$(BIN)/hadolint --failure-threshold error Dockerfile variants/*.Dockerfile src/labreport/measure/recipes/*.Dockerfile \
+		examples/quote-service/Dockerfile examples/quote-service/Dockerfile.*
 
 clean: ## remove the site, caches, and the project's images and stand-ins
 	rm -rf site .artifacts .pytest_cache .mypy_cache .ruff_cache mutants

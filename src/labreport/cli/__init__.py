@@ -2,7 +2,7 @@
 
 Exit codes: 0 success, 1 a measurement failed (recorded in the data file), 2 bad usage,
 3 no Docker engine answers, 4 a budget (budgets.toml) is broken, 5 another measurement holds the
-engine, 130 interrupted.
+engine, 6 `claims draft` recognised no figure in the report, 130 interrupted.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from ..contract import invariants, schema
 from ..contract.history import HISTORY_FILE
 from ..contract.status import STATUS_FILE
 from ..contract.variants import BUILDER_REF, BY_NAME, PRIMARY, VARIANTS
+from ..drafting import command as claims_command
 from ..measure import standins
 from ..measure.engine import Engine, EngineUnavailable
 from ..measure.lock import LockHeld, measurement_lock
@@ -106,6 +107,7 @@ def _parser() -> argparse.ArgumentParser:
     _history_parser(commands)
     verify_command.add_parser(commands)
     explain_command.add_parser(commands)
+    claims_command.add_parser(commands)
     check_budgets = commands.add_parser(
         "budgets",
         help="check the recorded data against budgets.toml (exit 4 when one is broken)",
@@ -171,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
             return verify_command.run(arguments)
         if arguments.command == "explain":
             return explain_command.run(arguments)
+        if arguments.command == "claims":
+            return claims_command.run(arguments)
         if arguments.command == "write-schema":
             schema.write_atomically(schema.SCHEMA_FILE, schema.json_schema_text())
             print(f"wrote {schema.SCHEMA_FILE}")

@@ -1,0 +1,3 @@
+module quote-service
+
+go 1.25

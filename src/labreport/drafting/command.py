@@ -1,0 +1,97 @@
+"""`labreport claims draft REPORT.md [-o claims.toml]`: a claims file drafted from a report.
+
+Exit codes: 0 written; 1 the report or the existing claims file cannot be read; 2 bad usage;
+6 the report holds no figure, build log, image table or service answer the drafter recognises
+(nothing is written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..contract.variants import VARIANTS
+from .claims_file import ClaimsFileError, read_claims, write_claims
+from .draft import draft
+
+NOTHING_RECOGNISED = 6
+
+
+def project_images() -> dict[str, str]:
+    """This repository's images and bases, by reference, as the claims vocabulary names them."""
+    known = {variant.ref: variant.name for variant in VARIANTS}
+    for variant in VARIANTS:
+        known |= {base: base for base in variant.bases}
+    return known
+
+
+def _image(text: str) -> tuple[str, str]:
+    ref, equals, name = text.partition("=")
+    if not equals or not ref or not name:
+        raise argparse.ArgumentTypeError(f"{text!r}: want REF=NAME, e.g. myapp:latest=final")
+    return ref, name
+
+
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    claims = subparsers.add_parser(
+        "claims",
+        help="claims as data: draft a claims file from a report's own text",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    actions = claims.add_subparsers(dest="claims_command", required=True)
+    drafting = actions.add_parser(
+        "draft",
+        help="draft claims from a Markdown report (terminal output and prose) for a person to confirm",
+        description="Reads the report's docker images/history tables, build logs, push output, JSON answers "
+        "and prose figures, and writes one claim each with the report line it came from. Run again after "
+        "editing the file: entries you edited or confirmed (deleted their `drafted` line) are kept.",
+    )
+    drafting.add_argument("report", type=Path, help="the report (Markdown)")
+    drafting.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=Path("claims.toml"),
+        help="the claims file (default: %(default)s)",
+    )
+    drafting.add_argument(
+        "--image",
+        type=_image,
+        action="append",
+        default=[],
+        metavar="REF=NAME",
+        help="what the report's image REF is called in the claims (repeatable), e.g. myapp:latest=alpine",
+    )
+
+
+def run(arguments: argparse.Namespace) -> int:
+    report: Path = arguments.report
+    try:
+        text = report.read_text(encoding="utf-8", errors="replace")
+    except OSError as error:
+        print(f"labreport: cannot read the report {report}: {error.strerror}", file=sys.stderr)
+        return 1
+    known = project_images() | dict(arguments.image)
+    drafted = draft(text, known)
+    if not drafted:
+        print(
+            f"labreport: {report}: no figure, image table, build log, push or service answer recognised; "
+            "nothing drafted",
+            file=sys.stderr,
+        )
+        return NOTHING_RECOGNISED
+    try:
+        written = write_claims(arguments.output, drafted, read_claims(arguments.output), report=str(report))
+    except ClaimsFileError as error:
+        print(f"labreport: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"labreport: cannot write {arguments.output}: {error.strerror}", file=sys.stderr)
+        return 1
+    print(
+        f"wrote {arguments.output}: {written.drafted + written.kept} claims ({written.drafted} drafted, "
+        f"{written.kept} kept as edited or confirmed), {written.unmatched} figures not matched"
+    )
+    return 0

@@ -1,0 +1,267 @@
+"""Figures in a report's sentences (and in the remarks people type into logs), matched to a
+measure by the words around them; a figure the words do not tie to one is kept as not matched,
+with its line and its words, for a person to place.
+
+The words of a figure are those between it and its neighbours on the line; the headings above it
+and the list item it hangs from say what a section is about ("Option 2: Distroless").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .claim import UNMATCHED, DraftedClaim
+from .context import FINAL, ReportImages, by_family, families, mentioned
+from .instructions import words as instruction_words
+from .markdown import Line
+from .units import Found, find_values
+
+_ARROW = re.compile(r"^\s*(?:→|->|=>|⟶|➜|to|into)\s*$")
+_CONTAINERS = re.compile(r"\b(\d[\d,]*)\s+(?:containers|instances|replicas|copies|pods)\b", re.IGNORECASE)
+_COUNTED = re.compile(r"^\s*(?:packages?|pkgs?)\b", re.IGNORECASE)
+_AGAINST = re.compile(
+    r"\b(?:vs\.?|versus|than|compared (?:to|with)|against|over)\s+(?P<rest>.*)", re.IGNORECASE
+)
+_GENERIC = {"apk", "add", "apt-get", "install", "run", "copy", "go", "the", "and", "mod"}
+
+
+@dataclass(kw_only=True)
+class Setting:
+    """What prose lines are read against; `against` and `sizes` grow as the report is read."""
+
+    images: ReportImages
+    layers: list[str] = field(default_factory=list)  # instructions seen in `docker history` blocks
+    steps: list[str] = field(default_factory=list)  # instructions seen in build logs
+    sizes: dict[float, str] = field(default_factory=dict)  # an image size claimed -> its `of`
+    against: str | None = None  # the comparison in force ("807 MB → 29.8 MB")
+    last_difference: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Place:
+    """Where a line stands: the headings over it, its list parent, a build log's kind around it."""
+
+    headings: tuple[str, ...] = ()
+    parent: str = ""
+    build_kind: str | None = None
+
+
+def _has(pattern: str, text: str) -> bool:
+    return re.search(pattern, text, re.IGNORECASE) is not None
+
+
+def _claim(line: Line, found: Found, measure: str, topic: str, **arguments: str | int | None) -> DraftedClaim:
+    tolerance = "1 pp" if found.value.kind == "percent" else "10%"
+    return DraftedClaim(
+        key="",
+        topic=topic,
+        claimed=found.value.text,
+        measure=measure,
+        line=line.number,
+        text=line.raw,
+        tolerance=tolerance if measure != UNMATCHED else None,
+        **arguments,  # type: ignore[arg-type]
+    )
+
+
+def _unmatched(line: Line, found: Found, words: str) -> DraftedClaim:
+    return _claim(line, found, UNMATCHED, "not matched", note=f"words around it: {' '.join(words.split())!r}")
+
+
+def _variant_section(place: Place, setting: Setting) -> str | None:
+    """The variant a section is about, when its heading names one ("Option 1: FROM scratch")."""
+    for heading in reversed(place.headings[-2:]):
+        found = by_family(heading, setting.images) if families(heading) else None
+        if found is not None and found in setting.images.variants():
+            return found
+    return None
+
+
+def _image(words: str, line: str, place: Place, setting: Setting) -> str | None:
+    """The image the words name: by reference, by family word, or None."""
+    named = [of for ref in mentioned(words, setting.images) if (of := setting.images.of(ref))]
+    if len(named) == 1:
+        return named[0]
+    context = mentioned(" ".join([line, place.parent, *place.headings]), setting.images)
+    base = _has(r"\bbase\b", words)
+    return by_family(words, setting.images, context, base=base)
+
+
+def _against(words: str, line: str, place: Place, setting: Setting) -> str | None:
+    match = _AGAINST.search(words)
+    if match:
+        named = _image(match.group("rest"), line, place, setting) or _named_variant(
+            match.group("rest"), setting
+        )
+        if named is not None:
+            return named
+    return setting.against
+
+
+def _named_variant(words: str, setting: Setting) -> str | None:
+    """A variant named outright ("than single-stage"), the caller's name or the report's word."""
+    for name in setting.images.variants():
+        if _has(rf"\b{re.escape(name)}\b", words):
+            return name
+    match = re.search(r"\b(single[\s-]stage|multi[\s-]stage)\b", words, re.IGNORECASE)
+    return match.group(1).lower().replace(" ", "-") if match else None
+
+
+def _layer(words: str, setting: Setting) -> str | None:
+    """The instruction of a layer seen in a history block whose own words the figure's words name."""
+    normal = words.lower().replace("-", " ")
+    for instruction in setting.layers:
+        distinctive = [
+            word for word in instruction_words(instruction).lower().split() if word not in _GENERIC
+        ]
+        if distinctive and any(
+            re.search(rf"\b{re.escape(w.replace('-', ' '))}\b", normal) for w in distinctive
+        ):
+            return instruction_words(instruction)
+    return None
+
+
+def _binary_layer(setting: Setting) -> str | None:
+    copies = [instruction_words(i) for i in setting.layers if instruction_words(i).startswith("COPY ")]
+    return copies[0] if len(copies) == 1 else None
+
+
+def _size(
+    line: Line, found: Found, words: str, place: Place, setting: Setting, after: Found | None
+) -> DraftedClaim:
+    text, images = line.text, setting.images
+    containers = _CONTAINERS.search(text)
+    variant = _variant_section(place, setting)
+    subject = _image(words, text, place, setting) or variant or setting.sizes.get(found.value.value)
+    if containers and _has(r"\bsav(e|es|ed|ing|ings)\b", text):
+        count = int(containers.group(1).replace(",", ""))
+        against = _against(words, text, place, setting)
+        return _claim(
+            line,
+            found,
+            "saving",
+            f"saved at {count} containers",
+            of=images.final,
+            against=against,
+            containers=count,
+        )
+    if after is not None and _ARROW.match(text[found.end : after.start]):  # "807 MB → 29.8 MB"
+        setting.against = subject
+    if _has(r"\b(?:larger|bigger|smaller|extra|more|less)\b", words):
+        if _AGAINST.search(words):
+            against = _against(words, text, place, setting)
+        else:  # "those 10 MB extra": the difference said before
+            against = setting.last_difference or setting.against
+        if against is not None:
+            setting.last_difference = against
+            of = variant or images.final
+            return _claim(line, found, "size-difference", f"{of} against {against}", of=of, against=against)
+    if _has(r"(?<!un)compress|download|\bpull(?:ed)? size|registry|gzip|on the wire", words):
+        return _claim(line, found, "download-size", "compressed size", of=subject or images.final)
+    if variant is None and (layer := _layer(words, setting)):
+        return _claim(line, found, "layer-size", f"layer {layer}", of=images.final, instruction=layer)
+    if variant is None and _has(r"\bbinary\b", words) and (binary := _binary_layer(setting)):
+        return _claim(line, found, "layer-size", f"layer {binary}", of=images.final, instruction=binary)
+    if subject is None and _has(r"\b(?:sdk|compiler|toolchain)\b", words) and images.builder_base:
+        subject = images.of(images.builder_base)
+    if subject is None and _has(r"\bbuilder\b", words):
+        subject = "builder"
+    if subject is None and _has(
+        r"final|multi[\s-]stage|uncompressed|disk usage|\btotal\b|runtime image", words
+    ):
+        subject = images.final
+    if subject is None:
+        return _unmatched(line, found, words)
+    setting.sizes.setdefault(found.value.value, subject)
+    return _claim(line, found, "image-size", f"{subject} image size", of=subject)
+
+
+def _percent(line: Line, found: Found, words: str, place: Place, setting: Setting) -> DraftedClaim:
+    context = " ".join([words, place.parent])
+    if _has(r"binary|ldflags|strip|-w -s|debug (?:info|symbols)|dwarf", context):
+        return _claim(line, found, "strip-saving", 'binary size saved by -ldflags="-w -s"')
+    if _has(r"reduc|smaller|less|saving|shrink|lighter|cut", words):
+        against = _against(words, line.text, place, setting)
+        if against is not None:
+            of = _variant_section(place, setting) or setting.images.final
+            return _claim(line, found, "reduction", f"reduction against {against}", of=of, against=against)
+    return _unmatched(line, found, words)
+
+
+def _seconds(line: Line, found: Found, words: str, place: Place, setting: Setting) -> DraftedClaim:
+    if _has(r"\bpull", words):
+        of = _image(words, line.text, place, setting) or setting.images.final
+        return _claim(line, found, "pull-time", f"pull of {of}", of=of)
+    headings = " ".join([*place.headings, place.parent])
+    kind = place.build_kind
+    if kind is None and _has(r"\bbuild|\brebuild", " ".join([words, headings])):
+        kind = _kind(" ".join([words, headings]))
+    if kind is None:
+        return _unmatched(line, found, words)
+    for instruction in setting.steps:
+        step = instruction_words(instruction)
+        if step and (_has(re.escape(step), words) or (_has(r"compil", words) and "build" in step.split())):
+            return _claim(line, found, "step-time", f"{kind} build, step {step}", kind=kind, instruction=step)
+    return _claim(line, found, "build-total", f"{kind} build, total", kind=kind)
+
+
+def _kind(words: str) -> str:
+    if _has(r"\bno (?:code )?changes?\b|\bcached\b|\bwarm\b", words) and not _has(
+        r"code[\s_-]*chang(?:e|ed)\)", words
+    ):
+        return "cached"
+    if _has(r"code[\s_-]*chang|one[\s-]line|after (?:a |an )?(?:edit|change)", words):
+        return "code_change"
+    return "cold"
+
+
+def _ratio(line: Line, found: Found, words: str, place: Place, setting: Setting) -> DraftedClaim:
+    if _has(r"faster|quicker|slower", words) and _has(r"deploy|pull|download|ship|start", words):
+        compared = _AGAINST.search(words)
+        against = _named_variant(compared.group("rest"), setting) if compared else None
+        of = _variant_section(place, setting) or setting.images.final
+        return _claim(line, found, "pull-ratio", f"pull of {of} against {against}", of=of, against=against)
+    return _unmatched(line, found, words)
+
+
+def _packages(line: Line, found: Found, words: str, place: Place, setting: Setting) -> DraftedClaim:
+    context = " ".join([words, place.parent])
+    if _has(r"\bbuilder\b|\bbuild stage\b", context):
+        of: str | None = "builder"
+    elif _has(r"runtime|final|production", context):
+        of = setting.images.final
+    else:
+        of = _image(words, line.text, place, setting)
+    if of is None:
+        return _unmatched(line, found, words)
+    return _claim(line, found, "package-count", f"packages in {of}", of=of)
+
+
+def read_line(line: Line, place: Place, setting: Setting) -> list[DraftedClaim]:
+    """A claim, matched or not, for every figure with a unit (or a package count) on the line."""
+    figures = [
+        found
+        for found in find_values(line.text, counts=True)
+        if found.value.kind != "count" or _COUNTED.match(line.text[found.end :])
+    ]
+    claims: list[DraftedClaim] = []
+    for index, found in enumerate(figures):
+        start = figures[index - 1].end if index else 0
+        after = figures[index + 1] if index + 1 < len(figures) else None
+        words = line.text[start : found.start] + " " + line.text[found.end : after.start if after else None]
+        kind = found.value.kind
+        if kind == "bytes":
+            claims.append(_size(line, found, words, place, setting, after))
+        elif kind == "percent":
+            claims.append(_percent(line, found, words, place, setting))
+        elif kind == "seconds":
+            claims.append(_seconds(line, found, words, place, setting))
+        elif kind == "ratio":
+            claims.append(_ratio(line, found, words, place, setting))
+        else:
+            claims.append(_packages(line, found, words, place, setting))
+    return claims
+
+
+__all__ = ["FINAL", "Place", "Setting", "read_line"]
