@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from ..contract import schema
-from ..contract.evidence import Evidence, explain
+from ..contract.evidence import Evidence, explain, facts
 from ..contract.pointer import PointerError
 
 DESCRIPTION = """\
@@ -63,25 +63,6 @@ def shown(value: object) -> str:
 
 
 def lines(evidence: Evidence, data: schema.Measurements) -> list[str]:
-    facts = data.provenance
     value = shown(evidence.value)
     printed = [f"{evidence.pointer} = {value}{f' {evidence.unit}' if evidence.unit else ''}"]
-    printed.append(f"  how: {evidence.how}")
-    if evidence.command:
-        printed.append(f"  see it yourself: {evidence.command}")
-    dirty = ", with uncommitted changes" if facts.git_dirty else ""
-    printed.append(f"  measured: {facts.measured_at:%Y-%m-%d %H:%M} UTC at commit {facts.git_commit}{dirty}")
-    printed.append(
-        f"  testbed: {facts.host_os} {facts.host_architecture}, {facts.cpu_count} CPUs"
-        f"{f' ({facts.cpu_model})' if facts.cpu_model else ''}; Docker {facts.engine.version} "
-        f"({facts.engine.storage_driver}, {facts.engine.os}); builder: {facts.builder}"
-    )
-    for base in evidence.bases:
-        if base.source == "standin":
-            printed.append(
-                f"  base {base.requested}: a stand-in built here ({base.image_id[:19]}): {base.recipe} "
-                f"(recipe {base.recipe_version})"
-            )
-        else:
-            printed.append(f"  base {base.requested}: {base.source} ({base.image_id[:19]})")
-    return printed
+    return printed + [f"  {label}: {said}" for label, said in facts(evidence, data.provenance)]

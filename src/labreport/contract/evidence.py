@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .pointer import resolve, tokens
-from .schema import BaseImage, Measurements
+from .schema import BaseImage, Measurements, Provenance
 from .variants import BY_NAME, CACHE_MOUNT, CACHE_MOUNT_DOCKERFILE, PRIMARY
 
 SPREAD_FIELDS = ("median", "min", "max", "samples")  # a timing's parts all carry its unit
@@ -201,3 +201,33 @@ def explain(data: Measurements, text: str) -> Evidence:
         command=making.command,
         bases=list(making.bases),
     )
+
+
+def facts(evidence: Evidence, provenance: Provenance) -> list[tuple[str, str]]:
+    """The evidence as labelled lines, after its value: how, the command, when and where, each base.
+    `labreport explain` prints them and the site's popovers show them, so both say the same."""
+    found = [("how", evidence.how)]
+    if evidence.command:
+        found.append(("see it yourself", evidence.command))
+    dirty = ", with uncommitted changes" if provenance.git_dirty else ""
+    found.append(
+        ("measured", f"{provenance.measured_at:%Y-%m-%d %H:%M} UTC at commit {provenance.git_commit}{dirty}")
+    )
+    cpu = f" ({provenance.cpu_model})" if provenance.cpu_model else ""
+    found.append(
+        (
+            "testbed",
+            f"{provenance.host_os} {provenance.host_architecture}, {provenance.cpu_count} CPUs{cpu}; "
+            f"Docker {provenance.engine.version} ({provenance.engine.storage_driver}, "
+            f"{provenance.engine.os}); builder: {provenance.builder}",
+        )
+    )
+    for base in evidence.bases:
+        if base.source == "standin":
+            said = (
+                f"a stand-in built here ({base.image_id[:19]}): {base.recipe} (recipe {base.recipe_version})"
+            )
+        else:
+            said = f"{base.source} ({base.image_id[:19]})"
+        found.append((f"base {base.requested}", said))
+    return found

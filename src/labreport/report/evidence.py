@@ -1,0 +1,144 @@
+"""Evidence on every number a page shows: the one place a macro wraps a formatted figure.
+
+`shown(text, pointer)` wraps a figure read from the data, `derived(text, ...)` one computed from
+other figures (a reduction, a ratio, a saving). Either returns an inline element a reader can
+point at, focus or tap: a `<button>` carrying `data-evidence`, the JSON Pointer (RFC 6901) of the
+figure in the published measurements.json, and beside it a popover (the Popover API: it opens in
+the top layer, so nothing around it moves) with what `labreport explain` prints for that pointer
+(`contract.evidence`, so the terminal and the page say the same): the raw value and its unit, how
+it was measured, the command that shows it, when, on which testbed and at which commit, and the
+stand-in recipe of each base it rests on. `docs/assets/evidence.js` opens and places it.
+
+`where(record, field)` finds a record's pointer: the macros hold the data's records, not indices.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import BaseModel
+
+from ..contract.evidence import Evidence, explain, facts
+from ..contract.pointer import pointer
+from ..contract.schema import Measurements
+from .escape import text
+from .site import build as sitebuild
+
+#: How a popover names a unit of `contract.evidence`.
+UNIT_NAMES = {"s": "seconds", "bytes": "bytes"}
+
+#: Derived figures: their arithmetic, written over the raw inputs `{0}`, `{1}` and the factor `{n}`.
+#: The browser test recomputes each from the published data on its own, by these names.
+FORMULAS = {
+    "reduction": "(1 \u2212 {1} / {0}) \u00d7 100",
+    "ratio": "{0} / {1}",
+    "saving": "({0} \u2212 {1}) \u00d7 {n}",
+    "share": "{1} / {0} \u00d7 100",
+    "percent": "{0} \u00d7 100",
+}
+
+_ids = itertools.count(1)
+#: The data last indexed and its records' pointers, by the records' identity.
+_index: tuple[Measurements | None, dict[int, str]] = (None, {})
+
+
+def _data() -> Measurements:
+    return sitebuild.current().data
+
+
+def _walk(node: Any, at: str, found: dict[int, str]) -> None:
+    if isinstance(node, BaseModel):
+        found[id(node)] = at
+        for name in type(node).model_fields:
+            _walk(getattr(node, name), f"{at}{pointer(name)}", found)
+    elif isinstance(node, list):
+        found[id(node)] = at
+        for number, each in enumerate(node):
+            _walk(each, f"{at}{pointer(number)}", found)
+
+
+def where(record: object, *fields: str | int) -> str:
+    """The pointer of `record`'s `fields` in the current data: `where(image, "size")` is
+    `/images/3/size`. A record that is not the current data's own is an error in the macro."""
+    global _index
+    data = _data()
+    if _index[0] is not data:
+        found: dict[int, str] = {}
+        _walk(data, "", found)
+        _index = (data, found)
+    located = _index[1].get(id(record))
+    if located is None:
+        raise LookupError(f"{type(record).__name__} is not a record of the site's data file")
+    return located + pointer(*fields)
+
+
+def raw(evidence: Evidence) -> str:
+    """The value as the data file holds it, with its unit: `9160421 bytes`, `0.6412 seconds`."""
+    value = evidence.value
+    shown_value = value if isinstance(value, str) else json.dumps(value)
+    unit = UNIT_NAMES.get(evidence.unit, evidence.unit)
+    return f"{shown_value} {unit}".strip()
+
+
+def _spans(said: str) -> str:
+    """Text whose `backticked` parts are code, as `contract.evidence` writes commands in prose."""
+    parts = said.split("`")
+    return "".join(
+        f"<code>{text(part)}</code>" if odd else text(part) for odd, part in enumerate(parts) if part
+    )
+
+
+def _line(label: str, said: str, *, code: bool = False) -> str:
+    body = f"<code>{text(said)}</code>" if code else _spans(said)
+    return f'<span class="evidence-line"><span class="evidence-label">{text(label)}:</span> {body}</span>'
+
+
+def _popover(attributes: dict[str, str], showing: str, lines: list[str]) -> str:
+    ident = f"evidence-{next(_ids)}"
+    attrs = "".join(f' {name}="{html.escape(value, quote=True)}"' for name, value in attributes.items())
+    return (
+        f'<span class="evidence"><button type="button" class="evidence-value"{attrs}'
+        f' aria-describedby="{ident}">{showing}</button>'
+        f'<span class="evidence-pop" id="{ident}" role="tooltip" popover="manual" data-search-exclude>{"".join(lines)}</span>'
+        "</span>"
+    )
+
+
+def _making(evidence: list[Evidence], data: Measurements) -> list[str]:
+    """How, the command, when and where, and the bases, each said once for all `evidence`."""
+    said: dict[tuple[str, str], None] = {}
+    for each in evidence:
+        said |= dict.fromkeys(facts(each, data.provenance))
+    return [_line(label, value, code=label == "see it yourself") for label, value in said]
+
+
+def shown(showing: str, at: str) -> str:
+    """`showing` (a figure as the page formats it) with the evidence of the figure at pointer `at`."""
+    data = _data()
+    evidence = explain(data, at)
+    lines = [_line("value", raw(evidence)), _line("in measurements.json", at, code=True)]
+    return _popover({"data-evidence": at}, showing, lines + _making([evidence], data))
+
+
+def derived(showing: str, formula: str, inputs: Sequence[str], result: float, factor: int = 1) -> str:
+    """`showing`, a figure computed by `formula` (one of `FORMULAS`) from the figures at `inputs`,
+    with the inputs, the arithmetic and each input's evidence. `result` is the value the report
+    computed (in `derive`), shown unrounded beside the formula."""
+    data = _data()
+    evidence = [explain(data, each) for each in inputs]
+    values = [f"{each.value:,}" if isinstance(each.value, int) else str(each.value) for each in evidence]
+    arithmetic = FORMULAS[formula].format(*values, n=factor)
+    exact = f"{int(result):,}" if float(result).is_integer() else f"{result:,.4f}"
+    lines = [_line("derived", f"{arithmetic} = {exact}")]
+    lines += [_line(f"input {each.pointer}", raw(each)) for each in evidence]
+    attributes = {
+        "data-evidence": inputs[0],
+        "data-formula": formula,
+        "data-inputs": json.dumps(list(inputs)),
+        "data-factor": str(factor),
+    }
+    return _popover(attributes, showing, lines + _making(evidence, data))
