@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import budgets, explain_command, history, history_ops, invariants, schema, verify_command
 from .drafting import command as claims_command
-from .measure import standins
+from .measure import rebuilds, standins
 from .measure.engine import Engine, EngineUnavailable
 from .measure.lock import LockHeld, measurement_lock
 from .measure.progress import Progress
@@ -181,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{ref}: {base.source} {base.image_id[:19]}")
         elif arguments.command == "clean":
             engine.remove_leftovers()
-            for ref in [*(variant.ref for variant in VARIANTS), BUILDER_REF]:
+            for ref in [*(variant.ref for variant in VARIANTS), BUILDER_REF, *rebuilds.REBUILD_REFS]:
                 engine.remove_image(ref)
             for image_id in standins.standin_images(engine):
                 engine.remove_image(image_id)
