@@ -44,3 +44,12 @@ def build_site(
         timeout=300,
         check=False,
     )
+
+
+def visible(markup: str) -> str:
+    """What a reader sees of a macro's output: its evidence popovers dropped, its tags stripped."""
+    import html
+    import re
+
+    without = re.sub(r'<span class="evidence-pop".*?</span></span>', "", markup)
+    return html.unescape(re.sub(r"<[^>]+>", "", without))

@@ -10,18 +10,22 @@
     return document.getElementById(button.getAttribute("aria-describedby"));
   }
 
-  // Below the figure, or above it when there is no room below; never past the window's edges.
+  // Below the figure, or above it when there is more room there; never past the window's edges and
+  // never over the figure itself (on a phone a tap's click would land on the popover). When neither
+  // side holds it all, it scrolls in its own box (it is focusable for that: tabindex=0 in the markup).
   function place(button, pop) {
     var box = button.getBoundingClientRect();
     var width = Math.min(384, window.innerWidth - 2 * MARGIN);
     pop.style.width = width + "px";
-    var left = Math.max(MARGIN, Math.min(box.left, window.innerWidth - width - MARGIN));
-    var top = box.bottom + GAP;
-    if (top + pop.offsetHeight > window.innerHeight - MARGIN && box.top - GAP - pop.offsetHeight > MARGIN) {
-      top = box.top - GAP - pop.offsetHeight;
-    }
-    pop.style.left = left + "px";
-    pop.style.top = Math.max(MARGIN, top) + "px";
+    pop.style.maxHeight = "none";
+    var below = window.innerHeight - box.bottom - GAP - MARGIN, above = box.top - GAP - MARGIN;
+    var height = pop.offsetHeight;
+    var under = height <= below || below >= above;
+    var room = under ? below : above;
+    pop.style.maxHeight = Math.max(room, 80) + "px";
+    height = Math.min(height, Math.max(room, 80));
+    pop.style.left = Math.max(MARGIN, Math.min(box.left, window.innerWidth - width - MARGIN)) + "px";
+    pop.style.top = (under ? box.bottom + GAP : box.top - GAP - height) + "px";
   }
 
   function hide() {

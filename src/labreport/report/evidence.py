@@ -17,7 +17,7 @@ from __future__ import annotations
 import html
 import itertools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from pydantic import BaseModel
@@ -26,6 +26,7 @@ from ..contract.evidence import Evidence, explain, facts
 from ..contract.pointer import pointer
 from ..contract.schema import Measurements
 from .escape import text
+from .markup import NOT_MEASURED
 from .site import build as sitebuild
 
 #: How a popover names a unit of `contract.evidence`.
@@ -93,7 +94,7 @@ def _spans(said: str) -> str:
 
 
 def _line(label: str, said: str, *, code: bool = False) -> str:
-    body = f"<code>{text(said)}</code>" if code else _spans(said)
+    body = f'<code class="evidence-command">{text(said)}</code>' if code else _spans(said)
     return f'<span class="evidence-line"><span class="evidence-label">{text(label)}:</span> {body}</span>'
 
 
@@ -103,7 +104,9 @@ def _popover(attributes: dict[str, str], showing: str, lines: list[str]) -> str:
     return (
         f'<span class="evidence"><button type="button" class="evidence-value"{attrs}'
         f' aria-describedby="{ident}">{showing}</button>'
-        f'<span class="evidence-pop" id="{ident}" role="tooltip" popover="manual" data-search-exclude>{"".join(lines)}</span>'
+        f'<span class="evidence-pop" id="{ident}" role="tooltip" popover="manual" tabindex="0"'
+        " data-search-exclude>"
+        f"{''.join(lines)}</span>"
         "</span>"
     )
 
@@ -142,3 +145,9 @@ def derived(showing: str, formula: str, inputs: Sequence[str], result: float, fa
         "data-factor": str(factor),
     }
     return _popover(attributes, showing, lines + _making(evidence, data))
+
+
+def field(record: object, name: str, show: Callable[[Any], str]) -> str:
+    """Field `name` of `record` formatted by `show`, with its evidence; "*not measured*" for None."""
+    value = getattr(record, name)
+    return NOT_MEASURED if value is None else shown(show(value), where(record, name))

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from labreport.contract.schema import BuildTiming, Measurements
 from labreport.report import derive, units
+from labreport.report.evidence import shown, where
 from labreport.report.macros.registry import macro
+from labreport.report.macros.tables import seconds_range
 from labreport.report.markup import NOT_MEASURED, code, fenced, table, text
 from labreport.report.site import build as sitebuild
 
@@ -21,10 +23,10 @@ def _median_range(found: BuildTiming | None) -> str:
     if found is None:
         return NOT_MEASURED
     total = found.total
-    shown = units.seconds(total.median)
+    showing = shown(units.seconds(total.median), where(total, "median"))
     if len(total.samples) > 1:
-        shown += f" ({units.seconds_range(total.min, total.max)})"
-    return shown
+        showing += f" ({seconds_range(total)})"
+    return showing
 
 
 @macro
@@ -67,8 +69,8 @@ def base_pulls() -> str:
         )
     return (
         "Before each cold build the base images were removed and pulled again, timed apart from the "
-        f"build: {units.seconds(pulls.median)} (median; {units.seconds(pulls.min)} \u2013 "
-        f"{units.seconds(pulls.max)})."
+        f"build: {shown(units.seconds(pulls.median), where(pulls, 'median'))} (median; "
+        f"{seconds_range(pulls)})."
     )
 
 

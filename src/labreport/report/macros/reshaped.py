@@ -10,7 +10,9 @@ from labreport.contract.schema import Measurements
 from labreport.contract.variants import DISTROLESS, SCRATCH
 from labreport.report import derive, units
 from labreport.report.claims.judge import Claim
+from labreport.report.evidence import field, shown, where
 from labreport.report.macros.registry import macro
+from labreport.report.macros.tables import seconds_range
 from labreport.report.macros.values import build_total, deploy_ratio, download_size, image_size, reduction
 from labreport.report.markup import (
     NOT_MEASURED,
@@ -50,8 +52,8 @@ def surface_table() -> str:
         holds.append(
             (
                 name,
-                marked(str(item.packages), flag),
-                f"{item.files:,}",
+                marked(shown(str(item.packages), where(item, "packages")), flag),
+                shown(f"{item.files:,}", where(item, "files")),
                 str(len(item.setuid_files)),
                 code(item.user),
             )
@@ -67,8 +69,8 @@ def surface_table() -> str:
             )
         )
         if item.setuid_files:
-            shown = ", ".join(code(f) for f in item.setuid_files)
-            setuid.append(f"{surface_name(item.variant)} ({len(item.setuid_files)}): {shown}")
+            listed = ", ".join(code(f) for f in item.setuid_files)
+            setuid.append(f"{surface_name(item.variant)} ({len(item.setuid_files)}): {listed}")
     return (
         table(("image", "packages", "files", "setuid files", "user"), holds, "lrrrl")
         + "\n"
@@ -88,15 +90,18 @@ def alternatives_table() -> str:
             derive.probe(data, name),
         )
         flag = derive.resting_on_standin(data, found)
-        shown = (
+        measured = (
             [NOT_MEASURED] * 2
             if found is None
-            else [marked(units.human_size(value), flag) for value in (found.size, found.compressed_size)]
+            else [
+                marked(shown(units.human_size(getattr(found, each)), where(found, each)), flag)
+                for each in ("size", "compressed_size")
+            ]
         )
         healthy = or_missing(
             run, lambda p: "yes" if p.started and p.healthcheck_status == "healthy" else "no"
         )
-        sizes.append((code(name), *shown, or_missing(seen, lambda s: code(s.user)), healthy))
+        sizes.append((code(name), *measured, or_missing(seen, lambda s: code(s.user)), healthy))
         flags = (
             [NOT_MEASURED] * 3
             if seen is None
@@ -124,7 +129,7 @@ def probes_table() -> str:
             (
                 code(item.variant),
                 "yes" if item.started else "**no**",
-                or_missing(item.seconds_to_healthy, units.seconds),
+                field(item, "seconds_to_healthy", units.seconds),
                 or_missing(item.process_uid, str),
                 health,
             )
@@ -132,8 +137,8 @@ def probes_table() -> str:
         after.append(
             (
                 code(item.variant),
-                or_missing(item.memory_bytes, units.human_size),
-                or_missing(item.stop_seconds, units.seconds),
+                field(item, "memory_bytes", units.human_size),
+                field(item, "stop_seconds", units.seconds),
                 or_missing(item.exit_code, str),
                 str(len(item.spec_problems)),
             )
@@ -154,20 +159,25 @@ def publish_table() -> str:
     """What each push stored: the manifest's layer sizes are what a pull downloads; the local gzip
     sum beside them is only an estimate of it. Where each went, and Docker Hub, below."""
     data = _data()
-    rows, where = [], []
+    rows, pushed_to = [], []
     for p in data.publish:
         local = derive.variant_image(data, p.variant) if p.variant in derive.VARIANTS else None
         rows.append(
             (
                 code(p.variant),
-                marked(units.human_size(p.compressed_size), derive.resting_on_standin(data, local)),
-                or_missing(local, lambda f: units.human_size(f.compressed_size)),
-                units.seconds(p.pull_seconds.median),
-                f"{units.seconds(p.pull_seconds.min)} \u2013 {units.seconds(p.pull_seconds.max)}",
+                marked(
+                    shown(units.human_size(p.compressed_size), where(p, "compressed_size")),
+                    derive.resting_on_standin(data, local),
+                ),
+                or_missing(
+                    local, lambda f: shown(units.human_size(f.compressed_size), where(f, "compressed_size"))
+                ),
+                shown(units.seconds(p.pull_seconds.median), where(p.pull_seconds, "median")),
+                seconds_range(p.pull_seconds),
             )
         )
         hub = text(p.docker_hub) if p.docker_hub else "not pushed to Docker Hub"
-        where.append(
+        pushed_to.append(
             f"{code(p.variant)}: pushed as {code(p.pushed_ref)}, digest {code(clip(p.digest, 24))}; {hub}"
         )
     header = ("variant", "download (manifest)", "local gzip estimate", "pull (median)", "pull range")
@@ -176,7 +186,7 @@ def publish_table() -> str:
         if any(p.docker_hub for p in data.publish)
         else "\nNothing was pushed to Docker Hub: no `DOCKERHUB_USERNAME` / `DOCKERHUB_TOKEN` was set.\n"
     )
-    return table(header, rows, "lrrrr") + hub_note + _folded("Where each image was pushed", where)
+    return table(header, rows, "lrrrr") + hub_note + _folded("Where each image was pushed", pushed_to)
 
 
 def _claim(key: str) -> Claim:

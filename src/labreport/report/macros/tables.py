@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from labreport.contract.schema import Measurements
+from labreport.contract.schema import Measurements, Spread
 from labreport.report import derive, units
 from labreport.report.claims.judge import show_difference, verdict_counts
+from labreport.report.evidence import derived, shown, where
 from labreport.report.macros.registry import macro
-from labreport.report.markup import NOT_MEASURED, VERDICT_BADGES, clip, code, marked, or_missing, table, text
+from labreport.report.macros.values import saved
+from labreport.report.markup import NOT_MEASURED, VERDICT_BADGES, clip, code, marked, table, text
 from labreport.report.site import build as sitebuild
 
 
@@ -26,6 +28,16 @@ def _source(ref: str) -> str:
     if origin is None:
         return NOT_MEASURED
     return {"pulled": "pulled", "present": "already present", "standin": "stand-in"}[origin.source]
+
+
+def seconds_range(spread: Spread) -> str:
+    """The range of a timing, each end with its evidence and held to its unit by a no-break space
+    (a narrow cell breaks at the dash, never between a number and its "s")."""
+    low, high = (
+        shown(units.seconds(getattr(spread, each)).replace(" ", "\u00a0"), where(spread, each))
+        for each in ("min", "max")
+    )
+    return f"{low} \u2013 {high}"
 
 
 @macro
@@ -45,9 +57,11 @@ def sizes_table() -> str:
                 code(item.ref),
                 role,
                 code(item.image_id.removeprefix("sha256:")[:12]),
-                marked(units.human_size(item.size), on_standin),
-                units.mebibytes(item.size),
-                marked(units.human_size(item.compressed_size), on_standin),
+                marked(shown(units.human_size(item.size), where(item, "size")), on_standin),
+                shown(units.mebibytes(item.size), where(item, "size")),
+                marked(
+                    shown(units.human_size(item.compressed_size), where(item, "compressed_size")), on_standin
+                ),
             )
         )
     return table(("image", "role", "image id", "size", "size (MiB)", "compressed"), rows, "lllrrr")
@@ -56,20 +70,22 @@ def sizes_table() -> str:
 @macro
 def reductions_table() -> str:
     data = _data()
-    final_on_standin = derive.resting_on_standin(data, derive.variant_image(data, derive.PRIMARY))
-    rows = [
-        (
-            r.label,
-            code(r.before_ref),
-            marked(
-                units.human_size(r.before), derive.resting_on_standin(data, derive.image(data, r.before_ref))
-            ),
-            marked(units.human_size(r.after), final_on_standin),
-            units.percent(r.percent),
-            units.ratio(r.factor),
+    final = derive.variant_image(data, derive.PRIMARY)
+    final_on_standin = derive.resting_on_standin(data, final)
+    rows = []
+    for r in derive.reductions(data):
+        before = derive.image(data, r.before_ref)
+        inputs = [where(before, "size"), where(final, "size")]
+        rows.append(
+            (
+                r.label,
+                code(r.before_ref),
+                marked(shown(units.human_size(r.before), inputs[0]), derive.resting_on_standin(data, before)),
+                marked(shown(units.human_size(r.after), inputs[1]), final_on_standin),
+                derived(units.percent(r.percent), "reduction", inputs, r.percent),
+                derived(units.ratio(r.factor), "ratio", inputs, r.factor),
+            )
         )
-        for r in derive.reductions(data)
-    ]
     return table(
         ("final image against", "image", "its size", "final image", "smaller by", "factor"), rows, "llrrrr"
     )
@@ -82,11 +98,15 @@ def layers_table(variant: str) -> str:
     if found is None:
         return f"{NOT_MEASURED}\n"
     base, own = derive.split_base(_data(), found)
-    rows = [(code(clip(each.instruction, 90)), units.human_size(each.size)) for each in reversed(own)]
+    rows = [
+        (code(clip(each.instruction, 90)), shown(units.human_size(each.size), where(each, "size")))
+        for each in reversed(own)
+    ]
     if base is not None:
         folded = f"base image {code(base.ref)} ({len(base.layers)} layers)"
-        rows.append((folded, marked(units.human_size(base.size), derive.resting_on_standin(_data(), base))))
-    rows.append(("**total**", f"**{units.human_size(found.size)}**"))
+        base_size = shown(units.human_size(base.size), where(base, "size"))
+        rows.append((folded, marked(base_size, derive.resting_on_standin(_data(), base))))
+    rows.append(("**total**", f"**{shown(units.human_size(found.size), where(found, 'size'))}**"))
     return table(("layer (newest first)", "size"), rows, "lr")
 
 
@@ -94,10 +114,7 @@ def layers_table(variant: str) -> str:
 def savings_table(counts: Sequence[int] = (1, 10, 100)) -> str:
     rows = []
     for against in (derive.SDK, derive.SDK_ALPINE):
-        rows += [
-            (code(against), str(n), or_missing(derive.savings(_data(), n, against), units.human_size))
-            for n in counts
-        ]
+        rows += [(code(against), str(n), saved(n, against)) for n in counts]
     return table(("instead of", "containers", "bytes saved"), rows, "lrr")
 
 
@@ -112,8 +129,8 @@ def build_table(kind: str, builder: str | None = None) -> str:
             str(s.number),
             code(clip(s.instruction, 80)),
             "cache" if s.cached else "run",
-            units.seconds(s.seconds.median),
-            units.seconds_range(s.seconds.min, s.seconds.max),
+            shown(units.seconds(s.seconds.median), where(s.seconds, "median")),
+            seconds_range(s.seconds),
         )
         for s in found.steps
     ]
@@ -122,8 +139,8 @@ def build_table(kind: str, builder: str | None = None) -> str:
             "",
             "**whole build**",
             "",
-            f"**{units.seconds(found.total.median)}**",
-            units.seconds_range(found.total.min, found.total.max),
+            f"**{shown(units.seconds(found.total.median), where(found.total, 'median'))}**",
+            seconds_range(found.total),
         )
     )
     return table(("step", "instruction", "cache", "median", "range"), rows, "rllrr")
@@ -139,9 +156,10 @@ def builds_summary_table() -> str:
             rows.append(
                 (
                     kind.replace("_", " "),
-                    units.seconds(found.total.median),
-                    units.seconds(found.total.min),
-                    units.seconds(found.total.max),
+                    *(
+                        shown(units.seconds(getattr(found.total, each)), where(found.total, each))
+                        for each in ("median", "min", "max")
+                    ),
                     f"{cached} of {len(found.steps)}",
                     str(len(found.total.samples)),
                 )
@@ -155,8 +173,8 @@ def binaries_table() -> str:
         (
             code(b.flavour),
             code(b.flags or "(none)"),
-            units.human_size(b.size),
-            units.mebibytes(b.size),
+            shown(units.human_size(b.size), where(b, "size")),
+            shown(units.mebibytes(b.size), where(b, "size")),
             text(b.linking),
             code(b.interpreter) if b.interpreter else "none",
         )
@@ -183,7 +201,11 @@ def bases_table() -> str:
 @macro
 def efficiency_table() -> str:
     rows = [
-        (code(e.variant), units.percent(e.score * 100), units.human_size(e.wasted_bytes))
+        (
+            code(e.variant),
+            derived(units.percent(e.score * 100), "percent", [where(e, "score")], e.score * 100),
+            shown(units.human_size(e.wasted_bytes), where(e, "wasted_bytes")),
+        )
         for e in _data().efficiency
     ]
     return table(("variant", "dive efficiency", "wasted bytes"), rows, "lrr")

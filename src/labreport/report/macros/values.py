@@ -11,6 +11,7 @@ from labreport.contract.schema import ImageSize, Measurements
 from labreport.contract.variants import SINGLE_STAGE
 from labreport.report import derive, units
 from labreport.report.claims.judge import TOLERANCE, show_difference
+from labreport.report.evidence import derived, shown, where
 from labreport.report.macros.registry import macro
 from labreport.report.markup import (
     NOT_MEASURED,
@@ -18,7 +19,6 @@ from labreport.report.markup import (
     VERDICT_BADGES,
     code,
     marked,
-    or_missing,
     surface_name,
     text,
     yes_no,
@@ -48,8 +48,9 @@ def image_size(name: str, compressed: bool = False, unit: str = "MB") -> str:
     size = found.compressed_size if compressed else found.size
     if unit not in ("MB", "MiB"):
         raise ValueError(f"unit must be MB or MiB, not {unit!r}")
-    shown = units.human_size(size) if unit == "MB" else units.mebibytes(size)
-    return marked(shown, derive.resting_on_standin(_data(), found))
+    showing = units.human_size(size) if unit == "MB" else units.mebibytes(size)
+    at = where(found, "compressed_size" if compressed else "size")
+    return marked(shown(showing, at), derive.resting_on_standin(_data(), found))
 
 
 @macro
@@ -60,10 +61,10 @@ def download_size(variant: str) -> str:
     if found is None:
         return NOT_MEASURED
     on_standin = derive.resting_on_standin(_data(), found)
-    estimate = units.human_size(found.compressed_size)
+    estimate = shown(units.human_size(found.compressed_size), where(found, "compressed_size"))
     if pushed is None:
         return marked(f"about {estimate} (local gzip estimate; not pushed)", on_standin)
-    manifest = units.human_size(pushed.compressed_size)
+    manifest = shown(units.human_size(pushed.compressed_size), where(pushed, "compressed_size"))
     return marked(f"{manifest} (registry manifest; local gzip estimate {estimate})", on_standin)
 
 
@@ -77,7 +78,9 @@ def reduction(against: str, of: str = derive.PRIMARY) -> str:
     final, other = _named_image(of), _named_image(against)
     if final is None or other is None:
         return NOT_MEASURED
-    return marked(units.percent(derive.reduction(other.size, final.size)), _on_standin(of, against))
+    percent = derive.reduction(other.size, final.size)
+    inputs = [where(other, "size"), where(final, "size")]
+    return marked(derived(units.percent(percent), "reduction", inputs, percent), _on_standin(of, against))
 
 
 @macro
@@ -85,30 +88,54 @@ def times_smaller(against: str, of: str = derive.PRIMARY) -> str:
     final, other = _named_image(of), _named_image(against)
     if final is None or other is None:
         return NOT_MEASURED
-    return marked(units.ratio(derive.times(other.size, final.size)), _on_standin(of, against))
+    factor = derive.times(other.size, final.size)
+    inputs = [where(other, "size"), where(final, "size")]
+    return marked(derived(units.ratio(factor), "ratio", inputs, factor), _on_standin(of, against))
 
 
 @macro
 def saving(containers: int, against: str = derive.SDK) -> str:
-    shown = or_missing(derive.savings(_data(), containers, against), units.human_size)
-    return marked(shown, _on_standin(derive.PRIMARY, against))
+    return marked(saved(containers, against), _on_standin(derive.PRIMARY, against))
+
+
+def saved(containers: int, against: str) -> str:
+    """Bytes saved by `containers` copies of the final image instead of `against`, with its evidence."""
+    data = _data()
+    saving_bytes = derive.savings(data, containers, against)
+    final, other = derive.variant_image(data, derive.PRIMARY), derive.image(data, against)
+    if saving_bytes is None or final is None or other is None:
+        return NOT_MEASURED
+    inputs = [where(other, "size"), where(final, "size")]
+    return derived(units.human_size(saving_bytes), "saving", inputs, saving_bytes, factor=containers)
 
 
 @macro
 def deploy_ratio() -> str:
-    shown = or_missing(derive.deploy_ratio(_data()), units.ratio)
-    return marked(shown, _on_standin(derive.PRIMARY, SINGLE_STAGE))
+    factor = derive.deploy_ratio(_data())
+    single, primary = derive.publish(_data(), SINGLE_STAGE), derive.publish(_data(), derive.PRIMARY)
+    if factor is None or single is None or primary is None:
+        return NOT_MEASURED
+    inputs = [where(single.pull_seconds, "median"), where(primary.pull_seconds, "median")]
+    return marked(
+        derived(units.ratio(factor), "ratio", inputs, factor), _on_standin(derive.PRIMARY, SINGLE_STAGE)
+    )
 
 
 @macro
 def strip_saving() -> str:
-    return or_missing(derive.strip_saving(_data()), units.percent)
+    percent = derive.strip_saving(_data())
+    plain, stripped = derive.binary(_data(), "default"), derive.binary(_data(), "stripped")
+    if percent is None or plain is None or stripped is None:
+        return NOT_MEASURED
+    return derived(
+        units.percent(percent), "reduction", [where(plain, "size"), where(stripped, "size")], percent
+    )
 
 
 @macro
 def binary_size(flavour: str) -> str:
     found = derive.binary(_data(), flavour)
-    return NOT_MEASURED if found is None else units.human_size(found.size)
+    return NOT_MEASURED if found is None else shown(units.human_size(found.size), where(found, "size"))
 
 
 @macro
@@ -116,25 +143,31 @@ def build_total(kind: str, statistic: str = "median") -> str:
     found = derive.build(_data(), kind)
     if found is None:
         return NOT_MEASURED
-    return units.seconds(float(getattr(found.total, statistic)))
+    return shown(units.seconds(float(getattr(found.total, statistic))), where(found.total, statistic))
 
 
 @macro
 def build_step(kind: str, words: str) -> str:
     found = derive.step(derive.build(_data(), kind), *words.split())
-    return NOT_MEASURED if found is None else units.seconds(found.seconds.median)
+    return (
+        NOT_MEASURED
+        if found is None
+        else shown(units.seconds(found.seconds.median), where(found.seconds, "median"))
+    )
 
 
 @macro
 def layer_size(variant: str, words: str) -> str:
     found = derive.layer(derive.variant_image(_data(), variant), *words.split())
-    return NOT_MEASURED if found is None else units.human_size(found.size)
+    return NOT_MEASURED if found is None else shown(units.human_size(found.size), where(found, "size"))
 
 
 @macro
 def pull_time(variant: str) -> str:
     found = derive.publish(_data(), variant)
-    return NOT_MEASURED if found is None else units.seconds(found.pull_seconds.median)
+    if found is None:
+        return NOT_MEASURED
+    return shown(units.seconds(found.pull_seconds.median), where(found.pull_seconds, "median"))
 
 
 @macro
@@ -151,9 +184,11 @@ def probe_value(variant: str, field: str) -> str:
     if isinstance(value, bool):
         return yes_no(value)
     if field.endswith("seconds") or field == "seconds_to_healthy":
-        return units.seconds(float(value))
+        return shown(units.seconds(float(value)), where(found, field))
     if field == "memory_bytes":
-        return units.human_size(int(value))
+        return shown(units.human_size(int(value)), where(found, field))
+    if isinstance(value, int):
+        return shown(str(value), where(found, field))
     return text(value)
 
 
@@ -171,8 +206,8 @@ def surface_value(variant: str, field: str) -> str:
         return code(value)
     if isinstance(value, list):
         return ", ".join(code(each) for each in value) or "none"
-    shown = yes_no(value) if isinstance(value, bool) else str(value)
-    return marked(shown, derive.surface_on_standin(_data(), variant))
+    showing = shown(yes_no(value) if isinstance(value, bool) else str(value), where(found, field))
+    return marked(showing, derive.surface_on_standin(_data(), variant))
 
 
 @macro
@@ -232,7 +267,7 @@ def stop_summary(variant: str) -> str:
     found = derive.probe(_data(), variant)
     if found is None or found.stop_seconds is None or found.exit_code is None:
         return NOT_MEASURED
-    took = units.seconds(found.stop_seconds)
+    took = shown(units.seconds(found.stop_seconds), where(found, "stop_seconds"))
     if found.exit_code == 0:
         return f"`docker stop` took {took} and the process exited with code 0: it shut down on `SIGTERM`."
     if found.exit_code == 137:
@@ -245,7 +280,7 @@ def stop_summary(variant: str) -> str:
 
 @macro
 def repeats() -> str:
-    return str(_data().provenance.repeats)
+    return shown(str(_data().provenance.repeats), "/provenance/repeats")
 
 
 @macro

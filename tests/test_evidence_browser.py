@@ -1,0 +1,236 @@
+"""Every number on the built site proves itself, in a real browser (Debian's chromium, Playwright).
+
+The witness is the site's own published measurements.json, resolved here with a JSON Pointer
+walk of this file's own, and each derived figure recomputed here from its inputs: a number shown
+on a page that is not a formatting of the value its `data-evidence` names turns this red, as
+does a page where numbers with a unit go without evidence, or a popover no keyboard or tap opens.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from labreport.contract import schema
+from labreport.report.site.preview import CHROMIUM, launch, served
+from site_fixtures import build_site
+
+pytestmark = pytest.mark.site
+
+SHOTS = Path(os.environ.get("LABREPORT_EVIDENCE_SHOTS", "/tmp/evidence"))
+WIDE, NARROW = {"width": 1440, "height": 900}, {"width": 390, "height": 844}
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+needs_chromium = pytest.mark.skipif(
+    not CHROMIUM.exists() and not os.environ.get("CI"), reason="needs Debian's chromium at /usr/bin/chromium"
+)
+
+#: What a unit on the page is worth in the data file's units (bytes, seconds, percent, times).
+SCALE = {"B": 1, "kB": 1e3, "MB": 1e6, "GB": 1e9, "MiB": 2**20, "ms": 1e-3, "s": 1, "%": 1, "x": 1, "": 1}
+SHOWN = re.compile(r"^(?:about )?([+\-\u2212]?[\d,]*\.?\d+)\s?(B|kB|MB|GB|MiB|ms|s|%|x)?$")
+
+# Every element with evidence, and every number with a unit in the article outside code (blocks, and
+# spans: they quote Dockerfile lines and commands, not figures) and popovers, with whether an element
+# with evidence holds it.
+COLLECT = r"""() => {
+  const article = document.querySelector('article');
+  const evidence = [...article.querySelectorAll('[data-evidence]')].map(e => ({
+    pointer: e.dataset.evidence, text: e.textContent.trim(), formula: e.dataset.formula || null,
+    inputs: e.dataset.inputs ? JSON.parse(e.dataset.inputs) : null, factor: Number(e.dataset.factor || 1)}));
+  const unit = '(?:B|kB|MB|GB|KiB|MiB|GiB|ms|s|%|x)(?![A-Za-z0-9])';
+  const number = new RegExp('[+\\-\\u2212]?\\d[\\d,]*(?:\\.\\d+)?[\\s\\u00a0]?' + unit, 'g');
+  const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
+  let total = 0; const bare = [];
+  while (walker.nextNode()) {
+    const node = walker.currentNode, parent = node.parentElement;
+    if (parent.closest('pre, code, script, style, .evidence-pop, .headerlink')) continue;
+    for (const found of node.textContent.matchAll(number)) {
+      total++;
+      const context = node.textContent.trim().slice(0, 60);
+      if (!parent.closest('[data-evidence]')) bare.push(found[0] + ' in "' + context + '"');
+    }
+  }
+  return {evidence, total, bare};
+}"""
+
+
+def resolve(document: Any, text: str) -> Any:
+    """RFC 6901, written out again here so the site's own resolver is not its witness."""
+    value = document
+    for token in text.split("/")[1:]:
+        token = token.replace("~1", "/").replace("~0", "~")
+        value = value[int(token)] if isinstance(value, list) else value[token]
+    return value
+
+
+def recompute(formula: str, inputs: list[float], factor: int) -> float:
+    first, *rest = inputs
+    second = rest[0] if rest else 0.0
+    return {
+        "reduction": lambda: (1 - second / first) * 100,
+        "ratio": lambda: first / second,
+        "saving": lambda: (first - second) * factor,
+        "share": lambda: second / first * 100,
+        "percent": lambda: first * 100,
+    }[formula]()
+
+
+def disagreement(shown: str, value: Any) -> str | None:
+    """None when `shown` is a formatting of `value` (within the rounding of its last digit)."""
+    if isinstance(value, bool):
+        return None if shown == ("yes" if value else "no") else f"{shown!r} is not {value}"
+    if isinstance(value, str):
+        return (
+            None
+            if shown in (value, value[:12], value.removeprefix("sha256:")[:12])
+            else f"{shown!r} != {value!r}"
+        )
+    match = SHOWN.match(shown.replace("\u00a0", " "))
+    if match is None:
+        return f"{shown!r} is not a number with a unit"
+    digits, unit = match.group(1).replace(",", "").replace("\u2212", "-"), match.group(2) or ""
+    decimals = len(digits.partition(".")[2])
+    number, scale = float(digits), SCALE[unit]
+    # Three significant digits, a rounded percentage: half the last digit shown either way.
+    allowed = 0.5 * 10**-decimals * scale * (1 + 1e-9)
+    return (
+        None if abs(number * scale - float(value)) <= allowed else f"{shown!r} is not {value} (±{allowed:g})"
+    )
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[str]]]:
+    root = tmp_path_factory.mktemp("evidence")
+    result = build_site(schema.DATA_FILE, root / "site")
+    assert result.returncode == 0, result.stderr
+    urls = sorted(
+        "/" + str(path.parent.relative_to(root / "site")).replace(".", "") + "/"
+        for path in (root / "site").glob("**/index.html")
+    )
+    with served(root / "site") as base:
+        yield base, [url.replace("//", "/") for url in urls]
+
+
+@needs_chromium
+def test_every_number_resolves_in_the_published_data(site: tuple[str, list[str]]) -> None:
+    from playwright.sync_api import sync_playwright
+
+    base, urls = site
+    problems, coverage = [], {}
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            page = browser.new_page(viewport=WIDE)
+            published = json.loads(page.request.get(base + "/data/measurements.json").text())
+            for url in urls:
+                page.goto(base + url, wait_until="load")
+                found = page.evaluate(COLLECT)
+                for each in found["evidence"]:
+                    where = f"{url} {each['pointer']}"
+                    try:
+                        if each["formula"]:
+                            inputs = [float(resolve(published, p)) for p in each["inputs"]]
+                            value: Any = recompute(each["formula"], inputs, each["factor"])
+                        else:
+                            value = resolve(published, each["pointer"])
+                    except (KeyError, IndexError, ValueError, TypeError) as error:
+                        problems.append(f"{where}: does not resolve ({error!r})")
+                        continue
+                    wrong = disagreement(each["text"], value)
+                    if wrong:
+                        problems.append(f"{where}: {wrong}")
+                total, bare = found["total"], found["bare"]
+                coverage[url] = (total - len(bare), total)
+                if total and (total - len(bare)) / total < 0.95:
+                    problems.append(
+                        f"{url}: {total - len(bare)} of {total} numbers carry evidence; bare: {bare}"
+                    )
+        finally:
+            browser.close()
+    for url, (carried, total) in coverage.items():
+        print(f"{url}: {carried}/{total} numbers with a unit carry evidence")
+    assert sum(total for _, total in coverage.values()) >= 100, coverage
+    assert not problems, "\n".join(problems)
+
+
+def _open(page: Any) -> Any:
+    return page.locator(".evidence-pop:popover-open")
+
+
+def _axe(page: Any) -> list[str]:
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    found: list[str] = page.evaluate(
+        "axe.run(document, {resultTypes: ['violations']}).then(r => r.violations"
+        ".filter(v => ['serious', 'critical'].includes(v.impact)).map(v => v.id + ': ' +"
+        " v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', ')))"
+    )
+    return found
+
+
+def _palette(context: Any, scheme: str) -> None:
+    index = 0 if scheme == "default" else 1
+    context.add_init_script(
+        f"localStorage.setItem('/.__palette', JSON.stringify({{index: {index}, color: "
+        f"{{scheme: '{scheme}', primary: 'indigo', accent: 'indigo'}}}}))"
+    )
+
+
+@needs_chromium
+def test_the_popover_opens_by_keyboard_and_by_tap(site: tuple[str, list[str]]) -> None:
+    """Tab reaches a number and opens its popover without moving the page; Escape closes it; a tap
+    opens it at 390 px, inside the window; axe finds nothing serious with it open, in both palettes."""
+    from playwright.sync_api import sync_playwright
+
+    base, _ = site
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    problems: list[str] = []
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            for scheme, name in (("default", "light"), ("slate", "dark")):
+                context = browser.new_context(viewport=WIDE)
+                _palette(context, scheme)
+                page = context.new_page()
+                page.goto(base + "/sizes/", wait_until="networkidle")
+                first = page.locator("table .evidence-value").first
+                before = first.bounding_box()
+                for _ in range(400):
+                    page.keyboard.press("Tab")
+                    if page.evaluate("document.activeElement.matches('table .evidence-value')"):
+                        break
+                else:
+                    pytest.fail("Tab never reached a number in a table on /sizes/")
+                assert _open(page).count() == 1
+                shown = page.evaluate("document.activeElement.getAttribute('aria-describedby')")
+                assert _open(page).get_attribute("id") == shown
+                assert "see it yourself:" in _open(page).inner_text()
+                assert first.bounding_box() == before  # the popover moved nothing
+                page.screenshot(path=str(SHOTS / f"popover-{name}-1440.png"))
+                problems += [f"{name} 1440 px: axe {each}" for each in _axe(page)]
+                page.keyboard.press("Escape")
+                assert _open(page).count() == 0
+                context.close()
+
+                phone = browser.new_context(viewport=NARROW, has_touch=True, is_mobile=True)
+                _palette(phone, scheme)
+                page = phone.new_page()
+                page.goto(base + "/", wait_until="networkidle")
+                target = page.locator("article .evidence-value").first
+                target.scroll_into_view_if_needed()
+                target.tap()
+                assert _open(page).count() == 1
+                box = _open(page).bounding_box()
+                assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= NARROW["width"]
+                page.screenshot(path=str(SHOTS / f"popover-{name}-390.png"))
+                problems += [f"{name} 390 px: axe {each}" for each in _axe(page)]
+                page.locator("h1").first.tap()  # a tap elsewhere closes it
+                assert _open(page).count() == 0
+                phone.close()
+        finally:
+            browser.close()
+    assert not problems, "\n".join(problems)
