@@ -185,9 +185,11 @@ RULES: dict[str, Callable[[Measurements, list[str]], _Making]] = {
 }
 
 
-def explain(data: Measurements, text: str) -> Evidence:
-    """The evidence for the figure `text` names; PointerError when it names nothing."""
-    value = resolve(data.model_dump(mode="json"), text)
+def explain(data: Measurements, text: str, document: Any = None) -> Evidence:
+    """The evidence for the figure `text` names; PointerError when it names nothing. `document` is
+    `data` as JSON, for a caller explaining many figures of one data file (the site): dumping it is
+    most of the cost."""
+    value = resolve(data.model_dump(mode="json") if document is None else document, text)
     parts = tokens(text)
     rule = RULES.get(parts[0]) if len(parts) > 1 else None
     making = (

@@ -3,11 +3,12 @@
 `shown(text, pointer)` wraps a figure read from the data, `derived(text, ...)` one computed from
 other figures (a reduction, a ratio, a saving). Either returns an inline element a reader can
 point at, focus or tap: a `<button>` carrying `data-evidence`, the JSON Pointer (RFC 6901) of the
-figure in the published measurements.json, and beside it a popover (the Popover API: it opens in
-the top layer, so nothing around it moves) with what `labreport explain` prints for that pointer
-(`contract.evidence`, so the terminal and the page say the same): the raw value and its unit, how
-it was measured, the command that shows it, when, on which testbed and at which commit, and the
-stand-in recipe of each base it rests on. `docs/assets/evidence.js` opens and places it.
+figure in the published measurements.json, and described by a popover (the Popover API: it opens
+in the top layer, so nothing around it moves; the hooks add it at the end of the page) saying what
+`labreport explain` prints for that pointer (`contract.evidence`, so the terminal and the page say
+the same): the raw value and its unit, how it was measured, the command that shows it, when, on
+which testbed and at which commit, and the stand-in recipe of each base it rests on.
+`docs/assets/evidence.js` opens and places it.
 
 `where(record, field)` finds a record's pointer: the macros hold the data's records, not indices.
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 import html
 import itertools
 import json
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -43,8 +45,11 @@ FORMULAS = {
 }
 
 _ids = itertools.count(1)
-#: The data last indexed and its records' pointers, by the records' identity.
-_index: tuple[Measurements | None, dict[int, str]] = (None, {})
+#: Each figure's popover, by its id, from the macros' calls until the page is rendered.
+POPOVERS: dict[str, str] = {}
+_CALLED = re.compile(r'aria-describedby="(evidence-[0-9]+)"')
+#: The data last indexed: its records' pointers, by the records' identity, and the data as JSON.
+_index: tuple[Measurements | None, dict[int, str], Any] = (None, {}, None)
 
 
 def _data() -> Measurements:
@@ -62,16 +67,24 @@ def _walk(node: Any, at: str, found: dict[int, str]) -> None:
             _walk(each, f"{at}{pointer(number)}", found)
 
 
-def where(record: object, *fields: str | int) -> str:
-    """The pointer of `record`'s `fields` in the current data: `where(image, "size")` is
-    `/images/3/size`. A record that is not the current data's own is an error in the macro."""
+def _indexed(data: Measurements) -> tuple[Measurements | None, dict[int, str], Any]:
     global _index
-    data = _data()
     if _index[0] is not data:
         found: dict[int, str] = {}
         _walk(data, "", found)
-        _index = (data, found)
-    located = _index[1].get(id(record))
+        _index = (data, found, data.model_dump(mode="json"))
+        POPOVERS.clear()  # a new build's data: the previous build's pages are gone
+    return _index
+
+
+def _explain(data: Measurements, at: str) -> Evidence:
+    return explain(data, at, _indexed(data)[2])
+
+
+def where(record: object, *fields: str | int) -> str:
+    """The pointer of `record`'s `fields` in the current data: `where(image, "size")` is
+    `/images/3/size`. A record that is not the current data's own is an error in the macro."""
+    located = _indexed(_data())[1].get(id(record))
     if located is None:
         raise LookupError(f"{type(record).__name__} is not a record of the site's data file")
     return located + pointer(*fields)
@@ -99,16 +112,23 @@ def _line(label: str, said: str, *, code: bool = False) -> str:
 
 
 def _popover(attributes: dict[str, str], showing: str, lines: list[str]) -> str:
+    """The button a page shows; its popover waits in `POPOVERS` for `popovers`, which the hooks put
+    at the end of the page: Markdown then parses one tag and a figure, not every popover's text."""
     ident = f"evidence-{next(_ids)}"
     attrs = "".join(f' {name}="{html.escape(value, quote=True)}"' for name, value in attributes.items())
-    return (
-        f'<span class="evidence"><button type="button" class="evidence-value"{attrs}'
-        f' aria-describedby="{ident}">{showing}</button>'
+    POPOVERS[ident] = (
         f'<span class="evidence-pop" id="{ident}" role="tooltip" popover="manual" tabindex="0"'
-        " data-search-exclude>"
-        f"{''.join(lines)}</span>"
-        "</span>"
+        f" data-search-exclude>{''.join(lines)}</span>"
     )
+    return (
+        f'<button type="button" class="evidence-value"{attrs} aria-describedby="{ident}">{showing}</button>'
+    )
+
+
+def popovers(page_html: str) -> str:
+    """The popovers of every figure on a rendered page, for the end of its content."""
+    found = [POPOVERS[ident] for ident in _CALLED.findall(page_html) if ident in POPOVERS]
+    return f'\n<div class="evidence-pops">{"".join(found)}</div>\n' if found else ""
 
 
 def _making(evidence: list[Evidence], data: Measurements) -> list[str]:
@@ -122,7 +142,7 @@ def _making(evidence: list[Evidence], data: Measurements) -> list[str]:
 def shown(showing: str, at: str) -> str:
     """`showing` (a figure as the page formats it) with the evidence of the figure at pointer `at`."""
     data = _data()
-    evidence = explain(data, at)
+    evidence = _explain(data, at)
     lines = [_line("value", raw(evidence)), _line("in measurements.json", at, code=True)]
     return _popover({"data-evidence": at}, showing, lines + _making([evidence], data))
 
@@ -132,7 +152,7 @@ def derived(showing: str, formula: str, inputs: Sequence[str], result: float, fa
     with the inputs, the arithmetic and each input's evidence. `result` is the value the report
     computed (in `derive`), shown unrounded beside the formula."""
     data = _data()
-    evidence = [explain(data, each) for each in inputs]
+    evidence = [_explain(data, each) for each in inputs]
     values = [f"{each.value:,}" if isinstance(each.value, int) else str(each.value) for each in evidence]
     arithmetic = FORMULAS[formula].format(*values, n=factor)
     exact = f"{int(result):,}" if float(result).is_integer() else f"{result:,.4f}"

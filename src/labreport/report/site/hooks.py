@@ -15,6 +15,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from labreport.contract.schema import DataError
+from labreport.report import evidence
 from labreport.report.figures import FIGURES
 from labreport.report.macros import downloads
 from labreport.report.site import build as sitebuild
@@ -83,3 +84,8 @@ def on_build_error(error: Exception) -> None:
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files, **_: Any) -> str:
     return page_banner(sitebuild.current(), page.file.src_uri) + "\n" + markdown
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Adds the popovers of the figures on the page (report/evidence.py) after its content."""
+    return html + evidence.popovers(html)
