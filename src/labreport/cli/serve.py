@@ -10,7 +10,9 @@ imported here: the two talk only through the data file and the status file.
 
 from __future__ import annotations
 
+import argparse
 import os
+import shlex
 import signal
 import socket
 import subprocess
@@ -24,15 +26,10 @@ from types import FrameType
 from ..contract.schema import DATA_FILE
 from ..contract.status import STATUS_FILE
 from ..contract.variants import REPO_ROOT
+from .outcomes import OUTCOMES
 
-#: Exit codes of `labreport measure`, and what serve says about each.
-MEASURE_OUTCOMES = {
-    0: "the data is current; the site shows the new figures if any were taken",
-    1: "the measurement recorded failures; the banner shows them",
-    3: "no Docker engine answers: serving the recorded measurements",
-    5: "another measurement holds the engine: not starting a second one",
-    130: "the measurement was interrupted; the recorded data is unchanged",
-}
+#: What serve says when its background `labreport measure` ends with each exit code.
+MEASURE_OUTCOMES = {outcome.code: outcome.serve_says for outcome in OUTCOMES if outcome.serve_says}
 #: How long a measurement may take to clean up (containers, images, registry) after Ctrl-C.
 STOP_SECONDS = 120.0
 
@@ -44,6 +41,27 @@ class ServeOptions:
     status: Path = STATUS_FILE
     measure: bool = True
     measure_args: tuple[str, ...] = ()
+
+
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "serve",
+        help="serve the site at once; re-measure in the background when the inputs changed",
+        description="Serves the site from the recorded data at once and runs `labreport measure` in the "
+        "background (SERVE_MEASURE=0 turns it off); the pages reload when the data or status changes.",
+    )
+    parser.add_argument("--port", type=int, default=8000, help="the port on 127.0.0.1 (default 8000)")
+    parser.add_argument("--data", type=Path, default=None, help="the data file to serve and re-measure")
+    parser.add_argument(
+        "--measure-args",
+        default="",
+        metavar="ARGS",
+        help='options for the background measure, e.g. "--repeat 1"',
+    )
+
+
+def run(arguments: argparse.Namespace) -> int:
+    return serve(options_from(arguments.port, shlex.split(arguments.measure_args), arguments.data))
 
 
 def port_in_use(port: int) -> bool:
