@@ -78,7 +78,8 @@ def _parser() -> argparse.ArgumentParser:
         "serve",
         help="serve the site at once; re-measure in the background when the inputs changed",
         description="Serves the site from the recorded data at once and runs `labreport measure` in the "
-        "background (SERVE_MEASURE=0 turns it off); the pages reload when the data or status changes.",
+        "background (SERVE_MEASURE=0 turns it off); the pages reload when the data or status changes. "
+        "Ctrl-C or SIGTERM stops the measurement with SIGTERM, waits for its clean-up, then stops the site.",
     )
     serve.add_argument("--port", type=int, default=8000, help="the port on 127.0.0.1 (default 8000)")
     serve.add_argument("--data", type=Path, default=None, help="the data file to serve and re-measure")
@@ -139,13 +140,30 @@ def _history(arguments: argparse.Namespace) -> int:
 
 
 def _interrupt(signum: int, frame: object) -> None:
+    # The clean-up this starts (the daemon's build step, containers, images, serve's children) must
+    # run to its end: a second SIGTERM or Ctrl-C is only noted from now on.
+    for each in (signal.SIGTERM, signal.SIGINT):
+        if signal.getsignal(each) is not signal.SIG_IGN:
+            signal.signal(each, _still_stopping)
     raise KeyboardInterrupt
+
+
+def _still_stopping(signum: int, frame: object) -> None:
+    # os.write, not print: this can run in the middle of another write to stderr.
+    os.write(2, b"labreport: still cleaning up; it stops when that is done\n")
+
+
+def stop_on_signals() -> None:
+    """SIGTERM (a supervisor, a CI runner, `docker stop`) cleans up the same way as Ctrl-C. An
+    ignored SIGINT stays ignored: the shell ignores it for a job it starts with `&`."""
+    signal.signal(signal.SIGTERM, _interrupt)
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        signal.signal(signal.SIGINT, _interrupt)
 
 
 def main(argv: list[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
-    # A CI runner's SIGTERM cleans up the same way as Ctrl-C.
-    signal.signal(signal.SIGTERM, _interrupt)
+    stop_on_signals()
     try:
         if arguments.command == "measure":
             return _measure(arguments)
