@@ -7,6 +7,7 @@ exit codes are `outcomes.OUTCOMES`.
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 from types import ModuleType
@@ -70,13 +71,30 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _interrupt(signum: int, frame: object) -> None:
+    # The clean-up this starts (the daemon's build step, containers, images, serve's children) must
+    # run to its end: a second SIGTERM or Ctrl-C is only noted from now on.
+    for each in (signal.SIGTERM, signal.SIGINT):
+        if signal.getsignal(each) is not signal.SIG_IGN:
+            signal.signal(each, _still_stopping)
     raise KeyboardInterrupt
+
+
+def _still_stopping(signum: int, frame: object) -> None:
+    # os.write, not print: this can run in the middle of another write to stderr.
+    os.write(2, b"labreport: still cleaning up; it stops when that is done\n")
+
+
+def stop_on_signals() -> None:
+    """SIGTERM (a supervisor, a CI runner, `docker stop`) cleans up the same way as Ctrl-C. An
+    ignored SIGINT stays ignored: the shell ignores it for a job it starts with `&`."""
+    signal.signal(signal.SIGTERM, _interrupt)
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        signal.signal(signal.SIGINT, _interrupt)
 
 
 def main(argv: list[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
-    # A CI runner's SIGTERM cleans up the same way as Ctrl-C.
-    signal.signal(signal.SIGTERM, _interrupt)
+    stop_on_signals()
     try:
         code: int = COMMANDS[arguments.command].run(arguments)
         return code
