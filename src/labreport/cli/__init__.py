@@ -2,7 +2,8 @@
 
 Exit codes: 0 success, 1 a measurement failed (recorded in the data file), 2 bad usage,
 3 no Docker engine answers, 4 a budget (budgets.toml) is broken, 5 another measurement holds the
-engine, 6 `claims draft` recognised no figure in the report, 130 interrupted.
+engine, 6 `claims draft` recognised no figure in the report, 7 `init` found no Dockerfile,
+130 interrupted. A bad project file (labreport.toml) is exit 1.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ import signal
 import sys
 from pathlib import Path
 
-from ..contract import invariants, schema
+from ..contract import invariants, project, schema
 from ..contract.history import HISTORY_FILE
 from ..contract.status import STATUS_FILE
-from ..contract.variants import BUILDER_REF, BY_NAME, PRIMARY, VARIANTS
+from ..contract.variants import BUILDER_REF, BY_NAME, PRIMARY, PROJECT_PATH, VARIANTS
 from ..drafting import command as claims_command
 from ..measure import standins
 from ..measure.engine import Engine, EngineUnavailable
@@ -56,6 +57,13 @@ def _parser() -> argparse.ArgumentParser:
         default=3,
         metavar="N",
         help="build timings and pulls repeated N times (median, min, max; default 3)",
+    )
+    measure.add_argument(
+        "--project",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="the project file, or its folder (default: ./labreport.toml, else this repository's)",
     )
     measure.add_argument("--force", action="store_true", help="re-measure even when the data is current")
     measure.add_argument(
@@ -147,7 +155,22 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def _chosen_project(argv: list[str] | None) -> int | None:
+    """A `--project` other than the loaded one: the modules read the project as they load, so the
+    program starts again on it (`python -m labreport` reads the flag before loading any)."""
+    chosen = project.choose_from_argv(sys.argv[1:] if argv is None else argv)
+    if chosen is None or chosen == PROJECT_PATH:
+        return None
+    if argv is not None:
+        print(f"labreport: --project {chosen}: pass it to `python -m labreport`", file=sys.stderr)
+        return 2
+    os.execv(sys.executable, [sys.executable, "-m", "labreport", *sys.argv[1:]])
+
+
 def main(argv: list[str] | None = None) -> int:
+    restarted = _chosen_project(argv)
+    if restarted is not None:
+        return restarted
     arguments = _parser().parse_args(argv)
     # A CI runner's SIGTERM cleans up the same way as Ctrl-C.
     signal.signal(signal.SIGTERM, _interrupt)
