@@ -62,14 +62,21 @@ def _tar(entries: list[tuple[str, bytes, int, int]]) -> bytes:
 
 
 class FakeImage:
-    def __init__(self, spec: FakeImageSpec, tags: list[str]) -> None:
+    def __init__(self, spec: FakeImageSpec, tags: list[str], owner: FakeImages | None = None) -> None:
         self.spec = spec
         self.id = f"sha256:{next(_ids):064x}"
         self.tags = tags
+        self.owner = owner
         self.attrs = {
             "Size": sum(layer.size for layer in spec.layers) + spec.size_error,
             "Config": spec.config,
         }
+
+    def tag(self, repository: str, tag: str) -> bool:
+        """`docker tag`: the reference moves to this image, off whichever image held it."""
+        assert self.owner is not None, "an image the fake engine holds"
+        self.owner.add(f"{repository}:{tag}", self.spec, self)
+        return True
 
     def history(self) -> list[dict[str, Any]]:
         return [{"CreatedBy": layer.created_by, "Size": layer.size} for layer in reversed(self.spec.layers)]
@@ -104,7 +111,7 @@ class FakeImages:
 
     def add(self, ref: str, spec: FakeImageSpec, image: FakeImage | None = None) -> FakeImage:
         if image is None:
-            image = FakeImage(spec, [])
+            image = FakeImage(spec, [], self)
             self.every.append(image)
         previous = self.by_ref.get(ref)
         if previous is not None and previous is not image:

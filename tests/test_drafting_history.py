@@ -35,3 +35,42 @@ def test_the_image_a_history_command_lists() -> None:
     assert history_ref("docker history --no-trunc shop-api:latest") == "shop-api:latest"
     assert history_ref("docker image history -H=false app") == "app"
     assert history_ref("docker images") is None
+
+
+BUILDKIT_LAYERS = [
+    ('CMD ["cat" "/app/payload"]', 0, 3),
+    ("USER appuser", 0, 4),
+    ("RUN chown -R 1000:1000 /app", 1.5e6, 5),
+    ("COPY /src/payload ./payload", 1.5e6, 6),
+    ("WORKDIR /app", 0, 7),
+]
+
+
+def test_buildkit_history_truncated_recorded_here() -> None:
+    assert _layers("history.txt") == [
+        *BUILDKIT_LAYERS,
+        ('RUN echo "appuser:x:1000:1000::/a\u2026', 90, 8),
+    ]  # the base's own layer ("Imported from -") names no instruction
+
+
+def test_buildkit_history_no_trunc_recorded_here() -> None:
+    assert _layers("history-no-trunc.txt") == [
+        *BUILDKIT_LAYERS,
+        (
+            'RUN echo "appuser:x:1000:1000::/app:/bin/sh" >> /etc/passwd && echo "appuser:x:1000:" >> '
+            "/etc/group",
+            90,
+            8,
+        ),
+    ]
+
+
+def test_legacy_history_recorded_here() -> None:
+    assert _layers("history-legacy.txt") == [
+        ('CMD ["cat" "/app/payload"]', 0, 3),
+        ("USER appuser", 0, 4),
+        ("RUN chown -R 1000:1000 /app", 1.5e6, 5),
+        ("COPY file:3137f113595aac48\u2026", 1.5e6, 6),
+        ("WORKDIR /app", 0, 7),
+        ('RUN echo "appuser:x:1000:1000::/app:/\u2026', 90, 8),
+    ]

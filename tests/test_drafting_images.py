@@ -53,3 +53,33 @@ def test_other_output_is_not_an_image_table() -> None:
     lines = [Line(number=1, text="total 12 MB", raw="total 12 MB")]
     assert not is_images_output(lines, "ls -l")
     assert is_images_output([], "docker image ls --format '{{.Size}}'")
+
+
+def test_the_classic_table_recorded_here() -> None:
+    assert _rows("images-classic.txt") == [
+        ("drafting-rec/app:legacy", 4.98e6, None, 3),
+        ("drafting-rec/app:1.0", 4.98e6, None, 4),
+        ("drafting-rec/base:1.0", 1.98e6, None, 5),
+    ]
+
+
+def test_format_output_plain_and_as_a_table() -> None:
+    assert _rows("images-format.txt") == [
+        ("drafting-rec/app:legacy", 4.98e6, None, 2),
+        ("drafting-rec/app:1.0", 4.98e6, None, 3),
+        ("drafting-rec/base:1.0", 1.98e6, None, 4),
+    ]
+    assert [row[:2] for row in _rows("images-format-table.txt")] == [
+        row[:2] for row in _rows("images-classic.txt")
+    ]
+
+
+def test_docker_images_prints_decimal_units() -> None:
+    """The witness: `docker image inspect` gave the same images' sizes in bytes. Read as decimal,
+    `docker images`' figures are within their rounding of it; read as binary they are 5 % off."""
+    _, lines = _recorded("inspect-sizes.txt")
+    app_bytes, _, base_bytes = (int(line.text) for line in lines if line.text)
+    sizes = {row[0]: row[1] for row in _rows("images-classic.txt")}
+    for ref, exact in (("drafting-rec/app:1.0", app_bytes), ("drafting-rec/base:1.0", base_bytes)):
+        assert abs(sizes[ref] - exact) <= 0.005e6  # three significant digits: half a unit of the last
+        assert abs(sizes[ref] / 1e6 * 1024**2 - exact) > 0.04 * exact

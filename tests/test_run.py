@@ -10,10 +10,14 @@ from typing import Any, cast
 
 import pytest
 
+from fake_engine import FakeEngineClient, FakeImageSpec
 from labreport.contract import schema
+from labreport.contract.schema import BaseImage, ImageSize, Rebuild, RebuiltImage
 from labreport.contract.variants import BUILDER_REF, BY_NAME, VARIANTS
 from labreport.measure import phases
+from labreport.measure import run as run_module
 from labreport.measure.buildlog import Build, BuildFailed
+from labreport.measure.engine import Engine
 from labreport.measure.record import Options, Run
 from labreport.measure.run import is_up_to_date, settle
 from records import fake_measurements
@@ -139,3 +143,51 @@ def test_settle_gives_up_at_its_deadline() -> None:
     started = time.monotonic()
     settle(cast(Any, engine), {"known"}, seconds=0.5, quiet=0.3)
     assert time.monotonic() - started < 2
+
+
+def _engine_with_a_moved_tag() -> tuple[Run, FakeEngineClient, str, str]:
+    """The primary variant measured as one image, then its tag moved to a later build of the same
+    Dockerfile, as the legacy builder's cache does in the timings phase."""
+    client = FakeEngineClient(bases={}, recipes={}, answers={})
+    spec = FakeImageSpec(layers=[], config={}, files=[])
+    ref = BY_NAME["alpine"].ref
+    measured = client.images.add(ref, spec).id
+    later = client.images.add(ref, spec).id
+    run = Run(engine=Engine(cast(Any, client)), options=Options(only=[], output=Path("/nonexistent.json")))
+    run.images.append(
+        ImageSize(ref=ref, role="variant", variant="alpine", image_id=measured, size=0, compressed_size=0,
+                  layers=[])
+    )  # fmt: skip
+    return run, client, measured, later
+
+
+def test_a_measured_image_gets_its_tag_back_from_a_later_build() -> None:
+    run, client, measured, later = _engine_with_a_moved_tag()
+    assert client.images.by_ref[BY_NAME["alpine"].ref].id == later
+    run_module.retag_measured(run)
+    assert client.images.by_ref[BY_NAME["alpine"].ref].id == measured
+    assert client.images.get(later).tags == [], "the later build is left untagged, for the clean-up"
+
+
+def test_an_image_the_data_names_that_is_gone_is_a_failure() -> None:
+    run, _, measured, _ = _engine_with_a_moved_tag()
+    run.bases["alpine:3.19"] = BaseImage(requested="alpine:3.19", source="standin", image_id="sha256:base")
+    run.rebuild = Rebuild(variant="alpine", builder="buildkit", source_date_epoch=None, builds=[
+        RebuiltImage(image_id=measured, binary_sha256="sha256:0", diff_ids=[]),
+        RebuiltImage(image_id="sha256:rebuilt", binary_sha256="sha256:0", diff_ids=[]),
+    ])  # fmt: skip
+    assert run_module.recorded_image_ids(run) == {
+        measured: "rebuild 1",
+        "sha256:base": "alpine:3.19",
+        "sha256:rebuilt": "rebuild 2",
+    }
+    run.attempt("images", None, run_module.measured_images_remain, run)
+    assert [(failure.phase, failure.error) for failure in run.failures] == [
+        ("images", "the run removed images its data names: alpine:3.19 (sha256:base), "
+         "rebuild 2 (sha256:rebuilt)")
+    ]  # fmt: skip
+    run.failures.clear()
+    run.bases.clear()
+    run.rebuild = None
+    run_module.measured_images_remain(run)
+    assert run.failures == []

@@ -20,7 +20,7 @@ from ..contract.history import HISTORY_FILE
 from ..contract.status import STATUS_FILE
 from ..contract.variants import BUILDER_REF, BY_NAME, PRIMARY, PROJECT_PATH, VARIANTS
 from ..drafting import command as claims_command
-from ..measure import standins
+from ..measure import rebuilds, standins
 from ..measure.engine import Engine, EngineUnavailable
 from ..measure.lock import LockHeld, measurement_lock
 from ..measure.progress import Progress
@@ -209,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{ref}: {base.source} {base.image_id[:19]}")
         elif arguments.command == "clean":
             engine.remove_leftovers()
-            for ref in [*(variant.ref for variant in VARIANTS), BUILDER_REF]:
+            for ref in [*(variant.ref for variant in VARIANTS), BUILDER_REF, *rebuilds.REBUILD_REFS]:
                 engine.remove_image(ref)
             for image_id in standins.standin_images(engine):
                 engine.remove_image(image_id)

@@ -41,9 +41,9 @@ def resolve(document: Any, text: str) -> Any:
     """The value `text` names in `document` (parsed JSON); PointerError naming the first token
     that does not resolve."""
     value = document
-    walked = ""
+    walked = ""  # the pointer up to and including this token
     for token in tokens(text):
-        walked += f"/{escape(token)}"
+        parent, walked = walked, f"{walked}/{escape(token)}"
         if isinstance(value, dict):
             if token not in value:
                 raise PointerError(f"{text}: no field {token!r} at {walked}")
@@ -56,5 +56,5 @@ def resolve(document: Any, text: str) -> Any:
                 raise PointerError(f"{text}: index {token} at {walked} is past the end ({len(value)} items)")
             value = value[int(token)]
         else:
-            raise PointerError(f"{text}: {walked} goes inside a {type(value).__name__}, which has no fields")
+            raise PointerError(f"{text}: {parent} is a {type(value).__name__}, which has no {token!r}")
     return value

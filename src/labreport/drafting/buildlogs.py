@@ -69,10 +69,6 @@ class BuildLog:
             counts.setdefault(step.stage, (step.count, step.label))
         return counts
 
-    @property
-    def cached_steps(self) -> int:
-        return sum(step.cached for step in self.steps)
-
 
 def builder_of(lines: Sequence[Line]) -> Builder | None:
     texts = [line.text for line in lines]
@@ -232,7 +228,7 @@ def parse_build(lines: Sequence[Line]) -> BuildLog | None:
 
 def build_kind(log: BuildLog, words: str) -> str:
     """cold, cached or code_change: the words of the headings above the log first, then the log
-    itself (every step CACHED: cached; some: code_change; none: cold)."""
+    itself (every step but the FROMs CACHED: cached; some: code_change; none: cold)."""
     lowered = " ".join([words, log.total_line.text if log.total_line else ""]).lower()
     if re.search(
         r"\bno (?:code |source )?changes?\b|\ball (?:layers|steps) cached\b|\bwithout changes\b", lowered
@@ -244,8 +240,9 @@ def build_kind(log: BuildLog, words: str) -> str:
         return "cold"
     if re.search(r"\bcached\b|\bwarm\b|\bsecond build\b|\brebuild\b", lowered):
         return "cached"
-    if log.steps and log.cached_steps == len(log.steps):
+    # A FROM is resolved, not run: builders print it CACHED or not as their version pleases.
+    run = [step for step in log.steps if not step.instruction.upper().startswith("FROM ")]
+    cached = sum(step.cached for step in run)
+    if run and cached == len(run):
         return "cached"
-    if log.cached_steps:
-        return "code_change"
-    return "cold"
+    return "code_change" if cached else "cold"

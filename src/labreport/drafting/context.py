@@ -90,7 +90,10 @@ def read_images(document: Document, known: Mapping[str, str]) -> ReportImages:
         for segment in block.segments:  # an image the report lists and did not build is a base
             if is_images_output(segment.output, segment.command_text):
                 for row in parse_images(segment.output, segment.command_text):
-                    if row.ref not in images.built and row.ref not in images.bases:
+                    ours = row.ref.rsplit(":", 1)[0] in {ref.rsplit(":", 1)[0] for ref in images.built}
+                    if (
+                        not ours and row.ref not in images.bases
+                    ):  # another tag of the report's image is no base
                         images.bases.append(row.ref)
         stages = [match for line in block.lines if (match := _FROM.match(line.text))]
         for match in stages:

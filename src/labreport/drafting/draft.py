@@ -62,7 +62,7 @@ def _images(segment: Segment, images: ReportImages) -> tuple[list[DraftedClaim],
         claims.append(_figure(row.line, row.size, "image-size", f"{of} image size", of=of))
         if row.content_size is not None:
             claims.append(_figure(row.line, row.content_size, "download-size", f"{of} content size", of=of))
-    return claims, {row.line.number for row in rows}
+    return claims, {line.number for line in segment.output}  # the table's every line, <none> rows too
 
 
 def _history(segment: Segment, images: ReportImages, setting: Setting) -> tuple[list[DraftedClaim], set[int]]:
@@ -83,7 +83,7 @@ def _history(segment: Segment, images: ReportImages, setting: Setting) -> tuple[
         claims.append(
             _figure(row.line, row.size, "layer-size", f"layer {named}", of=image, instruction=named)
         )
-    return claims, {row.line.number for row in rows}
+    return claims, {line.number for line in segment.output}  # the base's rows name no instruction
 
 
 def _build(log: BuildLog, kind: str, setting: Setting) -> list[DraftedClaim]:

@@ -18,6 +18,7 @@ _COMMAND = re.compile(r"\bdocker\s+(?:image\s+)?history\b(?:\s+--?\S+)*\s+(?P<re
 _IMAGE = re.compile(r"^\s*(?P<image><missing>|<[\w-]+>|sha256:[0-9a-f]{6,64}|[0-9a-f]{12,64})\s+")
 _CREATED = re.compile(
     r"^(?:(?:About\s+)?(?:an?|\d+)\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\s+ago"
+    r"|Less than a second ago"
     r"|\d{4}-\d{2}-\d{2}T\S+|N/A)\s+"
 )
 _REMARK = re.compile(r"\s*(?:←|<-|<==|#\s(?!buildkit)).*$")
@@ -48,7 +49,8 @@ def _split_size(rest: str) -> tuple[str, Value] | None:
         return None
     first = sizes[0]
     if first.start == 0:  # "20kB  RUN chown ...": a trimmed table with the size first
-        return rest[first.end :], first.value
+        after = rest[first.end :].strip()
+        return ("" if after.startswith(_COMMENTS) else after), first.value
     last = sizes[-1]  # Docker's order: CREATED BY, then SIZE, then COMMENT
     tail = rest[last.end :].strip()
     if tail and tail not in _COMMENTS and not tail.startswith(_COMMENTS):

@@ -189,31 +189,37 @@ def _percent(line: Line, found: Found, words: str, place: Place, setting: Settin
     return _unmatched(line, found, words)
 
 
-def _seconds(line: Line, found: Found, words: str, place: Place, setting: Setting) -> DraftedClaim:
-    if _has(r"\bpull", words):
-        of = _image(words, line.text, place, setting) or setting.images.final
+def _seconds(
+    line: Line, found: Found, words: tuple[str, str], place: Place, setting: Setting
+) -> DraftedClaim:
+    before, after = words
+    both = f"{before} {after}"
+    if _has(r"\bpull", both):
+        of = _image(both, line.text, place, setting) or setting.images.final
         return _claim(line, found, "pull-time", f"pull of {of}", of=of)
     headings = " ".join([*place.headings, place.parent])
-    kind = place.build_kind
-    if kind is None and _has(r"\bbuild|\brebuild", " ".join([words, headings])):
-        kind = _kind(" ".join([words, headings]))
+    # The words before a figure speak of it first ("a cold build took 4 s, a rebuild after a change 3 s").
+    kind = place.build_kind or _kind(before) or _kind(after) or _kind(headings)
+    if kind is None and _has(r"\bbuild|\brebuild", " ".join([both, headings])):
+        kind = "cold"
     if kind is None:
-        return _unmatched(line, found, words)
+        return _unmatched(line, found, both)
     for instruction in setting.steps:
         step = instruction_words(instruction)
-        if step and (_has(re.escape(step), words) or (_has(r"compil", words) and "build" in step.split())):
+        if step and (_has(re.escape(step), both) or (_has(r"compil", both) and "build" in step.split())):
             return _claim(line, found, "step-time", f"{kind} build, step {step}", kind=kind, instruction=step)
     return _claim(line, found, "build-total", f"{kind} build, total", kind=kind)
 
 
-def _kind(words: str) -> str:
-    if _has(r"\bno (?:code )?changes?\b|\bcached\b|\bwarm\b", words) and not _has(
-        r"code[\s_-]*chang(?:e|ed)\)", words
-    ):
+def _kind(words: str) -> str | None:
+    """The build kind the words name, or None."""
+    if _has(r"\bno (?:code )?changes?\b|nothing changed|\bcached\b|\bwarm\b", words):
         return "cached"
-    if _has(r"code[\s_-]*chang|one[\s-]line|after (?:a |an )?(?:edit|change)", words):
+    if _has(r"code[\s_-]*chang|one[\s-]line|after (?:a |an )?(?:edit|change)|editing", words):
         return "code_change"
-    return "cold"
+    if _has(r"\bcold\b|\bfirst build\b|no[\s-]cache|from scratch|clean build", words):
+        return "cold"
+    return None
 
 
 def _ratio(line: Line, found: Found, words: str, place: Place, setting: Setting) -> DraftedClaim:
@@ -249,14 +255,18 @@ def read_line(line: Line, place: Place, setting: Setting) -> list[DraftedClaim]:
     for index, found in enumerate(figures):
         start = figures[index - 1].end if index else 0
         after = figures[index + 1] if index + 1 < len(figures) else None
-        words = line.text[start : found.start] + " " + line.text[found.end : after.start if after else None]
+        before, after_text = (
+            line.text[start : found.start],
+            line.text[found.end : after.start if after else None],
+        )
+        words = f"{before} {after_text}"
         kind = found.value.kind
         if kind == "bytes":
             claims.append(_size(line, found, words, place, setting, after))
         elif kind == "percent":
             claims.append(_percent(line, found, words, place, setting))
         elif kind == "seconds":
-            claims.append(_seconds(line, found, words, place, setting))
+            claims.append(_seconds(line, found, (before, after_text), place, setting))
         elif kind == "ratio":
             claims.append(_ratio(line, found, words, place, setting))
         else:

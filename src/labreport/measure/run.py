@@ -24,7 +24,7 @@ from ..contract.schema import (
 )
 from ..contract.variants import BUILDER_REF, BY_NAME, PRIMARY, ROOT, VARIANTS
 from . import phases, rebuilds, standins, tools
-from .engine import Engine
+from .engine import Engine, EngineError
 from .record import Options, Run
 
 T = TypeVar("T")
@@ -108,6 +108,7 @@ def measure(options: Options) -> Measurements | None:
         if options.publish:
             with progress.phase("publish to a local registry and time pulls"):
                 run.attempt("publish", None, phases.publish, run, variants)
+        run.attempt("images", None, retag_measured, run)
     except KeyboardInterrupt:
         # The daemon finishes a build's current step after the client has gone: wait for those
         # builds, so the images they leave are there for the clean-up below to remove.
@@ -120,7 +121,37 @@ def measure(options: Options) -> Measurements | None:
             engine.remove_leftovers()
         with contextlib.suppress(Exception):
             engine.remove_images(set(engine.dangling_images()) - dangling_before)
+    run.attempt("images", None, measured_images_remain, run)
     return _assemble(run, current_hash, time.monotonic() - started)
+
+
+def retag_measured(run: Run) -> None:
+    """Points each measured image's tag back at the image this run measured under it.
+
+    Later phases build the same Dockerfiles again: the legacy builder's cache prefers the newest
+    match, so the timings' cached build after a cold one moves the variant's tag to the cold build's
+    image, and the measured one, left untagged, would go with the clean-up's dangling images. The
+    data would then name an image no `docker image inspect` finds."""
+    for image in run.images:
+        with contextlib.suppress(EngineError):  # gone already: `measured_images_remain` names it
+            run.engine.tag(image.image_id, image.ref)
+
+
+def recorded_image_ids(run: Run) -> dict[str, str]:
+    """Every image ID the data will name, with what names it: images, bases and the rebuild."""
+    named = {image.image_id: image.ref for image in run.images}
+    named |= {base.image_id: base.requested for base in run.bases.values()}
+    if run.rebuild is not None:
+        named |= {build.image_id: f"rebuild {n}" for n, build in enumerate(run.rebuild.builds, start=1)}
+    return named
+
+
+def measured_images_remain(run: Run) -> None:
+    """Raises, naming them, when an image the data names is no longer on the engine."""
+    gone = [f"{name} ({image_id})" for image_id, name in recorded_image_ids(run).items()
+            if run.engine.image(image_id) is None]  # fmt: skip
+    if gone:
+        raise RuntimeError(f"the run removed images its data names: {', '.join(gone)}")
 
 
 def settle(engine: Engine, known: set[str], seconds: float = 60.0, quiet: float = 2.0) -> None:
