@@ -218,3 +218,31 @@ def test_publish_records_the_manifests_size_the_digest_and_each_pull(monkeypatch
     )
     assert published.docker_hub is None
     assert (engine.timer.seconds, node.timer.seconds) == (12.5, 0.0)  # type: ignore[attr-defined]
+
+
+class _RecordingEngine:
+    """Records the legacy builder's calls (the real engine's own test builds for real)."""
+
+    def __init__(self) -> None:
+        self.calls: list[dict[str, Any]] = []
+
+    def build(self, context: Any, **given: Any) -> Any:
+        self.calls.append({"context": context, **given})
+        return SimpleNamespace(image_id="sha256:" + "b" * 64, log=())
+
+
+def test_a_variants_build_args_reach_the_legacy_build_beside_the_builder_image() -> None:
+    from dataclasses import replace
+
+    from labreport.contract.variants import BUILDER_TARGET, PRIMARY, ROOT, SCRATCH
+    from labreport.measure.record import Options, Run
+
+    engine = _RecordingEngine()
+    run = Run(engine=cast(Any, engine), options=Options(only=[], output=ROOT / "unused.json"))
+    phases.build_builder(run)
+    variant = replace(BY_NAME[SCRATCH], build_args={"VERSION": "9.9.9"})
+    phases.build_variant(run, variant)
+    builder, built = engine.calls
+    assert (builder["target"], builder["dockerfile"]) == (BUILDER_TARGET, BY_NAME[PRIMARY].dockerfile)
+    assert builder["context"] == ROOT
+    assert built["buildargs"] == {"VERSION": "9.9.9", "BUILD_STAGE_IMAGE": "sha256:" + "b" * 64}

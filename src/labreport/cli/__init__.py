@@ -12,7 +12,8 @@ import signal
 import sys
 from types import ModuleType
 
-from ..contract import schema
+from ..contract import project, schema
+from ..contract.variants import PROJECT_PATH
 from ..measure.engine import EngineUnavailable
 from ..measure.lock import LockHeld
 from ..report.claims.budgets import BudgetError
@@ -54,6 +55,7 @@ WING_ERRORS: tuple[tuple[type[Exception], Outcome], ...] = (
     (LockHeld, outcomes.ENGINE_BUSY),
     (schema.DataError, outcomes.FAILED),
     (BudgetError, outcomes.FAILED),
+    (project.ProjectError, outcomes.FAILED),
 )
 
 
@@ -92,7 +94,22 @@ def stop_on_signals() -> None:
         signal.signal(signal.SIGINT, _interrupt)
 
 
+def _chosen_project(argv: list[str] | None) -> int | None:
+    """A `--project` other than the loaded one: the modules read the project as they load, so the
+    program starts again on it (`python -m labreport` reads the flag before loading any)."""
+    chosen = project.choose_from_argv(sys.argv[1:] if argv is None else argv)
+    if chosen is None or chosen == PROJECT_PATH:
+        return None
+    if argv is not None:
+        print(f"labreport: --project {chosen}: pass it to `python -m labreport`", file=sys.stderr)
+        return outcomes.USAGE.code
+    os.execv(sys.executable, [sys.executable, "-m", "labreport", *sys.argv[1:]])
+
+
 def main(argv: list[str] | None = None) -> int:
+    restarted = _chosen_project(argv)
+    if restarted is not None:
+        return restarted
     arguments = _parser().parse_args(argv)
     stop_on_signals()
     try:

@@ -42,6 +42,13 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         metavar="N",
         help="build timings and pulls repeated N times (median, min, max; default 3)",
     )
+    measure.add_argument(
+        "--project",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="the project file, or its folder (default: ./labreport.toml, else this repository's)",
+    )
     measure.add_argument("--force", action="store_true", help="re-measure even when the data is current")
     measure.add_argument(
         "--no-publish",
