@@ -139,6 +139,6 @@ def test_a_bad_project_file_stops_every_command_with_one_line(tmp_path: Path) ->
     )
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
-        f"error: {path}: [service]: field 'port': Input should be a valid integer, "
+        f"labreport: {path}: [service]: field 'port': Input should be a valid integer, "
         "unable to parse string as an integer"
     ]

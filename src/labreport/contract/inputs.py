@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import posixpath
 import subprocess
 from pathlib import Path
 
-from .variants import REPO_ROOT
+from .project import Project
+from .variants import PROJECT, PROJECT_PATH, REPO_ROOT, ROOT
 
-# Dockerfiles, the service's sources, the contract and the measuring wing. The report wing and the
-# entry points (cli/) are left out: they only read the data or start the wings, so changing them
-# never makes the figures stale.
-PATTERNS = (
-    "labreport.toml",  # the project: which Dockerfiles are built, the service's port and endpoints
-    "Dockerfile",
-    ".dockerignore",
-    "variants/*.Dockerfile",
-    "app/*",
+# The tool's own inputs, under its repository: its requirements, the contract and the measuring wing.
+# The report wing and the entry points (cli/) are left out: they only read the data or start the
+# wings, so changing them never makes the figures stale.
+TOOL_PATTERNS = (
     "requirements.txt",
     "src/labreport/contract/*.py",
     "src/labreport/measure/*.py",
@@ -25,14 +22,41 @@ PATTERNS = (
 )
 
 
-def input_files(root: Path = REPO_ROOT) -> list[Path]:
-    return sorted({path for pattern in PATTERNS for path in root.glob(pattern) if path.is_file()})
+def project_patterns(project: Project = PROJECT, project_file: str = PROJECT_PATH.name) -> tuple[str, ...]:
+    """The project's inputs, under its folder: the project file (which Dockerfiles are built, the
+    service's port and endpoints), every Dockerfile it names, the build context's .dockerignore and
+    the files of the service's source folder."""
+    source = posixpath.normpath(project.service.source)
+    return (
+        project_file,
+        *(entry.dockerfile for entry in project.variant),
+        ".dockerignore",
+        "*" if source == "." else f"{source}/*",
+    )
 
 
-def inputs_hash(root: Path = REPO_ROOT) -> str:
+def _inputs(root: Path | None, tool_root: Path | None) -> dict[Path, str]:
+    """Each input file with the name the hash gives it (relative to its root). With no root, the
+    project's folder and the tool's repository; with one, both under it (a test's fake repository)."""
+    project_root = ROOT if root is None else root
+    tools_root = (REPO_ROOT if root is None else root) if tool_root is None else tool_root
+    found: dict[Path, str] = {}
+    for base, patterns in ((tools_root, TOOL_PATTERNS), (project_root, project_patterns())):
+        for pattern in patterns:
+            for path in base.glob(pattern):
+                if path.is_file():
+                    found[path] = path.relative_to(base).as_posix()
+    return found
+
+
+def input_files(root: Path | None = None, tool_root: Path | None = None) -> list[Path]:
+    return sorted(_inputs(root, tool_root))
+
+
+def inputs_hash(root: Path | None = None, tool_root: Path | None = None) -> str:
     digest = hashlib.sha256()
-    for path in input_files(root):
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+    for path, name in sorted(_inputs(root, tool_root).items(), key=lambda item: (item[1], item[0])):
+        digest.update(name.encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
 
@@ -42,15 +66,16 @@ def _git(root: Path, *args: str) -> str:
     return result.stdout
 
 
-def untracked_inputs(root: Path = REPO_ROOT) -> list[Path]:
+def untracked_inputs(root: Path | None = None) -> list[Path]:
     """Input files git does not track (new, or ignored): they reach the hash and the build context
     but no commit, so data measured with them present is not reproducible from the commit."""
-    tracked = {root / name for name in _git(root, "ls-files", "-z").split("\0") if name}
+    roots = {ROOT, REPO_ROOT} if root is None else {root}
+    tracked = {base / name for base in roots for name in _git(base, "ls-files", "-z").split("\0") if name}
     return [path for path in input_files(root) if path not in tracked]
 
 
-def git_dirty(root: Path = REPO_ROOT) -> bool:
+def git_dirty(root: Path | None = None) -> bool:
     """True when the working tree differs from the commit: a tracked file changed, or an input file
     is untracked (`git status --untracked-files=no` alone misses a new app/*.go)."""
-    modified = _git(root, "status", "--porcelain", "--untracked-files=no").strip()
+    modified = _git(ROOT if root is None else root, "status", "--porcelain", "--untracked-files=no").strip()
     return bool(modified) or bool(untracked_inputs(root))

@@ -100,8 +100,29 @@ class Project(_Strict):
 
 
 def project_path() -> Path:
+    """`PROJECT_ENV`'s file (`--project` sets it), else ./labreport.toml, else this repository's."""
     chosen = os.environ.get(PROJECT_ENV)
-    return Path(chosen).resolve() if chosen else PROJECT_FILE
+    if chosen:
+        return Path(chosen).resolve()
+    here = Path.cwd() / PROJECT_FILE.name
+    return here.resolve() if here.is_file() else PROJECT_FILE
+
+
+def choose_from_argv(argv: list[str]) -> Path | None:
+    """Points `PROJECT_ENV` at the file a `--project PATH` in argv names (a folder means its
+    labreport.toml), before any module reads the project; returns that file, or None."""
+    for index, argument in enumerate(argv):
+        if argument == "--project" and index + 1 < len(argv):
+            chosen = argv[index + 1]
+        elif argument.startswith("--project="):
+            chosen = argument.split("=", 1)[1]
+        else:
+            continue
+        path = Path(chosen).resolve()
+        path = path / PROJECT_FILE.name if path.is_dir() else path
+        os.environ[PROJECT_ENV] = str(path)
+        return path
+    return None
 
 
 def _where(raw: object, location: tuple[int | str, ...]) -> str:
@@ -153,3 +174,18 @@ def bases(project: Project, entry: VariantEntry, root: Path) -> tuple[str | None
     build = build if entry.build_base is None else entry.build_base or None
     runtime = last if entry.runtime_base is None else entry.runtime_base or None
     return build, runtime, from_builder
+
+
+def builder_stage(project: Project, root: Path) -> str | None:
+    """The name of the primary Dockerfile's first stage, the one the other stages copy the binary
+    from; None when it has one stage. A multi-stage primary whose first stage has no name cannot be
+    built on its own: that is a bad project, said in one line."""
+    parsed = dockerfile.read(root / project.primary.dockerfile, project.primary.build_args)
+    if len(parsed.stages) < 2:
+        return None
+    alias = parsed.stages[0].alias
+    if alias is None:
+        raise ProjectError(
+            f"{project.primary.dockerfile}: its first stage has no name; write `FROM <image> AS builder`"
+        )
+    return alias

@@ -23,7 +23,7 @@ from ..contract.schema import (
     Role,
     Surface,
 )
-from ..contract.variants import BUILDER_REF, IMAGE, PRIMARY, REPO_ROOT, Variant
+from ..contract.variants import BUILDER_REF, BUILDER_TARGET, BY_NAME, IMAGE, PRIMARY, PROJECT, ROOT, Variant
 from . import analysis, probe, registry, tools
 from .buildlog import Build, ImageInfo
 from .context import edited_context
@@ -43,7 +43,7 @@ BUILD_KINDS: tuple[BuildKind, ...] = get_args(BuildKind)
 
 
 def lint(run: Run, variant: Variant) -> None:
-    findings = analysis.hadolint_findings(tools.hadolint(REPO_ROOT / variant.dockerfile))
+    findings = analysis.hadolint_findings(tools.hadolint(ROOT / variant.dockerfile))
     run.lint.append(Lint(dockerfile=variant.dockerfile, findings=findings))
 
 
@@ -52,7 +52,7 @@ def binaries(run: Run, step: Step) -> None:
         for flavour in BINARY_FLAVOURS:
             flags, cgo = FLAVOUR_BUILDS[flavour]
             output = Path(scratch) / flavour
-            tools.go_build(REPO_ROOT / "app", output, flags=flags, cgo=cgo)
+            tools.go_build(ROOT / PROJECT.service.source, output, flags=flags, cgo=cgo)
             linking, interpreter = analysis.elf_linking(output.read_bytes())
             run.binaries.append(
                 Binary(
@@ -73,7 +73,7 @@ class DependencyFailed(RuntimeError):
 def _build(
     run: Run, variant: Variant, *, context: Path | None = None, tag: str | None = None, nocache: bool = False
 ) -> Build:
-    buildargs = {}
+    buildargs = dict(variant.build_args)
     if variant.uses_builder_image:
         # By the ID this run's builder build returned, never by tag: after a failed builder build
         # the tag still names the previous run's image, and a variant built from it would be stale.
@@ -84,7 +84,7 @@ def _build(
             )
         buildargs["BUILD_STAGE_IMAGE"] = builder.image_id
     return run.engine.build(
-        context or REPO_ROOT,
+        context or ROOT,
         dockerfile=variant.dockerfile,
         tag=tag or variant.ref,
         buildargs=buildargs,
@@ -94,7 +94,13 @@ def _build(
 
 def build_builder(run: Run) -> None:
     """The primary Dockerfile's builder stage, tagged: the variants that share it copy from it."""
-    run.built["builder"] = run.engine.build(REPO_ROOT, tag=BUILDER_REF, target="builder")
+    run.built["builder"] = run.engine.build(
+        ROOT,
+        dockerfile=BY_NAME[PRIMARY].dockerfile,
+        tag=BUILDER_REF,
+        target=BUILDER_TARGET,
+        buildargs=BY_NAME[PRIMARY].build_args,
+    )
 
 
 def build_variant(run: Run, variant: Variant) -> None:

@@ -22,7 +22,7 @@ from ..contract.variants import (
     CACHE_MOUNT_DOCKERFILE,
     IMAGE,
     PRIMARY,
-    REPO_ROOT,
+    ROOT,
     Variant,
 )
 from .buildlog import Build
@@ -42,7 +42,7 @@ def _source_date_epoch(run: Run) -> int | None:
     if not major.isdigit() or int(major) < SOURCE_DATE_EPOCH_SINCE:
         return None
     result = subprocess.run(
-        ["git", "log", "-1", "--format=%ct"], cwd=REPO_ROOT, capture_output=True, text=True, check=False
+        ["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True, check=False
     )
     return int(result.stdout.strip()) if result.stdout.strip().isdigit() else None
 
@@ -92,10 +92,11 @@ def buildkit_timings(run: Run, step: Callable[[], None]) -> None:
         raise RuntimeError("this engine has no docker CLI to build with BuildKit")
     tag = f"{IMAGE}:buildkit"
     epoch = _source_date_epoch(run)
-    buildargs = {} if epoch is None else {"SOURCE_DATE_EPOCH": str(epoch)}
+    primary = BY_NAME[PRIMARY]
+    buildargs = dict(primary.build_args) | ({} if epoch is None else {"SOURCE_DATE_EPOCH": str(epoch)})
     made: set[str] = set()
 
-    def build(context: Path = REPO_ROOT, dockerfile: str = "Dockerfile", *, nocache: bool = False) -> Build:
+    def build(context: Path = ROOT, dockerfile: str = primary.dockerfile, *, nocache: bool = False) -> Build:
         done = buildkit.build(context, dockerfile=dockerfile, tag=tag, buildargs=buildargs, nocache=nocache)
         made.add(done.image_id)
         return done
@@ -119,13 +120,14 @@ def buildkit_timings(run: Run, step: Callable[[], None]) -> None:
             step()
         if len(rebuilt) < 2:  # one repeat: a second build from nothing, for the comparison only
             rebuilt.append(_rebuilt(run, build(nocache=True).image_id))
-        # The cache mounts outlive --no-cache: emptied first, so the cold build is cold.
-        buildkit.prune_cache_mounts()
-        mounted["cold"].append(build(dockerfile=CACHE_MOUNT_DOCKERFILE, nocache=True))
-        for _ in range(run.options.repeat):
-            mounted["cached"].append(build(dockerfile=CACHE_MOUNT_DOCKERFILE))
-            with edited_context(f"{time.time_ns()}") as context:
-                mounted["code_change"].append(build(context, CACHE_MOUNT_DOCKERFILE))
+        if CACHE_MOUNT_DOCKERFILE:  # a project with no cache-mount variant times none
+            # The cache mounts outlive --no-cache: emptied first, so the cold build is cold.
+            buildkit.prune_cache_mounts()
+            mounted["cold"].append(build(dockerfile=CACHE_MOUNT_DOCKERFILE, nocache=True))
+            for _ in range(run.options.repeat):
+                mounted["cached"].append(build(dockerfile=CACHE_MOUNT_DOCKERFILE))
+                with edited_context(f"{time.time_ns()}") as context:
+                    mounted["code_change"].append(build(context, CACHE_MOUNT_DOCKERFILE))
         step()
         # The rebuilt images stay, tagged, so `docker image inspect` finds the IDs the data names and
         # a reader can read the binary whose hash it records; the other builds were timed only.
@@ -137,6 +139,6 @@ def buildkit_timings(run: Run, step: Callable[[], None]) -> None:
         run.engine.remove_images(made)
     for kind in BUILD_KINDS:
         run.builds.append(timing(PRIMARY, kind, plain[kind], "buildkit", pulls if kind == "cold" else ()))
-    for kind in BUILD_KINDS:
+    for kind in BUILD_KINDS if CACHE_MOUNT_DOCKERFILE else ():
         run.builds.append(timing(CACHE_MOUNT, kind, mounted[kind], "buildkit"))
     run.rebuild = Rebuild(variant=PRIMARY, builder="buildkit", source_date_epoch=epoch, builds=rebuilt)

@@ -22,7 +22,7 @@ from ..contract.schema import (
     Measurements,
     Provenance,
 )
-from ..contract.variants import BUILDER_REF, BY_NAME, PRIMARY, REPO_ROOT, VARIANTS
+from ..contract.variants import BUILDER_REF, BY_NAME, PRIMARY, ROOT, VARIANTS
 from . import phases, rebuilds, standins, tools
 from .engine import Engine, EngineError
 from .record import Options, Run
@@ -172,7 +172,7 @@ def settle(engine: Engine, known: set[str], seconds: float = 60.0, quiet: float 
 
 
 def _git(*args: str) -> str:
-    result = subprocess.run(["git", *args], cwd=REPO_ROOT, capture_output=True, text=True, check=False)
+    result = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False)
     return result.stdout.strip()
 
 

@@ -35,20 +35,28 @@ BUILDER = BUILDER_REF
 VARIANTS = tuple(BY_NAME)
 
 
-def _role(ref: str | None, role: str) -> str:
-    if ref is None:
-        raise RuntimeError(f"labreport.contract.variants names no {role}")
-    return ref
+def _base(variant: str, which: str) -> str:
+    """A variant's base in a role ("build" or "runtime"); "" when no variant plays the role or it
+    has no such base (scratch)."""
+    found = BY_NAME[variant] if variant else None
+    ref = None if found is None else found.build_base if which == "build" else found.runtime_base
+    return ref or ""
 
 
-# The base images, named by the role they play, read from the variants that use them.
-SDK_ALPINE = _role(BY_NAME[PRIMARY].build_base, "build base of the primary variant")
-ALPINE = _role(BY_NAME[PRIMARY].runtime_base, "runtime base of the primary variant")
-SDK = _role(BY_NAME[variants.SINGLE_STAGE].build_base, "SDK the single-stage variant builds in")
-DISTROLESS = _role(BY_NAME[variants.DISTROLESS].runtime_base, "runtime base of the distroless variant")
-BASES = (SDK, SDK_ALPINE, ALPINE, DISTROLESS)
-if set(BASES) != {base for variant in BY_NAME.values() for base in variant.bases}:
-    raise RuntimeError("report.derive.BASES does not match the bases of labreport.contract.variants")
+# The base images, named by the role they play, read from the variants that play the roles (the
+# project file's purposes and FROM lines): "" where no variant plays one, as in another project.
+SDK_ALPINE = _base(PRIMARY, "build")
+ALPINE = _base(PRIMARY, "runtime")
+SDK = _base(variants.SINGLE_STAGE, "build")
+DISTROLESS = _base(variants.DISTROLESS, "runtime")
+#: Every variant's base, the roles' first (this report's pages show them in this order), each once.
+BASES: tuple[str, ...] = tuple(
+    dict.fromkeys(
+        ref
+        for ref in (SDK, SDK_ALPINE, ALPINE, DISTROLESS, *(b for v in BY_NAME.values() for b in v.bases))
+        if ref
+    )
+)
 
 # The schema's Literals are the one list of them: a new kind or flavour needs no edit here.
 BUILD_KINDS: tuple[str, ...] = get_args(BuildKind)
