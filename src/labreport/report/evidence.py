@@ -4,7 +4,7 @@
 other figures (a reduction, a ratio, a saving). Either returns an inline element a reader can
 point at, focus or tap: a `<button>` carrying `data-evidence`, the JSON Pointer (RFC 6901) of the
 figure in the published measurements.json, and described by a popover (the Popover API: it opens
-in the top layer, so nothing around it moves; the hooks add it at the end of the page) saying what
+in the top layer, so nothing around it moves; the hooks add it at the end of the article) saying what
 `labreport explain` prints for that pointer (`contract.evidence`, so the terminal and the page say
 the same): the raw value and its unit, how it was measured, the command that shows it, when, on
 which testbed and at which commit, and the stand-in recipe of each base it rests on.
@@ -27,7 +27,6 @@ from pydantic import BaseModel
 from ..contract.evidence import Evidence, explain, facts
 from ..contract.pointer import pointer
 from ..contract.schema import Measurements
-from .escape import text
 from .markup import NOT_MEASURED
 from .site import build as sitebuild
 
@@ -98,17 +97,23 @@ def raw(evidence: Evidence) -> str:
     return f"{shown_value} {unit}".strip()
 
 
+def inert(said: str) -> str:
+    """Text as HTML, braces too: the popovers join the page after Markdown and the macros ran, but a
+    `{{.Size}}` should never look like a template to anything that reads the page again."""
+    return html.escape(said).replace("{", "&#123;").replace("}", "&#125;")
+
+
 def _spans(said: str) -> str:
     """Text whose `backticked` parts are code, as `contract.evidence` writes commands in prose."""
     parts = said.split("`")
     return "".join(
-        f"<code>{text(part)}</code>" if odd else text(part) for odd, part in enumerate(parts) if part
+        f"<code>{inert(part)}</code>" if odd else inert(part) for odd, part in enumerate(parts) if part
     )
 
 
 def _line(label: str, said: str, *, code: bool = False) -> str:
-    body = f'<code class="evidence-command">{text(said)}</code>' if code else _spans(said)
-    return f'<span class="evidence-line"><span class="evidence-label">{text(label)}:</span> {body}</span>'
+    body = f'<code class="evidence-command">{inert(said)}</code>' if code else _spans(said)
+    return f'<span class="evidence-line"><b>{inert(label)}:</b> {body}</span>'
 
 
 def _popover(attributes: dict[str, str], showing: str, lines: list[str]) -> str:

@@ -86,6 +86,8 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     return page_banner(sitebuild.current(), page.file.src_uri) + "\n" + markdown
 
 
-def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """Adds the popovers of the figures on the page (report/evidence.py) after its content."""
-    return html + evidence.popovers(html)
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    """Adds the popovers of the figures on the page (report/evidence.py) at the end of its article:
+    after the search plugin read the page, so the index holds the figures and not their evidence."""
+    head, end, tail = output.rpartition("</article>")
+    return head + evidence.popovers(output) + end + tail if end else output
