@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ import pytest
 from labreport.contract.schema import Measurements
 from labreport.report import derive
 from labreport.report.claims.ledger import ledger
+from labreport.report.figures import FIGURES
 from labreport.report.macros import downloads
 from labreport.report.site import build as sitebuild
 from records import fake_measurements, with_base_source, with_buildkit, write_data
@@ -85,9 +87,21 @@ def test_every_csv_the_site_publishes_is_tested_here() -> None:
 def test_the_data_file_is_published_byte_for_byte(published: tuple[Measurements, Path]) -> None:
     _, path = published
     files = downloads.files()
-    assert set(files) == {"data/measurements.json", *(f"data/{name}.csv" for name in CHECKED)}
+    drawn = {f"data/figures/{name}.json" for name in FIGURES}
+    assert set(files) == {"data/measurements.json", *(f"data/{name}.csv" for name in CHECKED), *drawn}
     assert files["data/measurements.json"] == path.read_bytes()
     assert downloads.data_sha256() == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_each_figure_publishes_the_values_its_drawing_read(published: tuple[Measurements, Path]) -> None:
+    data, _ = published
+    files = downloads.files()
+    final = derive.variant_image(data, derive.PRIMARY)
+    assert final is not None
+    for name, (payload, _) in FIGURES.items():
+        assert json.loads(files[f"data/figures/{name}.json"]) == json.loads(json.dumps(payload(data))), name
+    # The sizes figure's file holds the final image's size as the data file has it.
+    assert str(final.size) in files["data/figures/sizes.json"].decode()
 
 
 def check_sizes(data: Measurements) -> None:

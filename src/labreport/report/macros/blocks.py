@@ -6,8 +6,10 @@ A page calls one on a line of its own, e.g. `{{ json_block("alpine", "health") }
 from __future__ import annotations
 
 import html
+import inspect
 import json
 import posixpath
+from urllib.parse import quote
 
 from labreport.contract.schema import Measurements
 from labreport.report import derive
@@ -79,4 +81,27 @@ def figure(page_uri: str, name: str, caption: str, alt: str) -> str:
     return (
         f'<figure id="figure-{name}">\n{images}\n'
         f"  <figcaption>Figure {number}: {html.escape(caption)}</figcaption>\n</figure>\n"
+        f"{making(page_uri, name)}"
+    )
+
+
+def making(page_uri: str, name: str) -> str:
+    """The line under a figure: the values it was drawn from (published as data/figures/NAME.json)
+    and the function that drew it, linked at the measured commit under `repo_url`."""
+    draw = FIGURES[name][1]
+    path = f"src/{draw.__module__.replace('.', '/')}.py"
+    function = f"{draw.__module__}.{draw.__name__}"
+    build = sitebuild.current()
+    if build.repo_url:
+        line = inspect.getsourcelines(draw)[1]
+        commit = build.data.provenance.git_commit
+        # The commit is read from the data file: quoted, it cannot leave the link's path.
+        source = html.escape(f"{build.repo_url}/blob/{quote(commit, safe='')}/{path}#L{line}")
+        drawn = f'<a href="{source}"><code>{function}</code></a>'
+    else:
+        drawn = f"<code>{function}</code>"
+    data = site_link(page_uri, f"data/figures/{name}.json")
+    return (
+        f'<p class="download figure-making">Drawn from <a href="{data}" download>{name}.json</a> '
+        f"(the values the drawing read, from measurements.json) by {drawn}</p>\n"
     )

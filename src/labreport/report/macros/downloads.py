@@ -10,10 +10,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 from collections.abc import Callable, Iterable, Sequence
 
 from labreport.contract.schema import Measurements, Spread
 from labreport.report import derive
+from labreport.report.figures import FIGURES
 from labreport.report.macros.blocks import site_link
 from labreport.report.macros.registry import page_macro
 from labreport.report.site import build as sitebuild
@@ -177,7 +179,12 @@ def files() -> dict[str, bytes]:
     """Every downloadable file, by its path in the site."""
     data = sitebuild.current().data
     made = {f"data/{name}.csv": make(data).encode() for name, make in TABLES.items()}
-    return {DATA_PATH: data_bytes(), **made}
+    # Each figure's input: exactly the values its drawing reads (the figure's memo is keyed by it).
+    drawn = {
+        f"data/figures/{name}.json": (json.dumps(payload(data), indent=1, sort_keys=True) + "\n").encode()
+        for name, (payload, _) in FIGURES.items()
+    }
+    return {DATA_PATH: data_bytes(), **made, **drawn}
 
 
 @page_macro
