@@ -27,6 +27,7 @@ from ..measure.progress import Progress
 from ..report.claims import budgets
 from . import explain as explain_command
 from . import history as history_ops
+from . import init as init_command
 from . import verify as verify_command
 
 
@@ -115,6 +116,7 @@ def _parser() -> argparse.ArgumentParser:
     _history_parser(commands)
     verify_command.add_parser(commands)
     explain_command.add_parser(commands)
+    init_command.add_parser(commands)
     claims_command.add_parser(commands)
     check_budgets = commands.add_parser(
         "budgets",
@@ -194,6 +196,8 @@ def main(argv: list[str] | None = None) -> int:
             return _history(arguments)
         if arguments.command == "verify":
             return verify_command.run(arguments)
+        if arguments.command == "init":
+            return init_command.run(arguments)
         if arguments.command == "explain":
             return explain_command.run(arguments)
         if arguments.command == "claims":
