@@ -155,7 +155,7 @@ def _service(root: Path, primary: Path, guesses: list[str]) -> list[str]:
         f"image = {json.dumps(re.sub(r'[^a-z0-9._-]', '-', image.lower()))}",
         f"source = {json.dumps(source)}{'' if module else '  # guessed'}",
         f"port = {port}{port_note}",
-        f"endpoints = {json.dumps(routes)}  # the routes with no parameter, the root first",
+        f"endpoints = {json.dumps(routes)}  # guessed: the routes with no parameter",
         f"health = {json.dumps(health)}{'' if 'health' in health else '  # guessed'}",
         '# spec = "devops-info-service"  # the course\'s response spec, if the service follows it',
         "",
