@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import subprocess
 import sys
 import urllib.error
 import urllib.request
@@ -20,6 +19,7 @@ from pydantic import ValidationError
 
 from ..contract import history, schema
 from ..contract.history import HISTORY_FILE, History, HistoryError, HistoryRecord
+from ..contract.inputs import git_output
 from ..contract.variants import REPO_ROOT
 
 #: Where the previous deployment's history is read from, instead of mkdocs.yml's `site_url`.
@@ -135,28 +135,18 @@ def merge_from(source: str | None, path: Path) -> int:
     return 0
 
 
-def _git(*args: str, root: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
-
-
 def backfill(path: Path, root: Path = REPO_ROOT, data_path: str = "data/measurements.json") -> int:
     """Adds a record for every committed version of the data file that still validates; says which
     versions were skipped and why."""
-    shas = _git("log", "--format=%H", "--", data_path, root=root).stdout.split()
+    shas = git_output(root, "log", "--format=%H", "--", data_path).split()
     records = []
     for sha in shas:
-        shown = _git("show", f"{sha}:{data_path}", root=root)
+        shown = git_output(root, "show", f"{sha}:{data_path}")
         source = f"{sha[:8]}:{data_path}"
         try:
-            data = schema.Measurements.model_validate_json(shown.stdout)
+            data = schema.Measurements.model_validate_json(shown)
         except ValidationError as error:
-            first = error.errors()[0]
-            where = ".".join(str(part) for part in first["loc"])
-            print(
-                f"labreport: skipped {source}: field {where}: {first['msg']} "
-                f"({error.error_count()} problem(s))",
-                file=sys.stderr,
-            )
+            print(f"labreport: skipped {source}: {schema.first_problem(error)}", file=sys.stderr)
             continue
         records.append(record_for(data))
     merged = history.merge(history.load(path), History(records=records))
