@@ -17,11 +17,12 @@ from records import fake_measurements
 
 
 @pytest.fixture(autouse=True)
-def _restore_sigterm() -> Iterator[None]:
-    """cli.main installs a SIGTERM handler for the process; put pytest's back after each test."""
-    handler = signal.getsignal(signal.SIGTERM)
+def _restore_stop_signals() -> Iterator[None]:
+    """cli.main installs SIGTERM and SIGINT handlers for the process; put pytest's back after each test."""
+    handlers = {each: signal.getsignal(each) for each in (signal.SIGTERM, signal.SIGINT)}
     yield
-    signal.signal(signal.SIGTERM, handler)
+    for each, handler in handlers.items():
+        signal.signal(each, handler)
 
 
 @pytest.fixture

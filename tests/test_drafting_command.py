@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from labreport.cli import main
-from labreport.drafting.command import NOTHING_RECOGNISED, project_images
+from labreport.cli.claims import project_images
+from labreport.cli.outcomes import NOTHING_RECOGNISED
 
 REPORT = """\
 # Notes
@@ -56,7 +57,9 @@ def test_a_report_with_no_figure_exits_with_its_code_and_one_line(
     report = tmp_path / "words.md"
     report.write_text("# Only words\n\nNothing measured here.\n", encoding="utf-8")
     assert (
-        main(["claims", "draft", str(report), "-o", str(tmp_path / "claims.toml")]) == NOTHING_RECOGNISED == 6
+        main(["claims", "draft", str(report), "-o", str(tmp_path / "claims.toml")])
+        == NOTHING_RECOGNISED.code
+        == 6
     )
     captured = capsys.readouterr()
     assert captured.out == ""

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from mkdocs.utils.yaml import yaml_load
 
 from labreport.report.macros import registry
 from site_fixtures import REPO
 
+MACROS_MODULE = "labreport.report.macros.env"
 CALL = re.compile(r"\{\{-?\s*([a-z_]+)\s*\(")
 
 
@@ -27,17 +30,19 @@ class FakeEnv:
 
 
 def _define_env(page_uri: str) -> FakeEnv:
-    import importlib.util
-
-    # Loaded by path, the way mkdocs-macros loads mkdocs.yml's `module_name`.
-    path = REPO / "src/labreport/report/macros/env.py"
-    spec = importlib.util.spec_from_file_location("macros_by_path", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    # Imported by name, the way mkdocs-macros loads mkdocs.yml's `modules:`.
+    module = importlib.import_module(MACROS_MODULE)
     env = FakeEnv(page_uri)
     module.define_env(env)
     return env
+
+
+def test_mkdocs_yml_loads_the_macros_by_import_name() -> None:
+    config = yaml_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    (macros,) = [
+        plugin["macros"] for plugin in config["plugins"] if isinstance(plugin, dict) and "macros" in plugin
+    ]
+    assert macros["modules"] == [MACROS_MODULE] and "module_name" not in macros
 
 
 def test_every_macro_a_page_calls_is_registered() -> None:

@@ -159,7 +159,7 @@ def fake_run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Callable[..., F
     monkeypatch.setattr(standins, "ensure_base", ensure_base)
     monkeypatch.setattr(standins, "go_version", lambda: "go1.25.5")
     # Another measurement on the real engine must not make these tests exit 5.
-    monkeypatch.setattr(cli, "measurement_lock", lambda: lock.measurement_lock(tmp_path / "lock"))
+    monkeypatch.setattr(cli.measure, "measurement_lock", lambda: lock.measurement_lock(tmp_path / "lock"))
 
     def make(
         *, failing: tuple[str, ...] = (), unknown: tuple[int, Any] = (404, NOT_FOUND), size_error: int = 0

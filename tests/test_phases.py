@@ -191,18 +191,22 @@ def test_publish_records_the_manifests_size_the_digest_and_each_pull(monkeypatch
     def fresh_daemon() -> Iterator[_Node]:
         yield node
 
-    sizes = {"alpine": 4_278_167, "single-stage": 429_394_333}
+    sizes = {("127.0.0.1:5999", "devops-info-service", "alpine"): 4_278_167}
     monkeypatch.setattr(registry, "local_registry", local_registry)
     monkeypatch.setattr(registry, "fresh_daemon", fresh_daemon)
-    monkeypatch.setattr(registry, "manifest_size", lambda address, repository, tag: sizes[tag])
-    monkeypatch.delenv("DOCKERHUB_USERNAME", raising=False)
+    monkeypatch.setattr(registry, "manifest_size", lambda *where: sizes[where])
+    monkeypatch.setenv("DOCKERHUB_USERNAME", "someone")
+    monkeypatch.setenv("DOCKERHUB_TOKEN", "t0ken")
     engine = _Pushes()
     engine.timer = SimpleNamespace(seconds=10.0)  # type: ignore[attr-defined]
     built = {name: SimpleNamespace(image_id=f"sha256:{name}") for name in ("alpine", "scratch")}
     run = SimpleNamespace(engine=engine, built=built, options=SimpleNamespace(repeat=3), publish=[])
     # scratch is built but not one of the published variants; single-stage is published but not built.
     phases.publish(cast(Any, run), [BY_NAME["alpine"], BY_NAME["scratch"], BY_NAME["single-stage"]])
-    assert engine.pushed == [("sha256:alpine", "127.0.0.1:5999/devops-info-service:alpine", None)]
+    assert engine.pushed == [
+        ("sha256:alpine", "127.0.0.1:5999/devops-info-service:alpine", None),
+        ("sha256:alpine", "someone/devops-info-service:alpine", {"username": "someone", "password": "t0ken"}),
+    ]
     assert node.pulled == ["127.0.0.1:5999/devops-info-service:alpine"] * 3
     (published,) = run.publish
     assert (published.variant, published.pushed_ref, published.digest) == (
@@ -216,7 +220,7 @@ def test_publish_records_the_manifests_size_the_digest_and_each_pull(monkeypatch
         0.38,
         0.47,
     )
-    assert published.docker_hub is None
+    assert published.docker_hub == "someone/devops-info-service:alpine"
     assert (engine.timer.seconds, node.timer.seconds) == (12.5, 0.0)  # type: ignore[attr-defined]
 
 

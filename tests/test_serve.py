@@ -6,6 +6,7 @@ whole thing (mkdocs serve + a background measurement of the primary variant) on 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -118,6 +119,139 @@ def test_a_dead_holder_frees_the_lock(tmp_path: Path) -> None:
         holder.wait()
     with measurement_lock(path):
         pass
+
+
+# -- stopping, with stand-in children ---------------------------------------------------------
+# The children are small scripts that behave as the real ones do on a signal: the measurement cleans
+# up on SIGTERM only (it inherits an ignored SIGINT from an `&` job), `mkdocs serve` on Ctrl-C only.
+# The real ones are stopped the same way in tests/test_serve_stop_docker.py.
+
+MEASUREMENT_STANDIN = """
+import os, signal, sys, time
+log = open(sys.argv[1], "a", buffering=1)
+got = []
+def note(signum, frame):
+    got.append(signum)
+    log.write(f"measure got {signal.Signals(signum).name}\\n")
+signal.signal(signal.SIGTERM, note)
+if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+    signal.signal(signal.SIGINT, note)
+log.write(f"measure ready {os.getpid()}\\n")
+while signal.SIGTERM not in got:
+    time.sleep(0.05)
+log.write("measure cleaning\\n")
+time.sleep(2)
+log.write("measure cleaned\\n")
+sys.exit(130)
+"""
+STUBBORN_MEASUREMENT = """
+import os, signal, subprocess, sys, time
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+helper = subprocess.Popen(["sleep", "300"])
+open(sys.argv[1], "a").write(f"measure ready {os.getpid()} {helper.pid}\\n")
+time.sleep(300)
+"""
+SITE_STANDIN = """
+import os, sys, time
+log = open(sys.argv[1], "a", buffering=1)
+log.write(f"site ready {os.getpid()}\\n")
+try:
+    time.sleep(120)
+except KeyboardInterrupt:
+    log.write("site cleaned\\n")
+"""
+SUPERVISOR = """
+import os, sys
+from labreport.cli import stop_on_signals
+from labreport.cli.serve import supervise
+log, site, measurement, seconds = sys.argv[1:]
+stop_on_signals()
+open(log, "a").write(f"supervisor ready {os.getpid()}\\n")
+children = ([sys.executable, "-c", open(path).read(), log] for path in (site, measurement))
+sys.exit(supervise(*children, environment=dict(os.environ), measure_stop_seconds=float(seconds)))
+"""
+
+
+def _alive(pid: int) -> bool:
+    """Zombies count as gone: they hold no resources but a table entry until reaped."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _ready_pids(log: Path) -> list[int]:
+    """The pids the supervisor and its stand-ins wrote on their "ready" lines (the stubborn
+    measurement adds its own child's)."""
+    lines = log.read_text().splitlines() if log.exists() else []
+    return [int(word) for line in lines if " ready " in line for word in line.split()[2:]]
+
+
+@pytest.fixture
+def stand_ins(tmp_path: Path) -> Iterator[Path]:
+    """The log the stand-ins write to; whatever of them a failed test left running is killed after it."""
+    log = tmp_path / "children.log"
+    yield log
+    for pid in _ready_pids(log):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def _supervise(
+    log: Path, measurement: str, *, ignore_sigint: bool, stop_seconds: float = 60.0
+) -> tuple[subprocess.Popen[str], Path]:
+    tmp_path = log.parent
+    scripts = {"site.py": SITE_STANDIN, "measurement.py": measurement}
+    for name, code in scripts.items():
+        (tmp_path / name).write_text(code)
+    arguments = [str(log), *(str(tmp_path / name) for name in scripts), str(stop_seconds)]
+    started = subprocess.Popen(
+        [sys.executable, "-c", SUPERVISOR, *arguments],
+        stderr=subprocess.PIPE, text=True, start_new_session=True,
+        # As a shell starts an `&` job: SIGINT ignored, inherited by everything it starts.
+        preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if ignore_sigint else None,
+    )  # fmt: skip
+    _wait_for(lambda: log.exists() and log.read_text().count(" ready ") == 3, 15, "both children started")
+    return started, log
+
+
+@pytest.mark.parametrize(
+    ("stop", "ignore_sigint"),
+    [
+        pytest.param(signal.SIGTERM, True, id="SIGTERM-to-an-&-job"),
+        pytest.param(signal.SIGINT, False, id="ctrl-c"),
+    ],
+)
+def test_a_stop_waits_for_the_measurements_clean_up_however_often_it_is_repeated(
+    stand_ins: Path, stop: signal.Signals, ignore_sigint: bool
+) -> None:
+    supervisor, log = _supervise(stand_ins, MEASUREMENT_STANDIN, ignore_sigint=ignore_sigint)
+    began = time.monotonic()
+    supervisor.send_signal(stop)
+    _wait_for(lambda: "measure cleaning" in log.read_text(), 10, "the measurement began its clean-up")
+    for _ in range(2):  # an impatient supervisor or user, while the clean-up runs
+        supervisor.send_signal(stop)
+        time.sleep(0.2)
+    _, errors = supervisor.communicate(timeout=20)
+    took = time.monotonic() - began
+    assert supervisor.returncode == 0, errors
+    lines = [line for line in log.read_text().splitlines() if "ready" not in line]
+    # One SIGTERM reached the measurement, which finished its 2 s clean-up before the site stopped.
+    assert lines == ["measure got SIGTERM", "measure cleaning", "measure cleaned", "site cleaned"], errors
+    assert 2.0 <= took < 10.0
+    assert "still cleaning up" in errors
+    assert "killing" not in errors
+
+
+def test_a_measurement_that_ignores_sigterm_is_killed_with_its_session(stand_ins: Path) -> None:
+    supervisor, log = _supervise(stand_ins, STUBBORN_MEASUREMENT, ignore_sigint=True, stop_seconds=1.0)
+    helper = int(next(line for line in log.read_text().splitlines() if "measure ready" in line).split()[-1])
+    supervisor.send_signal(signal.SIGTERM)
+    _, errors = supervisor.communicate(timeout=20)
+    assert supervisor.returncode == 0, errors
+    assert "the measurement did not stop within 1 s of SIGTERM: killing it" in errors
+    _wait_for(lambda: not _alive(helper), 5, "the measurement's own child was killed with it")
+    assert "site cleaned" in log.read_text()
 
 
 # -- through the real engine -----------------------------------------------------------------

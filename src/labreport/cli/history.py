@@ -7,9 +7,9 @@ wing's work (its claims ledger), and only the CLI may join the wings.
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
-import subprocess
 import sys
 import urllib.error
 import urllib.request
@@ -18,7 +18,8 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from ..contract import history, schema
-from ..contract.history import History, HistoryError, HistoryRecord
+from ..contract.history import HISTORY_FILE, History, HistoryError, HistoryRecord
+from ..contract.inputs import git_output
 from ..contract.variants import REPO_ROOT
 
 #: Where the previous deployment's history is read from, instead of mkdocs.yml's `site_url`.
@@ -28,6 +29,30 @@ _SITE_URL = re.compile(
     r"^site_url:\s*(?:!ENV\s*\[\s*(?P<env>\w+)\s*,\s*['\"](?P<default>[^'\"]+)['\"]\s*\]|(?P<plain>\S+))",
     re.MULTILINE,
 )
+
+
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "history",
+        help="keep data/history.json: one record per measurement, for the report over time",
+        description="append: the data file's record; merge: a previous deployment's history (a URL or "
+        "a path; default <site_url>/data/history.json), a warning and no change when it cannot be read; "
+        "backfill: a record for every committed version of the data file.",
+    )
+    parser.add_argument("action", choices=["append", "merge", "backfill"])
+    parser.add_argument("--from", dest="source", metavar="URL_OR_PATH", help="merge: the history to merge")
+    parser.add_argument("--history", type=Path, default=HISTORY_FILE, help="the history file")
+    parser.add_argument("--data", type=Path, default=schema.DATA_FILE, help="append: the data file")
+
+
+def run(arguments: argparse.Namespace) -> int:
+    if arguments.action == "append":
+        after_measure(schema.load(arguments.data), arguments.history)
+    elif arguments.action == "merge":
+        return merge_from(arguments.source or default_source(), arguments.history)
+    else:
+        return backfill(arguments.history)
+    return 0
 
 
 def verdicts(data: schema.Measurements) -> dict[str, int]:
@@ -110,28 +135,18 @@ def merge_from(source: str | None, path: Path) -> int:
     return 0
 
 
-def _git(*args: str, root: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
-
-
 def backfill(path: Path, root: Path = REPO_ROOT, data_path: str = "data/measurements.json") -> int:
     """Adds a record for every committed version of the data file that still validates; says which
     versions were skipped and why."""
-    shas = _git("log", "--format=%H", "--", data_path, root=root).stdout.split()
+    shas = git_output(root, "log", "--format=%H", "--", data_path).split()
     records = []
     for sha in shas:
-        shown = _git("show", f"{sha}:{data_path}", root=root)
+        shown = git_output(root, "show", f"{sha}:{data_path}")
         source = f"{sha[:8]}:{data_path}"
         try:
-            data = schema.Measurements.model_validate_json(shown.stdout)
+            data = schema.Measurements.model_validate_json(shown)
         except ValidationError as error:
-            first = error.errors()[0]
-            where = ".".join(str(part) for part in first["loc"])
-            print(
-                f"labreport: skipped {source}: field {where}: {first['msg']} "
-                f"({error.error_count()} problem(s))",
-                file=sys.stderr,
-            )
+            print(f"labreport: skipped {source}: {schema.first_problem(error)}", file=sys.stderr)
             continue
         records.append(record_for(data))
     merged = history.merge(history.load(path), History(records=records))

@@ -3,7 +3,8 @@ Dockerfiles and Go source: the Go module's folder, the port (EXPOSE, else the co
 each Dockerfile's FROM lines and the role they suggest. What it had to guess it marks `# guessed`
 and says; PROJECT.md documents the format.
 
-Exit codes: 0 written, 2 a project file is there already (never overwritten), 7 no Dockerfile.
+Exit codes (`outcomes`): 0 written, 2 a project file is there already (never overwritten), 7 no
+Dockerfile.
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from pathlib import Path
 from ..contract import dockerfile
 from ..contract.project import PROJECT_FILE
 from ..contract.schema import write_atomically
+from .outcomes import NO_DOCKERFILE as NOTHING_TO_READ
+from .outcomes import USAGE
 
-EXISTS, NO_DOCKERFILE = 2, 7
+EXISTS, NO_DOCKERFILE = USAGE.code, NOTHING_TO_READ.code
 #: Folders a repository keeps other people's or generated files in.
 _SKIPPED = {".git", ".venv", "node_modules", "vendor", "site", "__pycache__"}
 _ROUTE = re.compile(r"""Handle(?:Func)?\(\s*"(?:[A-Z]+\s+)?(?P<path>/[^"]*)\"""")

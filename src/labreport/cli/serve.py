@@ -1,40 +1,46 @@
 """`labreport serve`: the site at once from the recorded data, a re-measurement in the background,
 and a reload when the new data lands.
 
-Two child processes, each in its own session so that a Ctrl-C reaches them only through us, in
-order: `mkdocs serve` (which watches the data folder, so a new data file or status file rebuilds
-every page) and `labreport measure` (which skips the work when the inputs are current, says so when
-no engine answers, and writes its progress to the status file the banner reads). Neither wing is
+Two child processes, each in its own session so that a terminal's Ctrl-C reaches them only through
+us: `mkdocs serve` (which watches the data folder, so a new data file or status file rebuilds every
+page) and `labreport measure` (which skips the work when the inputs are current, says so when no
+engine answers, and writes its progress to the status file the banner reads). Neither wing is
 imported here: the two talk only through the data file and the status file.
+
+Stopping (Ctrl-C, or SIGTERM from a supervisor: `cli.stop_on_signals` turns both into
+KeyboardInterrupt once, and only notes any later one) stops the measurement first and waits for its
+own clean-up, then the site. The measurement gets SIGTERM, never SIGINT: a job a shell starts with
+`&` has SIGINT ignored, the measurement inherits that, and SIGTERM is the one signal it always turns
+into its clean-up.
 """
 
 from __future__ import annotations
 
+import argparse
+import contextlib
 import os
+import shlex
 import signal
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import FrameType
 
 from ..contract.schema import DATA_FILE
 from ..contract.status import STATUS_FILE
 from ..contract.variants import REPO_ROOT
+from .outcomes import OUTCOMES
 
-#: Exit codes of `labreport measure`, and what serve says about each.
-MEASURE_OUTCOMES = {
-    0: "the data is current; the site shows the new figures if any were taken",
-    1: "the measurement recorded failures; the banner shows them",
-    3: "no Docker engine answers: serving the recorded measurements",
-    5: "another measurement holds the engine: not starting a second one",
-    130: "the measurement was interrupted; the recorded data is unchanged",
-}
-#: How long a measurement may take to clean up (containers, images, registry) after Ctrl-C.
-STOP_SECONDS = 120.0
+#: What serve says when its background `labreport measure` ends with each exit code.
+MEASURE_OUTCOMES = {outcome.code: outcome.serve_says for outcome in OUTCOMES if outcome.serve_says}
+#: How long a measurement may take to clean up after SIGTERM before it is killed: it waits for the
+#: daemon to finish the build step in flight (at most 60 s), then removes its containers and images.
+MEASURE_STOP_SECONDS = 120.0
+#: How long `mkdocs serve` may take to remove its temporary site after Ctrl-C.
+SITE_STOP_SECONDS = 10.0
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -46,6 +52,28 @@ class ServeOptions:
     measure_args: tuple[str, ...] = ()
 
 
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "serve",
+        help="serve the site at once; re-measure in the background when the inputs changed",
+        description="Serves the site from the recorded data at once and runs `labreport measure` in the "
+        "background (SERVE_MEASURE=0 turns it off); the pages reload when the data or status changes. "
+        "Ctrl-C or SIGTERM stops the measurement with SIGTERM, waits for its clean-up, then stops the site.",
+    )
+    parser.add_argument("--port", type=int, default=8000, help="the port on 127.0.0.1 (default 8000)")
+    parser.add_argument("--data", type=Path, default=None, help="the data file to serve and re-measure")
+    parser.add_argument(
+        "--measure-args",
+        default="",
+        metavar="ARGS",
+        help='options for the background measure, e.g. "--repeat 1"',
+    )
+
+
+def run(arguments: argparse.Namespace) -> int:
+    return serve(options_from(arguments.port, shlex.split(arguments.measure_args), arguments.data))
+
+
 def port_in_use(port: int) -> bool:
     try:
         socket.create_server(("127.0.0.1", port)).close()
@@ -54,24 +82,76 @@ def port_in_use(port: int) -> bool:
     return False
 
 
-def _stop(process: subprocess.Popen[bytes] | None, seconds: float) -> None:
-    """SIGINT first, as a terminal's Ctrl-C would, so the child cleans up; SIGKILL if it hangs."""
-    if process is None or process.poll() is not None:
-        return
-    process.send_signal(signal.SIGINT)
-    try:
-        process.wait(timeout=seconds)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
 def _say(message: str) -> None:
     print(f"serve: {message}", file=sys.stderr, flush=True)
 
 
-def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
+def _ctrl_c_restored() -> None:
+    """Run in the site's child before exec: `mkdocs serve` removes its temporary site only on
+    KeyboardInterrupt, which an inherited ignored SIGINT (an `&` job) would make impossible."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def _stop(process: subprocess.Popen[bytes] | None, how: signal.Signals, seconds: float, name: str) -> None:
+    """`how` first, so the child cleans up; after `seconds`, SIGKILL to its whole session (a
+    measurement's docker CLI with it)."""
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(how)
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            process.wait(timeout=max(0.0, deadline - time.monotonic()))
+            return
+        except KeyboardInterrupt:
+            continue  # stopped again while stopping: the clean-up under way still runs to its end
+        except subprocess.TimeoutExpired:
+            break
+    _say(f"{name} did not stop within {seconds:.0f} s of {how.name}: killing it")
+    with contextlib.suppress(ProcessLookupError):  # its session is its own: pgid == pid
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+def supervise(
+    site_command: Sequence[str],
+    measure_command: Sequence[str] | None,
+    *,
+    environment: Mapping[str, str],
+    measure_stop_seconds: float = MEASURE_STOP_SECONDS,
+) -> int:
+    """Runs the site (and the measurement, unless None) until the site exits or we are stopped.
+
+    0 after a stop (KeyboardInterrupt: Ctrl-C or SIGTERM), the site's exit status otherwise."""
+    site: subprocess.Popen[bytes] | None = None
+    measurement: subprocess.Popen[bytes] | None = None
+    try:
+        site = subprocess.Popen(
+            site_command, cwd=REPO_ROOT, env=environment, start_new_session=True, preexec_fn=_ctrl_c_restored
+        )
+        if measure_command is not None:
+            measurement = subprocess.Popen(
+                measure_command, cwd=REPO_ROOT, env=environment, start_new_session=True
+            )
+            _say("checking the inputs in the background; a re-measurement reloads the pages when done")
+        else:
+            _say("background measurement off (SERVE_MEASURE=0)")
+        while site.poll() is None:
+            if measurement is not None and measurement.poll() is not None:
+                code = measurement.returncode
+                _say(MEASURE_OUTCOMES.get(code, f"the measurement exited {code}; the banner says why"))
+                measurement = None
+            time.sleep(0.2)
+        _say(f"mkdocs serve exited {site.returncode}")
+        return site.returncode or 1
+    except KeyboardInterrupt:
+        if measurement is not None and measurement.poll() is None:
+            _say("stopping the background measurement (it removes what it started)")
+        return 0
+    finally:
+        # The measurement first: the site goes on showing its banner while it cleans up.
+        _stop(measurement, signal.SIGTERM, measure_stop_seconds, "the measurement")
+        _stop(site, signal.SIGINT, SITE_STOP_SECONDS, "mkdocs serve")
 
 
 def serve(options: ServeOptions) -> int:
@@ -110,35 +190,8 @@ def serve(options: ServeOptions) -> int:
         str(options.status),
         *options.measure_args,
     ]
-    previous_handler = signal.signal(signal.SIGTERM, _raise_interrupt)
-    site: subprocess.Popen[bytes] | None = None
-    measurement: subprocess.Popen[bytes] | None = None
-    try:
-        site = subprocess.Popen(site_command, cwd=REPO_ROOT, env=environment, start_new_session=True)
-        _say(f"serving the recorded data on http://127.0.0.1:{options.port}")
-        if options.measure:
-            measurement = subprocess.Popen(
-                measure_command, cwd=REPO_ROOT, env=environment, start_new_session=True
-            )
-            _say("checking the inputs in the background; a re-measurement reloads the pages when done")
-        else:
-            _say("background measurement off (SERVE_MEASURE=0)")
-        while site.poll() is None:
-            if measurement is not None and measurement.poll() is not None:
-                code = measurement.returncode
-                _say(MEASURE_OUTCOMES.get(code, f"the measurement exited {code}; the banner says why"))
-                measurement = None
-            time.sleep(0.2)
-        _say(f"mkdocs serve exited {site.returncode}")
-        return site.returncode or 1
-    except KeyboardInterrupt:
-        if measurement is not None and measurement.poll() is None:
-            _say("stopping the background measurement (it removes what it started)")
-        return 0
-    finally:  # the one teardown, for every way out
-        _stop(measurement, STOP_SECONDS)
-        _stop(site, 10.0)
-        signal.signal(signal.SIGTERM, previous_handler)
+    _say(f"serving the recorded data on http://127.0.0.1:{options.port}")
+    return supervise(site_command, measure_command if options.measure else None, environment=environment)
 
 
 def options_from(port: int, measure_args: Sequence[str], data: Path | None = None) -> ServeOptions:

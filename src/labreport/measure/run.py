@@ -10,13 +10,12 @@ import contextlib
 import json
 import os
 import platform
-import subprocess
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
-from ..contract.inputs import git_dirty, inputs_hash
+from ..contract.inputs import git_dirty, git_output, inputs_hash
 from ..contract.schema import (
     EngineFacts,
     Measurements,
@@ -175,11 +174,6 @@ def settle(engine: Engine, known: set[str], seconds: float = 60.0, quiet: float 
         time.sleep(0.25)
 
 
-def _git(*args: str) -> str:
-    result = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False)
-    return result.stdout.strip()
-
-
 def _cpu_model(cpuinfo: Path = Path("/proc/cpuinfo")) -> str | None:
     """The CPU's model name, so the history can tell a slower machine from a slower build."""
     try:
@@ -199,7 +193,7 @@ def _assemble(run: Run, current_hash: str, seconds: float) -> Measurements:
         schema_version=1,
         provenance=Provenance(
             measured_at=datetime.now(UTC).replace(microsecond=0),
-            git_commit=_git("rev-parse", "HEAD") or "unknown",
+            git_commit=git_output(ROOT, "rev-parse", "HEAD").strip() or "unknown",
             git_dirty=git_dirty(),
             engine=EngineFacts(**facts),
             builder=(

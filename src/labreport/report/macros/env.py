@@ -1,21 +1,20 @@
-"""mkdocs-macros' entry point (mkdocs.yml `module_name`): registers every macro the pages may call.
+"""mkdocs-macros' entry point (mkdocs.yml `modules:`, by import name): every macro the pages call.
 
 The macros themselves live in `values` (single numbers and sentences), `tables`, `blocks` (code
 blocks and figures), `budget_view` (budgets.toml) and `build_view` (the two builders, the rebuild
 check), each marked with `@macro` from `registry`; importing those modules is what collects them.
 Pages hold prose and calls to these macros; an unknown name fails the build.
-mkdocs-macros loads this file by its path, as a module of its own, hence the absolute imports.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from labreport.report.macros import blocks, budget_view, downloads, tables, values
-from labreport.report.macros import builds as build_view
-from labreport.report.macros import history as history_view
-from labreport.report.macros import reshaped as tables_reshaped
-from labreport.report.macros.registry import MACROS, PAGE_MACROS, Macro
+from . import blocks, budget_view, downloads, tables, values
+from . import builds as build_view
+from . import history as history_view
+from . import reshaped as tables_reshaped
+from .registry import MACROS, PAGE_MACROS, Macro
 
 #: The modules whose `@macro` functions the pages call; imported for that registration.
 MACRO_MODULES = (history_view, values, tables, tables_reshaped, blocks, budget_view, downloads, build_view)

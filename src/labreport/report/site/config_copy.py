@@ -28,9 +28,6 @@ def absolute_config(tmp: Path, docs: Path | None = None, *, plain: bool = False)
         config["plugins"] = ["search"]
     else:
         config["hooks"] = [str(REPO_ROOT / hook) for hook in config["hooks"]]
-        for plugin in config["plugins"]:
-            if isinstance(plugin, dict) and "macros" in plugin:
-                plugin["macros"]["module_name"] = str(REPO_ROOT / plugin["macros"]["module_name"])
     path = tmp / ("plain.yml" if plain else "mkdocs.yml")
     path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     return path

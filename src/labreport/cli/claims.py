@@ -1,21 +1,18 @@
 """`labreport claims draft REPORT.md [-o claims.toml]`: a claims file drafted from a report.
 
-Exit codes: 0 written; 1 the report or the existing claims file cannot be read; 2 bad usage;
-6 the report holds no figure, build log, image table or service answer the drafter recognises
-(nothing is written).
+Exits 0 written; 1 the report or the existing claims file cannot be read; 6 the report holds no
+figure, build log, image table or service answer the drafter recognises (nothing is written).
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from ..contract.variants import VARIANTS
-from .claims_file import ClaimsFileError, read_claims, write_claims
-from .draft import draft
-
-NOTHING_RECOGNISED = 6
+from ..drafting.claims_file import ClaimsFileError, read_claims, write_claims
+from ..drafting.draft import draft
+from .outcomes import FAILED, NOTHING_RECOGNISED, SUCCESS, CommandError
 
 
 def project_images() -> dict[str, str]:
@@ -71,27 +68,23 @@ def run(arguments: argparse.Namespace) -> int:
     try:
         text = report.read_text(encoding="utf-8", errors="replace")
     except OSError as error:
-        print(f"labreport: cannot read the report {report}: {error.strerror}", file=sys.stderr)
-        return 1
+        raise CommandError(FAILED, f"cannot read the report {report}: {error.strerror}") from None
     known = project_images() | dict(arguments.image)
     drafted = draft(text, known)
     if not drafted:
-        print(
-            f"labreport: {report}: no figure, image table, build log, push or service answer recognised; "
+        raise CommandError(
+            NOTHING_RECOGNISED,
+            f"{report}: no figure, image table, build log, push or service answer recognised; "
             "nothing drafted",
-            file=sys.stderr,
         )
-        return NOTHING_RECOGNISED
     try:
         written = write_claims(arguments.output, drafted, read_claims(arguments.output), report=str(report))
     except ClaimsFileError as error:
-        print(f"labreport: {error}", file=sys.stderr)
-        return 1
+        raise CommandError(FAILED, str(error)) from None
     except OSError as error:
-        print(f"labreport: cannot write {arguments.output}: {error.strerror}", file=sys.stderr)
-        return 1
+        raise CommandError(FAILED, f"cannot write {arguments.output}: {error.strerror}") from None
     print(
         f"wrote {arguments.output}: {written.drafted + written.kept} claims ({written.drafted} drafted, "
         f"{written.kept} kept as edited or confirmed), {written.unmatched} figures not matched"
     )
-    return 0
+    return SUCCESS.code
