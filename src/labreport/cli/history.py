@@ -21,6 +21,7 @@ from ..contract import history, schema
 from ..contract.history import HISTORY_FILE, History, HistoryError, HistoryRecord
 from ..contract.inputs import git_output
 from ..contract.variants import REPO_ROOT
+from ..report.markup import table
 
 #: Where the previous deployment's history is read from, instead of mkdocs.yml's `site_url`.
 SOURCE_ENV = "LABREPORT_HISTORY_URL"
@@ -197,29 +198,21 @@ def comparison_markdown(previous: HistoryRecord | None, current: HistoryRecord) 
         *((f"code-change rebuild ({builder})", "seconds") for builder in builders),
     ]
     befores, afters = _headlines(previous, builders), _headlines(current, builders)
+    rows = [
+        [name, _shown(after, unit)]
+        if previous is None
+        else [name, _shown(before, unit), _shown(after, unit), _change(before, after, unit)]
+        for (name, unit), before, after in zip(names, befores, afters, strict=True)
+    ]
     if previous is None:
-        lines = [
-            "No previous run in the history to compare with.",
-            "",
-            "| figure | this run |",
-            "| --- | ---: |",
-        ]
+        intro, header = "No previous run in the history to compare with.", ["figure", "this run"]
     else:
-        lines = [
-            f"Against {previous.run_id} (commit {previous.commit[:8]}):",
-            "",
-            "| figure | previous | this run | change |",
-            "| --- | ---: | ---: | ---: |",
-        ]
-    for (name, unit), before, after in zip(names, befores, afters, strict=True):
-        if previous is None:
-            lines.append(f"| {name} | {_shown(after, unit)} |")
-        else:
-            change = _change(before, after, unit)
-            lines.append(f"| {name} | {_shown(before, unit)} | {_shown(after, unit)} | {change} |")
+        intro = f"Against {previous.run_id} (commit {previous.commit[:8]}):"
+        header = ["figure", "previous", "this run", "change"]
+    summary = f"{intro}\n\n" + table(header, rows, align="l" + "r" * (len(header) - 1))
     if previous is not None and previous.testbed.fingerprint() != current.testbed.fingerprint():
-        lines += ["", f"The testbed changed: {previous.testbed.label()} → {current.testbed.label()}."]
-    return "\n".join(lines) + "\n"
+        summary += f"\nThe testbed changed: {previous.testbed.label()} → {current.testbed.label()}.\n"
+    return summary
 
 
 def after_measure(data: schema.Measurements, path: Path) -> None:
