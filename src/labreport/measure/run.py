@@ -24,6 +24,7 @@ from ..contract.schema import (
 from ..contract.variants import BUILDER_REF, BY_NAME, PRIMARY, ROOT, VARIANTS
 from . import phases, rebuilds, standins, tools
 from .engine import Engine, EngineError
+from .polling import poll
 from .record import Options, Run
 
 T = TypeVar("T")
@@ -158,16 +159,17 @@ def settle(engine: Engine, known: set[str], seconds: float = 60.0, quiet: float 
 
     The daemon runs a build's current step to its end after the client has gone, in a container of
     its own, and commits the step's image only then; ours are removed meanwhile."""
-    deadline = time.monotonic() + seconds
     last_busy = time.monotonic()
-    while time.monotonic() < deadline:
+
+    def quiet_long_enough() -> bool | None:
+        nonlocal last_busy
         engine.remove_leftovers()
         now = time.monotonic()
         if engine.container_ids() - known:
             last_busy = now
-        elif now - last_busy >= quiet:
-            return
-        time.sleep(0.25)
+        return now - last_busy >= quiet or None
+
+    poll(quiet_long_enough, seconds, interval=0.25)
 
 
 def _cpu_model(cpuinfo: Path = Path("/proc/cpuinfo")) -> str | None:
