@@ -22,14 +22,10 @@ from ..contract.history import HISTORY_FILE, History, HistoryError, HistoryRecor
 from ..contract.inputs import git_output
 from ..contract.variants import REPO_ROOT
 from ..report.markup import table
+from ..report.site.mkdocs_config import MKDOCS_FILE, site_url
 
 #: Where the previous deployment's history is read from, instead of mkdocs.yml's `site_url`.
 SOURCE_ENV = "LABREPORT_HISTORY_URL"
-MKDOCS_FILE = REPO_ROOT / "mkdocs.yml"
-_SITE_URL = re.compile(
-    r"^site_url:\s*(?:!ENV\s*\[\s*(?P<env>\w+)\s*,\s*['\"](?P<default>[^'\"]+)['\"]\s*\]|(?P<plain>\S+))",
-    re.MULTILINE,
-)
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -81,16 +77,8 @@ def default_source(mkdocs_file: Path = MKDOCS_FILE) -> str | None:
     chosen = os.environ.get(SOURCE_ENV)
     if chosen:
         return chosen
-    try:
-        found = _SITE_URL.search(mkdocs_file.read_text(encoding="utf-8"))
-    except OSError:
-        return None
-    if found is None:
-        return None
-    site_url = (
-        os.environ.get(found["env"]) or found["default"] if found["env"] else found["plain"].strip("'\"")
-    )
-    return site_url.rstrip("/") + "/data/history.json"
+    site = site_url(mkdocs_file)
+    return None if site is None else site.rstrip("/") + "/data/history.json"
 
 
 def read_source(source: str, timeout: float = 15) -> History:
