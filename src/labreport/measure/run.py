@@ -59,6 +59,10 @@ def measure(options: Options) -> Measurements | None:
         with progress.phase("base images", total=len(bases)) as step:
             for ref in bases:
                 base = run.attempt("bases", None, standins.ensure_base, engine, ref, echo=lambda text: None)
+                recipe = standins.recipe_for(ref)
+                note = standins.go_mismatch(recipe) if recipe and base and base.source == "standin" else None
+                if note:  # also in the recorded recipe: the data says which Go the figures rest on
+                    progress.say(f"{ref}: the stand-in {note}")
                 if base is not None:
                     run.bases[ref] = base
                 step()

@@ -106,6 +106,8 @@ def load(path: Path = BUDGETS_FILE) -> list[Budget]:
     try:
         declared = tomllib.loads(path.read_text(encoding="utf-8")).get("budget", [])
     except FileNotFoundError:
+        if path == BUDGETS_FILE and "budgets" not in PROJECT.model_fields_set:
+            return []  # a project that names no budgets file and has none keeps no budgets
         raise BudgetError(f"{path}: missing; restore it with `git checkout {path.name}`") from None
     except tomllib.TOMLDecodeError as error:
         raise BudgetError(f"{path}: not TOML ({error})") from None
