@@ -109,10 +109,12 @@ def measure(options: Options) -> Measurements | None:
                     image_id=builder_id,
                 )  # fmt: skip
             step()
+        # Before publishing: a push tags the image and then removes that tag, which deletes an
+        # image that has no other.
+        run.attempt("images", None, retag_measured, run)
         if options.publish:
             with progress.phase("publish to a local registry and time pulls"):
                 run.attempt("publish", None, phases.publish, run, variants)
-        run.attempt("images", None, retag_measured, run)
     except KeyboardInterrupt:
         # The daemon finishes a build's current step after the client has gone: wait for those
         # builds, so the images they leave are there for the clean-up below to remove.
@@ -134,8 +136,9 @@ def retag_measured(run: Run) -> None:
 
     Later phases build the same Dockerfiles again: the legacy builder's cache prefers the newest
     match, so the timings' cached build after a cold one moves the variant's tag to the cold build's
-    image, and the measured one, left untagged, would go with the clean-up's dangling images. The
-    data would then name an image no `docker image inspect` finds."""
+    image, and the measured one, left untagged, would be deleted by the push that tags and untags
+    it, or go with the clean-up's dangling images. The data would then name an image no
+    `docker image inspect` finds."""
     for image in run.images:
         with contextlib.suppress(EngineError):  # gone already: `measured_images_remain` names it
             run.engine.tag(image.image_id, image.ref)
