@@ -45,6 +45,7 @@ COMMANDS: dict[str, ModuleType] = {
     "history": history,
     "verify": verify,
     "explain": explain,
+    "init": init,
     "claims": claims,
     "budgets": budgets,
     "init": init,

@@ -24,6 +24,7 @@ from ..contract.schema import (
 from ..contract.variants import BUILDER_REF, BY_NAME, PRIMARY, ROOT, VARIANTS
 from . import phases, rebuilds, standins, tools
 from .engine import Engine, EngineError
+from .polling import poll
 from .record import Options, Run
 
 T = TypeVar("T")
@@ -108,10 +109,12 @@ def measure(options: Options) -> Measurements | None:
                     image_id=builder_id,
                 )  # fmt: skip
             step()
+        # Before publishing: a push tags the image and then removes that tag, which deletes an
+        # image that has no other.
+        run.attempt("images", None, retag_measured, run)
         if options.publish:
             with progress.phase("publish to a local registry and time pulls"):
                 run.attempt("publish", None, phases.publish, run, variants)
-        run.attempt("images", None, retag_measured, run)
     except KeyboardInterrupt:
         # The daemon finishes a build's current step after the client has gone: wait for those
         # builds, so the images they leave are there for the clean-up below to remove.
@@ -133,8 +136,9 @@ def retag_measured(run: Run) -> None:
 
     Later phases build the same Dockerfiles again: the legacy builder's cache prefers the newest
     match, so the timings' cached build after a cold one moves the variant's tag to the cold build's
-    image, and the measured one, left untagged, would go with the clean-up's dangling images. The
-    data would then name an image no `docker image inspect` finds."""
+    image, and the measured one, left untagged, would be deleted by the push that tags and untags
+    it, or go with the clean-up's dangling images. The data would then name an image no
+    `docker image inspect` finds."""
     for image in run.images:
         with contextlib.suppress(EngineError):  # gone already: `measured_images_remain` names it
             run.engine.tag(image.image_id, image.ref)
@@ -162,16 +166,17 @@ def settle(engine: Engine, known: set[str], seconds: float = 60.0, quiet: float 
 
     The daemon runs a build's current step to its end after the client has gone, in a container of
     its own, and commits the step's image only then; ours are removed meanwhile."""
-    deadline = time.monotonic() + seconds
     last_busy = time.monotonic()
-    while time.monotonic() < deadline:
+
+    def quiet_long_enough() -> bool | None:
+        nonlocal last_busy
         engine.remove_leftovers()
         now = time.monotonic()
         if engine.container_ids() - known:
             last_busy = now
-        elif now - last_busy >= quiet:
-            return
-        time.sleep(0.25)
+        return now - last_busy >= quiet or None
+
+    poll(quiet_long_enough, seconds, interval=0.25)
 
 
 def _cpu_model(cpuinfo: Path = Path("/proc/cpuinfo")) -> str | None:

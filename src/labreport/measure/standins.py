@@ -52,7 +52,7 @@ DEBIAN_RECIPE = Recipe(
 # Image families, by the reference's shape, not by exact reference: any alpine tag, the Go SDK on
 # alpine or on Debian with any Go version, distroless static (any Debian release, :nonroot too).
 _ALPINE = re.compile(r"alpine(?::[\w.-]+)?")
-_GOLANG_ALPINE = re.compile(r"golang:(?:(?P<go>\d[\d.]*)-)?alpine(?P<release>\d[\d.]*)?")
+_GOLANG_ALPINE = re.compile(r"golang:(?:(?P<go>\d[\d.]*)-)?alpine(?P<alpine_release>\d[\d.]*)?")
 _GOLANG = re.compile(r"golang(?::(?:(?P<go>\d[\d.]*)|latest)(?:-(?:bookworm|bullseye|trixie))?)?")
 _DISTROLESS = re.compile(r"gcr\.io/distroless/static(?:-debian\d+)?(?::(?P<tag>latest|nonroot))?")
 
@@ -70,7 +70,7 @@ def recipe_for(ref: str) -> Recipe | None:
             summary="busybox (default applets, built from Debian's source) + CA bundle + account files",
         )
     if found := _GOLANG_ALPINE.fullmatch(ref):
-        alpine = f"alpine:{found['release']}" if found["release"] else DEFAULT_ALPINE
+        alpine = f"alpine:{found['alpine_release']}" if found["alpine_release"] else DEFAULT_ALPINE
         return _with_go(
             Recipe(
                 ref=ref,
