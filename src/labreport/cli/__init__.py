@@ -48,7 +48,6 @@ COMMANDS: dict[str, ModuleType] = {
     "init": init,
     "claims": claims,
     "budgets": budgets,
-    "init": init,
 }
 
 #: The outcome of an error a wing raises: the wings know nothing of exit codes. (A HistoryError is
