@@ -26,9 +26,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from labreport.report.site.config_copy import absolute_config
-
 REPO = Path(__file__).resolve().parents[1]
+# The site's test helpers serve the scripts too (a copy of mkdocs.yml, a browser on a built site):
+# they live beside the tests, outside the package, as nothing the package runs needs them.
+sys.path.insert(0, str(REPO / "tests"))
+from site_fixtures import site_config  # noqa: E402
+
 MKDOCS = Path(sys.executable).with_name("mkdocs")
 MACRO_CALL = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 
@@ -62,7 +65,7 @@ def memo_demo(tmp: Path, env: dict[str, str]) -> tuple[int, int]:
 
     docs = tmp / "memo-docs"
     shutil.copytree(REPO / "docs", docs)
-    config_path = absolute_config(tmp, docs, plain=False)
+    config_path = site_config(tmp, docs, plain=False)
     os.environ.update(env)
     drawn = []
     for edit in range(2):
@@ -95,8 +98,8 @@ def main() -> None:
         env["LABREPORT_DATA"] = str(arguments.data.resolve())
     with tempfile.TemporaryDirectory(prefix="bench-site-") as name:
         tmp = Path(name)
-        report = absolute_config(tmp, REPO / "docs", plain=False)
-        plain = absolute_config(tmp, plain_docs(tmp), plain=True)
+        report = site_config(tmp, REPO / "docs", plain=False)
+        plain = site_config(tmp, plain_docs(tmp), plain=True)
         cases = {
             "figures drawn by worker processes": env,
             "figures drawn in the build process": {**env, "LABREPORT_FIGURE_WORKERS": "0"},

@@ -13,9 +13,12 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from labreport.report.site.preview import launch, served
-
 REPO = Path(__file__).resolve().parents[1]
+# The site's test helpers serve the scripts too (a copy of mkdocs.yml, a browser on a built site):
+# they live beside the tests, outside the package, as nothing the package runs needs them.
+sys.path.insert(0, str(REPO / "tests"))
+from chromium import launch, served  # noqa: E402
+
 OUTPUT = REPO / "docs" / "assets" / "site-home.png"
 
 

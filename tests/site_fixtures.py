@@ -1,4 +1,5 @@
-"""Building the site in a scratch directory, from a chosen data file, the way CI builds it."""
+"""Building the site in a scratch directory, from a chosen data file, the way CI builds it; and a copy
+of mkdocs.yml that builds from anywhere, which the site benchmark (scripts/bench_site.py) uses too."""
 
 from __future__ import annotations
 
@@ -7,15 +8,31 @@ import subprocess
 import sys
 from pathlib import Path
 
-from labreport.report.site.config_copy import absolute_config
+import yaml
+
+from labreport.report.site import mkdocs_config
 
 REPO = Path(__file__).resolve().parents[1]
 MKDOCS = Path(sys.executable).parent / "mkdocs"
 
 
-def site_config(tmp: Path, docs: Path | None = None) -> Path:
-    """A copy of mkdocs.yml with absolute paths, optionally over another docs directory."""
-    return absolute_config(tmp, docs)
+def site_config(tmp: Path, docs: Path | None = None, *, plain: bool = False) -> Path:
+    """Writes into `tmp` a copy of mkdocs.yml with every path in it made absolute, optionally over
+    another docs directory, and returns its path. `plain` drops the hooks and every plugin but
+    search: MkDocs Material on the same pages, with nothing of ours."""
+    config = mkdocs_config.load()
+    config["docs_dir"] = str(docs or REPO / "docs")
+    config["watch"] = [str(REPO / path) for path in config["watch"]]
+    if "custom_dir" in config.get("theme", {}):
+        config["theme"]["custom_dir"] = str(REPO / config["theme"]["custom_dir"])
+    if plain:
+        config.pop("hooks", None)
+        config["plugins"] = ["search"]
+    else:
+        config["hooks"] = [str(REPO / hook) for hook in config["hooks"]]
+    path = tmp / ("plain.yml" if plain else "mkdocs.yml")
+    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return path
 
 
 def build_site(

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import html
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import markdown
 import pytest
 
 from labreport import cli
@@ -112,3 +115,21 @@ def test_a_measurement_that_breaks_a_budget_is_saved_and_exits_4(
     assert code == 4
     assert errors == ["labreport: budget BROKEN: small: final_image_bytes = 713,000, limit <= 700,000"]
     assert output.exists()  # the numbers are true; they are just over the limit
+
+
+def test_the_summary_is_a_table_a_row_a_budget_and_a_pipe_in_a_name_stays_in_its_cell() -> None:
+    outcomes = [
+        Outcome(
+            budget=Budget(name="size | final", figure="final_image_bytes", limit=100, at_most=True), value=120
+        ),
+        Outcome(budget=Budget(name="ratio", figure="final_image_bytes", limit=2, at_most=False), value=None),
+    ]
+    rendered = markdown.markdown(budgets.summary_markdown(outcomes), extensions=["tables"])
+    rows = [
+        re.findall(r"<td[^>]*>(.*?)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", rendered, re.DOTALL)
+    ]
+    cells = [[html.unescape(cell) for cell in row] for row in rows if row]
+    assert cells == [
+        ["size | final", "120", "≤ 100", "❌ broken"],
+        ["ratio", "not measured", "≥ 2", "not checked"],
+    ]

@@ -79,7 +79,7 @@ def test_names_come_from_the_variants_and_the_stand_in_recipes() -> None:
 
     assert tuple(variant.name for variant in variants.VARIANTS) == derive.VARIANTS
     assert derive.PRIMARY == variants.PRIMARY and derive.BUILDER == variants.BUILDER_REF
-    assert set(derive.BASES) == set(standins.RECIPES) - {standins.DEBIAN}
+    assert all(standins.recipe_for(ref) is not None for ref in derive.BASES)
 
 
 def test_build_kinds_and_flavours_are_the_schemas() -> None:

@@ -79,6 +79,22 @@ def test_standins_are_labelled_and_reused(engine: Engine) -> None:
             assert info is not None and info.labels["org.labreport.standin-for"] == ref
 
 
+def test_a_nonroot_distroless_standin_runs_as_65532(engine: Engine) -> None:
+    """The :nonroot family: the distroless stand-in with the user its tag sets, read back by the
+    docker CLI (the witness), not by the recipe."""
+    ref = "gcr.io/distroless/static:nonroot"
+    base = standins.ensure_base(engine, ref, echo=lambda text: None)
+    if base.source != "standin":
+        pytest.skip(f"{ref} is a real image here ({base.source})")
+    shown = subprocess.run(
+        ["docker", "image", "inspect", "--format", "{{.Config.User}} {{.Config.WorkingDir}}", ref],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert shown.stdout.split() == ["65532:65532", "/home/nonroot"]
+
+
 def test_every_variant_builds_and_answers(every_variant: schema.Measurements) -> None:
     assert not every_variant.failures
     probes = {probe.variant: probe for probe in every_variant.probes}

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from labreport.contract.inputs import git_dirty, input_files, inputs_hash, untracked_inputs
+from labreport.contract.inputs import git_dirty, git_output, input_files, inputs_hash, untracked_inputs
 from labreport.contract.variants import REPO_ROOT
 
 
@@ -144,3 +144,12 @@ def test_the_repository_hash_covers_the_contract_and_the_measuring_wing_only() -
     assert {"src/labreport/contract/variants.py", "src/labreport/measure/engine.py", "Dockerfile"} <= names
     assert not [name for name in names if name.startswith(("src/labreport/cli/", "src/labreport/report/"))]
     assert "src/labreport/__init__.py" not in names
+
+
+def test_git_output_is_what_git_prints_and_nothing_when_git_fails(committed_repo: Path) -> None:
+    # The witness: the commit as git's own files record it, not as a git command prints it.
+    head = (committed_repo / ".git" / "HEAD").read_text().split(": ", 1)[1].strip()
+    sha = (committed_repo / ".git" / head).read_text().strip()
+    assert git_output(committed_repo, "rev-parse", "HEAD") == sha + "\n"
+    assert git_output(committed_repo, "show", "no-such-revision:README.md") == ""
+    assert git_output(committed_repo.parent, "status") == ""  # not a checkout

@@ -142,3 +142,34 @@ def test_a_bad_project_file_stops_every_command_with_one_line(tmp_path: Path) ->
         f"labreport: {path}: [service]: field 'port': Input should be a valid integer, "
         "unable to parse string as an integer"
     ]
+
+
+def test_measure_project_names_the_file_before_anything_loads(tmp_path: Path) -> None:
+    """`--project` is read before the modules load the project: a bad one is its one line, exit 1,
+    whichever project the working directory holds."""
+    path = _project(tmp_path, GOOD.replace('purpose = "runtime"', 'purpose = "primary"'))
+    result = subprocess.run(
+        [sys.executable, "-m", "labreport", "measure", "--project", str(tmp_path), "--repeat", "1"],
+        env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"labreport: {path}: variant 'main': field 'purpose': Input should be 'runtime', 'comparison', "
+        "'failure' or 'cache-mount'"
+    ]
+
+
+def test_choose_from_argv_takes_a_file_or_its_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # choose_from_argv writes os.environ itself: setenv first, so the teardown removes what it wrote
+    # (a delenv of an unset name restores nothing, and later tests' subprocesses met other.toml).
+    monkeypatch.setenv(project.PROJECT_ENV, "unset by the teardown")
+    monkeypatch.delenv(project.PROJECT_ENV)
+    assert project.choose_from_argv(["measure", "--repeat", "1"]) is None
+    assert project.choose_from_argv(["measure", "--project", str(tmp_path)]) == tmp_path / "labreport.toml"
+    other = tmp_path / "other.toml"
+    assert project.choose_from_argv([f"--project={other}"]) == other
+    assert project.project_path() == other

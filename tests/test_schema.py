@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from labreport.contract import schema
 from labreport.contract.schema import DataError, Measurements
@@ -94,6 +95,22 @@ def test_load_names_the_file_and_the_field(
     assert str(path) in message
     assert f"field {field}:" in message
     assert _one_line(message)
+
+
+def test_first_problem_names_the_first_refused_field_and_counts_them_all() -> None:
+    raw = _dumped()
+    raw["provenance"]["cpu_count"] = "many"
+    del raw["provenance"]["inputs_hash"]
+    with pytest.raises(ValidationError) as raised:
+        Measurements.model_validate(raw)
+    # Two problems, as the damage made them; the first in the model's field order.
+    assert schema.first_problem(raised.value) == (
+        "field provenance.cpu_count: Input should be a valid integer, unable to parse string as an "
+        "integer (2 problem(s))"
+    )
+    with pytest.raises(ValidationError) as top:
+        Measurements.model_validate([])
+    assert schema.first_problem(top.value).startswith("field (top level): ")
 
 
 def test_load_non_utf8_file_raises_data_error(tmp_path: Path) -> None:

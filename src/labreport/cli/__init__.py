@@ -24,6 +24,7 @@ from . import (
     clean,
     explain,
     history,
+    init,
     measure,
     outcomes,
     serve,
@@ -44,6 +45,7 @@ COMMANDS: dict[str, ModuleType] = {
     "history": history,
     "verify": verify,
     "explain": explain,
+    "init": init,
     "claims": claims,
     "budgets": budgets,
 }

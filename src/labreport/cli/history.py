@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import subprocess
 import sys
 import urllib.error
 import urllib.request
@@ -20,15 +19,13 @@ from pydantic import ValidationError
 
 from ..contract import history, schema
 from ..contract.history import HISTORY_FILE, History, HistoryError, HistoryRecord
+from ..contract.inputs import git_output
 from ..contract.variants import REPO_ROOT
+from ..report.markup import table
+from ..report.site.mkdocs_config import MKDOCS_FILE, site_url
 
 #: Where the previous deployment's history is read from, instead of mkdocs.yml's `site_url`.
 SOURCE_ENV = "LABREPORT_HISTORY_URL"
-MKDOCS_FILE = REPO_ROOT / "mkdocs.yml"
-_SITE_URL = re.compile(
-    r"^site_url:\s*(?:!ENV\s*\[\s*(?P<env>\w+)\s*,\s*['\"](?P<default>[^'\"]+)['\"]\s*\]|(?P<plain>\S+))",
-    re.MULTILINE,
-)
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -80,16 +77,8 @@ def default_source(mkdocs_file: Path = MKDOCS_FILE) -> str | None:
     chosen = os.environ.get(SOURCE_ENV)
     if chosen:
         return chosen
-    try:
-        found = _SITE_URL.search(mkdocs_file.read_text(encoding="utf-8"))
-    except OSError:
-        return None
-    if found is None:
-        return None
-    site_url = (
-        os.environ.get(found["env"]) or found["default"] if found["env"] else found["plain"].strip("'\"")
-    )
-    return site_url.rstrip("/") + "/data/history.json"
+    site = site_url(mkdocs_file)
+    return None if site is None else site.rstrip("/") + "/data/history.json"
 
 
 def read_source(source: str, timeout: float = 15) -> History:
@@ -135,28 +124,18 @@ def merge_from(source: str | None, path: Path) -> int:
     return 0
 
 
-def _git(*args: str, root: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
-
-
 def backfill(path: Path, root: Path = REPO_ROOT, data_path: str = "data/measurements.json") -> int:
     """Adds a record for every committed version of the data file that still validates; says which
     versions were skipped and why."""
-    shas = _git("log", "--format=%H", "--", data_path, root=root).stdout.split()
+    shas = git_output(root, "log", "--format=%H", "--", data_path).split()
     records = []
     for sha in shas:
-        shown = _git("show", f"{sha}:{data_path}", root=root)
+        shown = git_output(root, "show", f"{sha}:{data_path}")
         source = f"{sha[:8]}:{data_path}"
         try:
-            data = schema.Measurements.model_validate_json(shown.stdout)
+            data = schema.Measurements.model_validate_json(shown)
         except ValidationError as error:
-            first = error.errors()[0]
-            where = ".".join(str(part) for part in first["loc"])
-            print(
-                f"labreport: skipped {source}: field {where}: {first['msg']} "
-                f"({error.error_count()} problem(s))",
-                file=sys.stderr,
-            )
+            print(f"labreport: skipped {source}: {schema.first_problem(error)}", file=sys.stderr)
             continue
         records.append(record_for(data))
     merged = history.merge(history.load(path), History(records=records))
@@ -207,29 +186,21 @@ def comparison_markdown(previous: HistoryRecord | None, current: HistoryRecord) 
         *((f"code-change rebuild ({builder})", "seconds") for builder in builders),
     ]
     befores, afters = _headlines(previous, builders), _headlines(current, builders)
+    rows = [
+        [name, _shown(after, unit)]
+        if previous is None
+        else [name, _shown(before, unit), _shown(after, unit), _change(before, after, unit)]
+        for (name, unit), before, after in zip(names, befores, afters, strict=True)
+    ]
     if previous is None:
-        lines = [
-            "No previous run in the history to compare with.",
-            "",
-            "| figure | this run |",
-            "| --- | ---: |",
-        ]
+        intro, header = "No previous run in the history to compare with.", ["figure", "this run"]
     else:
-        lines = [
-            f"Against {previous.run_id} (commit {previous.commit[:8]}):",
-            "",
-            "| figure | previous | this run | change |",
-            "| --- | ---: | ---: | ---: |",
-        ]
-    for (name, unit), before, after in zip(names, befores, afters, strict=True):
-        if previous is None:
-            lines.append(f"| {name} | {_shown(after, unit)} |")
-        else:
-            change = _change(before, after, unit)
-            lines.append(f"| {name} | {_shown(before, unit)} | {_shown(after, unit)} | {change} |")
+        intro = f"Against {previous.run_id} (commit {previous.commit[:8]}):"
+        header = ["figure", "previous", "this run", "change"]
+    summary = f"{intro}\n\n" + table(header, rows, align="l" + "r" * (len(header) - 1))
     if previous is not None and previous.testbed.fingerprint() != current.testbed.fingerprint():
-        lines += ["", f"The testbed changed: {previous.testbed.label()} → {current.testbed.label()}."]
-    return "\n".join(lines) + "\n"
+        summary += f"\nThe testbed changed: {previous.testbed.label()} → {current.testbed.label()}.\n"
+    return summary
 
 
 def after_measure(data: schema.Measurements, path: Path) -> None:

@@ -36,9 +36,20 @@ ENGINE_BUSY = Outcome(
     "another measurement holds the engine: not starting a second one",
 )
 NOTHING_RECOGNISED = Outcome(6, "`claims draft` recognised no figure in the report")
+NO_DOCKERFILE = Outcome(7, "`init` found no Dockerfile in the folder")
 INTERRUPTED = Outcome(130, "interrupted", "the measurement was interrupted; the recorded data is unchanged")
 
-OUTCOMES = (SUCCESS, FAILED, USAGE, NO_ENGINE, BUDGET_BROKEN, ENGINE_BUSY, NOTHING_RECOGNISED, INTERRUPTED)
+OUTCOMES = (
+    SUCCESS,
+    FAILED,
+    USAGE,
+    NO_ENGINE,
+    BUDGET_BROKEN,
+    ENGINE_BUSY,
+    NOTHING_RECOGNISED,
+    NO_DOCKERFILE,
+    INTERRUPTED,
+)
 
 
 class CommandError(Exception):

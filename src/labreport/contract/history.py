@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import Field, ValidationError
 
-from .schema import DATA_FILE, BuildKind, DataError, Measurements, Model, write_atomically
+from .schema import DATA_FILE, BuildKind, DataError, Measurements, Model, first_problem, write_atomically
 from .variants import PRIMARY
 
 HISTORY_FILE = DATA_FILE.with_name("history.json")
@@ -167,11 +167,7 @@ def parse(text: str, source: str) -> History:
     try:
         return History.model_validate(raw)
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "(top level)"
-        raise HistoryError(
-            f"{source}: field {where}: {first['msg']} ({error.error_count()} problem(s))"
-        ) from None
+        raise HistoryError(f"{source}: {first_problem(error)}") from None
 
 
 def load(path: Path | None = None) -> History:

@@ -61,7 +61,9 @@ def inputs_hash(root: Path | None = None, tool_root: Path | None = None) -> str:
     return digest.hexdigest()[:16]
 
 
-def _git(root: Path, *args: str) -> str:
+def git_output(root: Path, *args: str) -> str:
+    """What `git <args>` prints in `root`; "" when git fails (not a checkout, an unknown revision):
+    the callers treat no answer as nothing tracked, nothing changed, no versions."""
     result = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
     return result.stdout
 
@@ -70,12 +72,14 @@ def untracked_inputs(root: Path | None = None) -> list[Path]:
     """Input files git does not track (new, or ignored): they reach the hash and the build context
     but no commit, so data measured with them present is not reproducible from the commit."""
     roots = {ROOT, REPO_ROOT} if root is None else {root}
-    tracked = {base / name for base in roots for name in _git(base, "ls-files", "-z").split("\0") if name}
+    listed = {base: git_output(base, "ls-files", "-z").split("\0") for base in roots}
+    tracked = {base / name for base, names in listed.items() for name in names if name}
     return [path for path in input_files(root) if path not in tracked]
 
 
 def git_dirty(root: Path | None = None) -> bool:
     """True when the working tree differs from the commit: a tracked file changed, or an input file
     is untracked (`git status --untracked-files=no` alone misses a new app/*.go)."""
-    modified = _git(ROOT if root is None else root, "status", "--porcelain", "--untracked-files=no").strip()
+    where = ROOT if root is None else root
+    modified = git_output(where, "status", "--porcelain", "--untracked-files=no").strip()
     return bool(modified) or bool(untracked_inputs(root))

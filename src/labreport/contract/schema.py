@@ -255,11 +255,15 @@ def load(path: Path | None = None) -> Measurements:
     try:
         return Measurements.model_validate(raw)
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise DataError(
-            f"{path}: field {where}: {first['msg']} ({error.error_count()} problem(s)); run `make measure`"
-        ) from error
+        raise DataError(f"{path}: {first_problem(error)}; run `make measure`") from error
+
+
+def first_problem(error: ValidationError) -> str:
+    """The first field pydantic refused and why, with how many problems there are in all: what a
+    message about a data, history or other JSON file says after naming the file."""
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or "(top level)"
+    return f"field {where}: {first['msg']} ({error.error_count()} problem(s))"
 
 
 def save(measurements: Measurements, path: Path | None = None) -> None:

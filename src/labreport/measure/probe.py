@@ -3,7 +3,6 @@ quickly does it stop."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import time
 import urllib.error
@@ -15,6 +14,7 @@ from ..contract.schema import Probe
 from ..contract.variants import PROJECT, Variant
 from . import analysis
 from .engine import Container, Engine, free_port
+from .polling import poll
 
 
 def probe(engine: Engine, variant: Variant, image_id: str) -> Probe:
@@ -77,20 +77,23 @@ def http(port: int, path: str) -> tuple[int, Any]:
 
 def first_ok(port: int, started: float, seconds: float = 30.0, path: str = "/health") -> float:
     """Seconds from `started` (a monotonic reading) until `path` first answers 200."""
-    while time.monotonic() - started < seconds:
-        with contextlib.suppress(OSError, ValueError):
-            if http(port, path)[0] == 200:
-                return time.monotonic() - started
-        time.sleep(0.01)
-    raise RuntimeError(f"{path} did not answer 200 within {seconds:.0f}s")
+
+    def answered() -> float | None:
+        return time.monotonic() - started if http(port, path)[0] == 200 else None
+
+    left = seconds - (time.monotonic() - started)
+    elapsed = poll(answered, left, interval=0.01, ignoring=(OSError, ValueError))
+    if elapsed is None:
+        raise RuntimeError(f"{path} did not answer 200 within {seconds:.0f}s")
+    return elapsed
 
 
 def healthcheck_status(container: Container, seconds: float = 30.0) -> str | None:
     """Docker's own verdict once its HEALTHCHECK has run; None when the image has none."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+
+    def settled() -> tuple[str | None] | None:
         health = container.state().health
-        if health != "starting":
-            return health
-        time.sleep(0.25)
-    return "starting"
+        return None if health == "starting" else (health,)
+
+    found = poll(settled, seconds, interval=0.25)
+    return "starting" if found is None else found[0]

