@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
+from chromium import CHROMIUM, launch, served
 from labreport.contract import schema
-from labreport.report.site.preview import CHROMIUM, launch, served
 from site_fixtures import build_site
 
 pytestmark = pytest.mark.site
