@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,10 @@ COLLECT = r"""() => {
   const evidence = [...article.querySelectorAll('[data-evidence]')].map(e => ({
     pointer: e.dataset.evidence, text: e.textContent.trim(), formula: e.dataset.formula || null,
     inputs: e.dataset.inputs ? JSON.parse(e.dataset.inputs) : null, factor: Number(e.dataset.factor || 1)}));
+  const claims = [...article.querySelectorAll('[data-claim]')].map(e => ({
+    key: e.dataset.claim, field: e.dataset.claimField, text: e.textContent.trim(),
+    formula: e.dataset.formula || null, inputs: e.dataset.inputs ? JSON.parse(e.dataset.inputs) : null,
+    factor: Number(e.dataset.factor || 1)}));
   const unit = '(?:B|kB|MB|GB|KiB|MiB|GiB|ms|s|%|x)(?![A-Za-z0-9])';
   const number = new RegExp('[+\\-\\u2212]?\\d[\\d,]*(?:\\.\\d+)?[\\s\\u00a0]?' + unit, 'g');
   const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
@@ -52,10 +57,10 @@ COLLECT = r"""() => {
     for (const found of node.textContent.matchAll(number)) {
       total++;
       const context = node.textContent.trim().slice(0, 60);
-      if (!parent.closest('[data-evidence]')) bare.push(found[0] + ' in "' + context + '"');
+      if (!parent.closest('[data-evidence], [data-claim]')) bare.push(found[0] + ' in "' + context + '"');
     }
   }
-  return {evidence, total, bare};
+  return {evidence, claims, total, bare};
 }"""
 
 
@@ -81,7 +86,10 @@ def recompute(formula: str, inputs: list[float], factor: int) -> float:
 
 
 def disagreement(shown: str, value: Any) -> str | None:
-    """None when `shown` is a formatting of `value` (within the rounding of its last digit)."""
+    """None when `shown` is a formatting of `value` (within the rounding of its last digit); a list
+    is shown as the count of its items (a build's steps)."""
+    if isinstance(value, list):
+        value = len(value)
     if isinstance(value, bool):
         return None if shown == ("yes" if value else "no") else f"{shown!r} is not {value}"
     if isinstance(value, str):
@@ -101,6 +109,55 @@ def disagreement(shown: str, value: Any) -> str | None:
     return (
         None if abs(number * scale - float(value)) <= allowed else f"{shown!r} is not {value} (±{allowed:g})"
     )
+
+
+#: The report's printed values, as the claims file holds them ("29.8 MB", "~15 MB", "20-30%", "40x").
+PRINTED = re.compile(r"~?\s*(\d+(?:\.\d+)?)\s*(?:[-\u2013]\s*(\d+(?:\.\d+)?))?\s*([A-Za-z%\u00d7]*)")
+PRINTED_SCALE = {**SCALE, "KB": 1e3, "sec": 1, "\u00d7": 1}
+
+
+def printed(text: str) -> list[float]:
+    """The value(s) of a claims-file value, in the data's units, read here on its own."""
+    match = PRINTED.fullmatch(text.strip())
+    assert match is not None, text
+    return [float(each) * PRINTED_SCALE[match[3]] for each in match.groups()[:2] if each is not None]
+
+
+def claim_problem(entry: dict[str, Any], each: dict[str, Any], published: Any) -> str | None:
+    """None when a `data-claim` element shows its entry's `field` of the published claims file, or,
+    for a difference, the measured value (recomputed from its inputs) against the claimed one."""
+    field, text = each["field"], each["text"].replace("\u2212", "-")
+    if field == "claimed" and entry["measure"] == "fact":  # the report's words, shown as they are
+        return (
+            None
+            if each["text"] == entry["claimed"].replace("`", "")
+            else f"{each['text']!r} != {entry['claimed']!r}"
+        )
+    if field == "claimed":
+        values, parts = printed(entry["claimed"]), text.split(" to ")
+        if len(values) != len(parts):
+            return f"{text!r} is not {entry['claimed']!r}"
+        return next(filter(None, (disagreement(p, v) for p, v in zip(parts, values, strict=True))), None)
+    tolerance = entry.get("tolerance", "10%")
+    if field == "tolerance":
+        numbers = [re.findall(r"\d+(?:\.\d+)?", said) for said in (text, tolerance)]
+        same = [float(n) for n in numbers[0]] == [float(n) for n in numbers[1]]
+        return None if same and ("pp" in text) == ("pp" in tolerance) else f"{text!r} is not {tolerance!r}"
+    if field != "difference":
+        return f"unknown claim field {field!r}"
+    if not each["inputs"]:
+        return None  # of a stand-in at an assumed weight: the key resolving is all a reader can check
+    inputs = [float(disagreement_value(resolve(published, p))) for p in each["inputs"]]
+    value = recompute(each["formula"], inputs, each["factor"]) if each["formula"] else inputs[0]
+    claimed, points = printed(entry["claimed"]), "pp" in tolerance
+    low, high = claimed[0], claimed[-1]
+    nearest = value if low <= value <= high else (low if value < low else high)
+    off = value - nearest if points else (value - nearest) / nearest * 100
+    return disagreement(text.removesuffix(" pp").replace(" %", "%").replace("%", " %"), off)
+
+
+def disagreement_value(value: Any) -> Any:
+    return len(value) if isinstance(value, list) else value
 
 
 @pytest.fixture(scope="module")
@@ -127,6 +184,8 @@ def test_every_number_resolves_in_the_published_data(site: tuple[str, list[str]]
         try:
             page = browser.new_page(viewport=WIDE)
             published = json.loads(page.request.get(base + "/data/measurements.json").text())
+            claims_file = tomllib.loads(page.request.get(base + "/data/claims.toml").text())
+            claims = {entry["key"]: entry for entry in claims_file["claim"]}
             for url in urls:
                 page.goto(base + url, wait_until="load")
                 found = page.evaluate(COLLECT)
@@ -144,6 +203,15 @@ def test_every_number_resolves_in_the_published_data(site: tuple[str, list[str]]
                     wrong = disagreement(each["text"], value)
                     if wrong:
                         problems.append(f"{where}: {wrong}")
+                for each in found["claims"]:
+                    entry = claims.get(each["key"])
+                    wrong = (
+                        f"no claim {each['key']!r} in the published claims file"
+                        if entry is None
+                        else claim_problem(entry, each, published)
+                    )
+                    if wrong:
+                        problems.append(f"{url} claim {each['key']} {each['field']}: {wrong}")
                 total, bare = found["total"], found["bare"]
                 coverage[url] = (total - len(bare), total)
                 if total and (total - len(bare)) / total < 0.95:

@@ -11,6 +11,13 @@ which testbed and at which commit, and the stand-in recipe of each base it rests
 `docs/assets/evidence.js` opens and places it.
 
 `where(record, field)` finds a record's pointer: the macros hold the data's records, not indices.
+
+The claims ledger's values. The measured one is the data's (`measured`: a claim's `Pointing`, made
+by its measure in `claims.measures`). What the report claimed (and the tolerance) is no measurement:
+it is the report's, so `claimed` marks it with `data-claim` (the claim's key) and `data-claim-field`,
+its popover naming the claims file the site publishes (`CLAIMS_PATH`), the entry and the report line;
+the browser test reads it back from that published file. The difference joins both: `difference`
+carries the claim and the measured inputs (`data-inputs`, `data-formula`, `data-factor`).
 """
 
 from __future__ import annotations
@@ -27,11 +34,16 @@ from pydantic import BaseModel
 from ..contract.evidence import Evidence, explain, facts
 from ..contract.pointer import pointer
 from ..contract.schema import Measurements
+from .claims import claimsfile
+from .claims.judge import Claim, show_difference
 from .markup import NOT_MEASURED
 from .site import build as sitebuild
 
 #: How a popover names a unit of `contract.evidence`.
 UNIT_NAMES = {"s": "seconds", "bytes": "bytes"}
+
+#: Where the site publishes the claims file the claimed values are read from.
+CLAIMS_PATH = "data/claims.toml"
 
 #: Derived figures: their arithmetic, written over the raw inputs `{0}`, `{1}` and the factor `{n}`.
 #: The browser test recomputes each from the published data on its own, by these names.
@@ -176,3 +188,60 @@ def field(record: object, name: str, show: Callable[[Any], str]) -> str:
     """Field `name` of `record` formatted by `show`, with its evidence; "*not measured*" for None."""
     value = getattr(record, name)
     return NOT_MEASURED if value is None else shown(show(value), where(record, name))
+
+
+def _pointers(claim: Claim) -> list[str]:
+    found = claim.evidence
+    return [] if found is None else [where(record, *fields) for record, fields in found.inputs]
+
+
+def measured(claim: Claim, showing: str) -> str:
+    """A claim's measured value (`showing`, as the ledger formats it) with the evidence of its inputs;
+    as it is where the claim has none (a yes/no fact, a value the data lacks)."""
+    found, pointers = claim.evidence, _pointers(claim)
+    if found is None or claim.value is None or not pointers:
+        return showing
+    if not found.formula:
+        return shown(showing, pointers[0])
+    return derived(showing, found.formula, pointers, claim.value, found.factor)
+
+
+def _source(key: str) -> list[str]:
+    number, line = claimsfile.current().located[key]
+    return [
+        _line("claims file", f"{CLAIMS_PATH}, [[claim]] #{number} (key = {key!r})", code=True),
+        _line("report line", str(line)),
+    ]
+
+
+def claimed(claim: Claim, field: str = "claimed") -> str:
+    """What the report said for `claim` (its `field`: `claimed` or `tolerance`), marked as the report's."""
+    showing = str(getattr(claim, field))
+    lines = [_line("the report's" if field == "claimed" else "tolerance", showing), *_source(claim.key)]
+    return _popover({"data-claim": claim.key, "data-claim-field": field}, showing, lines)
+
+
+def difference(claim: Claim) -> str:
+    """The signed difference of `claim`: measured against claimed, with both."""
+    showing = show_difference(claim)
+    found, pointers = claim.evidence, _pointers(claim)
+    if found is None or claim.difference is None or not pointers:
+        return showing
+    if claim.weighed:  # of a stand-in base at a weight the claims file assumes: the note says which
+        lines = [_line("derived", f"against the report's {claim.claimed}: {claim.note}"), *_source(claim.key)]
+        return _popover({"data-claim": claim.key, "data-claim-field": "difference"}, showing, lines)
+    data = _data()
+    inputs = [_explain(data, each) for each in pointers]
+    lines = [
+        _line("derived", f"measured {claim.measured} against the report's {claim.claimed}"),
+        *[_line(f"input {each.pointer}", raw(each)) for each in inputs],
+        *_source(claim.key),
+    ]
+    attributes = {
+        "data-claim": claim.key,
+        "data-claim-field": "difference",
+        "data-inputs": json.dumps(pointers),
+        "data-formula": found.formula,
+        "data-factor": str(found.factor),
+    }
+    return _popover(attributes, showing, lines + _making(inputs, data))

@@ -8,6 +8,7 @@ with one line naming the file, the claim and the field (PROJECT.md documents the
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tomllib
 from dataclasses import dataclass
@@ -66,6 +67,8 @@ class Claims:
     entries: tuple[Entry, ...]
     #: Base reference -> the report's figure for it, in bytes.
     reported_bases: dict[str, float]
+    #: Claim key -> its `[[claim]]` number in the file and the report line it was read from.
+    located: dict[str, tuple[int, int]] = dataclasses.field(default_factory=dict)
 
 
 def claims_path() -> Path:
@@ -105,12 +108,14 @@ def load(path: Path) -> Claims:
     if not isinstance(tables, list) or not tables:
         raise ClaimsError(f"{path}: no [[claim]] entries")
     entries: list[Entry] = []
+    located: dict[str, tuple[int, int]] = {}
     for number, table in enumerate(tables, start=1):
         entry = _Reader(path, number, table, bases).entry()
         if any(other.key == entry.key for other in entries):
             raise ClaimsError(f"{path}: claim {entry.key!r}: field 'key': used by an earlier claim")
         entries.append(entry)
-    return Claims(path=path, entries=tuple(entries), reported_bases=bases)
+        located[entry.key] = (number, table["line"])
+    return Claims(path=path, entries=tuple(entries), reported_bases=bases, located=located)
 
 
 def _reported_bases(path: Path, table: Any) -> dict[str, float]:
@@ -243,6 +248,7 @@ class _Reader:
             tolerance=tolerance,
             points=points,
             note=self.get("note", str, ""),
+            point=kind.point(arguments),
         )
 
     def phrases(self, field: str) -> tuple[str, ...]:

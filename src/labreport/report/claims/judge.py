@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from ...contract.schema import Measurements
@@ -40,6 +40,21 @@ Measure = Callable[[Measurements, Weights], float | None]
 
 
 @dataclass(frozen=True, kw_only=True)
+class Pointing:
+    """Where a measured figure lies in the data: its inputs, each a record and the fields down to
+    the value (`evidence.where` makes a JSON Pointer of it), and the formula that joins them
+    (`evidence.FORMULAS`; none for one figure shown as the data holds it)."""
+
+    inputs: tuple[tuple[object, tuple[str, ...]], ...]
+    formula: str = ""
+    factor: int = 1
+
+
+#: A measure's `Pointing` in the data, or None where the data lacks the figure.
+Point = Callable[[Measurements], Pointing | None]
+
+
+@dataclass(frozen=True, kw_only=True)
 class Claim:
     key: str
     topic: str
@@ -53,6 +68,12 @@ class Claim:
     points: bool = False
     #: The measured value is a stand-in's (or rests on one): pages mark it.
     standin: bool = False
+    # The evidence behind the judgment, not part of it (two equal judgments may rest on other records):
+    #: the measured value unrounded, and where its inputs lie in the data (numeric claims);
+    value: float | None = field(default=None, compare=False)
+    evidence: Pointing | None = field(default=None, compare=False)
+    #: the difference is that of a stand-in base at an assumed weight, not of `value`.
+    weighed: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -79,6 +100,8 @@ class Quantity:
     #: Tolerance and difference in the claim's own unit: percentage points for a percentage.
     points: bool = False
     note: str = ""
+    #: Where the measured figure lies in the data (`measures.MEASURES`' `point`).
+    point: Point | None = None
 
 
 def band(claimed: float | tuple[float, float], tolerance: float, points: bool) -> tuple[float, float]:
@@ -164,6 +187,7 @@ def judge(data: Measurements, quantity: Quantity, reported: Weights) -> Claim:
     verdict, off = judge_number(value, quantity.claimed, quantity.tolerance, quantity.points)
     notes = [quantity.note] if quantity.note else []
     corners = _corners(quantity, data, reported)
+    weighed = False
     values = [v for v in (quantity.measure(data, w) for w in corners) if v is not None]
     if values:
         low, high = min(values), max(values)
@@ -171,12 +195,14 @@ def judge(data: Measurements, quantity: Quantity, reported: Weights) -> Claim:
         if high < within_low or low > within_high:
             verdict = "differs"
             off = difference(high if high < within_low else low, quantity.claimed, quantity.points)
+            weighed = True
             reason = f"with {_weights_phrase(quantity, data, reported)} it would be "
             reason += f"{quantity.show(low)} to {quantity.show(high)}, not {claimed}"
         elif within_low <= low and high <= within_high:
             verdict = "reproduced"
             # The worst case over every admissible weight, which still lies within the tolerance.
             off = max((difference(v, quantity.claimed, quantity.points) for v in (low, high)), key=abs)
+            weighed = True
             reason = f"with {_weights_phrase(quantity, data, reported)} it is "
             reason += f"{quantity.show(low)} to {quantity.show(high)}, within {claimed} {tolerance}"
         else:
@@ -206,6 +232,9 @@ def judge(data: Measurements, quantity: Quantity, reported: Weights) -> Claim:
         tolerance=tolerance,
         points=quantity.points,
         standin=bool(corners or deciding),
+        value=value,
+        evidence=None if quantity.point is None else quantity.point(data),
+        weighed=weighed,
     )
 
 

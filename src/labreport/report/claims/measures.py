@@ -32,7 +32,7 @@ from ..derive import (
     times,
     variant_image,
 )
-from .judge import Measure, Weights
+from .judge import Measure, Point, Pointing, Weights
 
 #: Names an `of` or `against` may give besides a variant or a base reference: the image's role.
 ROLES = {"final": PRIMARY, "builder": BUILDER}
@@ -210,7 +210,39 @@ def unweighed(function: Callable[[Measurements], float | None]) -> Measure:
     return measure
 
 
-# --- the vocabulary: measure name -> its arguments and the function -----------------------------
+# --- where each measure's figure lies in the data, for the evidence the pages show ---------------
+
+
+def _one(record: object | None, *fields: str) -> Pointing | None:
+    """A figure the data holds as it is: `record`'s `fields`."""
+    return None if record is None else Pointing(inputs=((record, fields),))
+
+
+def _two(first: object | None, second: object | None, formula: str, factor: int = 1) -> Pointing | None:
+    """Two images' sizes joined by `formula` (`evidence.FORMULAS`): `{0}` is `first`'s."""
+    if first is None or second is None:
+        return None
+    return Pointing(inputs=((first, ("size",)), (second, ("size",))), formula=formula, factor=factor)
+
+
+def _download(data: Measurements, name: str) -> Pointing | None:
+    pushed = publish(data, name)
+    return _one(pushed if pushed is not None else variant_image(data, name), "compressed_size")
+
+
+def _stripped(data: Measurements) -> Pointing | None:
+    return _two(binary(data, "default"), binary(data, "stripped"), "reduction")
+
+
+def _pulls(data: Measurements, of: str, against: str) -> Pointing | None:
+    slower, faster = publish(data, against), publish(data, of)
+    if slower is None or faster is None:
+        return None
+    inputs = ((slower, ("pull_seconds", "median")), (faster, ("pull_seconds", "median")))
+    return Pointing(inputs=inputs, formula="ratio")
+
+
+# --- the vocabulary: measure name -> its arguments, the function and where its inputs lie ---------
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -243,69 +275,92 @@ class MeasureKind:
     #: Argument name -> the domain its value must lie in ("words" and "count" are checked by type).
     arguments: dict[str, str] = field(default_factory=dict)
     make: Callable[[Arguments], Measure]
+    #: Where the figure `make` measures (with no base weighed) lies in the data, and its formula.
+    point: Callable[[Arguments], Point]
 
 
 MEASURES: dict[str, MeasureKind] = {
     "image-size": MeasureKind(
-        summary="an image's size", arguments={"of": "image"}, make=lambda a: image_size(a.of)
+        summary="an image's size",
+        arguments={"of": "image"},
+        make=lambda a: image_size(a.of),
+        point=lambda a: lambda d: _one(find_image(d, a.of), "size"),
     ),
     "layer-size": MeasureKind(
         summary="one layer's size, the layer whose instruction holds every word",
         arguments={"of": "variant", "instruction": "words"},
         make=lambda a: layer_size(_variant(a.of), *a.instruction),
+        point=lambda a: lambda d: _one(layer(variant_image(d, _variant(a.of)), *a.instruction), "size"),
     ),
     "download-size": MeasureKind(
         summary="what a pull downloads",
         arguments={"of": "variant"},
         make=lambda a: download_size(_variant(a.of)),
+        point=lambda a: lambda d: _download(d, _variant(a.of)),
     ),
     "reduction": MeasureKind(
         summary="percent smaller than another image",
         arguments={"of": "image", "against": "image"},
         make=lambda a: reduction_against(a.against, a.of),
+        point=lambda a: lambda d: _two(find_image(d, a.against), find_image(d, a.of), "reduction"),
     ),
     "size-difference": MeasureKind(
         summary="bytes between two images",
         arguments={"of": "image", "against": "image"},
         make=lambda a: size_difference(a.of, a.against),
+        point=lambda a: lambda d: _two(find_image(d, a.of), find_image(d, a.against), "saving"),
     ),
     "saving": MeasureKind(
         summary="bytes saved at N containers",
         arguments={"of": "image", "against": "image", "containers": "count"},
         make=lambda a: saving(a.containers, a.against, a.of),
+        point=lambda a: lambda d: _two(find_image(d, a.against), find_image(d, a.of), "saving", a.containers),
     ),
     "build-total": MeasureKind(
-        summary="a build's total seconds", arguments={"kind": "kind"}, make=lambda a: build_total(a.kind)
+        summary="a build's total seconds",
+        arguments={"kind": "kind"},
+        make=lambda a: build_total(a.kind),
+        point=lambda a: lambda d: _one(build(d, a.kind), "total", "median"),
     ),
     "step-time": MeasureKind(
         summary="one build step's seconds",
         arguments={"kind": "kind", "instruction": "words"},
         make=lambda a: step_time(a.kind, *a.instruction),
+        point=lambda a: lambda d: _one(step(build(d, a.kind), *a.instruction), "seconds", "median"),
     ),
     "step-count": MeasureKind(
         summary="the number of steps of a build",
         arguments={"kind": "kind"},
         make=lambda a: step_count(a.kind),
+        point=lambda a: lambda d: _one(build(d, a.kind), "steps"),
     ),
     "binary-size": MeasureKind(
-        summary="the binary's size", arguments={"flavour": "flavour"}, make=lambda a: binary_size(a.flavour)
+        summary="the binary's size",
+        arguments={"flavour": "flavour"},
+        make=lambda a: binary_size(a.flavour),
+        point=lambda a: lambda d: _one(binary(d, a.flavour), "size"),
     ),
     "strip-saving": MeasureKind(
-        summary='percent the binary shrinks with -ldflags="-w -s"', make=lambda a: unweighed(strip_saving)
+        summary='percent the binary shrinks with -ldflags="-w -s"',
+        make=lambda a: unweighed(strip_saving),
+        point=lambda a: _stripped,
     ),
     "package-count": MeasureKind(
         summary="packages in an image",
         arguments={"of": "inventoried"},
         make=lambda a: package_count(a.of),
+        point=lambda a: lambda d: _one(surface(d, _variant(a.of)), "packages"),
     ),
     "pull-ratio": MeasureKind(
         summary="how many times faster `of` pulls than `against`",
         arguments={"of": "variant", "against": "variant"},
         make=lambda a: pull_ratio(_variant(a.of), _variant(a.against)),
+        point=lambda a: lambda d: _pulls(d, _variant(a.of), _variant(a.against)),
     ),
     "pull-time": MeasureKind(
         summary="seconds to pull an image",
         arguments={"of": "variant"},
         make=lambda a: pull_time(_variant(a.of)),
+        point=lambda a: lambda d: _one(publish(d, _variant(a.of)), "pull_seconds", "median"),
     ),
 }

@@ -14,7 +14,8 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 
 from labreport.contract.schema import Measurements, Spread
-from labreport.report import derive
+from labreport.report import derive, evidence
+from labreport.report.claims import claimsfile
 from labreport.report.figures import FIGURES
 from labreport.report.macros.blocks import site_link
 from labreport.report.macros.registry import page_macro
@@ -184,7 +185,9 @@ def files() -> dict[str, bytes]:
         f"data/figures/{name}.json": (json.dumps(payload(data), indent=1, sort_keys=True) + "\n").encode()
         for name, (payload, _) in FIGURES.items()
     }
-    return {DATA_PATH: data_bytes(), **made, **drawn}
+    # The claims the ledger judges, as the report's values' witness (`evidence.claimed`).
+    claims = {evidence.CLAIMS_PATH: claimsfile.current().path.read_bytes()}
+    return {DATA_PATH: data_bytes(), **made, **drawn, **claims}
 
 
 @page_macro

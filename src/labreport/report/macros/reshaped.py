@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from labreport.contract.schema import Measurements
 from labreport.contract.variants import DISTROLESS, SCRATCH
-from labreport.report import derive, units
+from labreport.report import derive, evidence, units
 from labreport.report.claims.judge import Claim
 from labreport.report.evidence import field, shown, where
 from labreport.report.macros.registry import macro
@@ -202,10 +202,12 @@ def headline_table() -> str:
         if key is None:
             return ("\u2013", "no claim")
         item = _claim(key)
-        return (item.claimed, VERDICT_BADGES[item.verdict])
+        return (evidence.claimed(item), VERDICT_BADGES[item.verdict])
 
     builds = " / ".join(build_total(kind) for kind in ("cold", "cached", "code_change"))
-    said_builds = " / ".join(_claim(k).claimed for k in ("build-cold", "build-cached", "build-change"))
+    said_builds = " / ".join(
+        evidence.claimed(_claim(k)) for k in ("build-cold", "build-cached", "build-change")
+    )
     verdicts = " ".join(
         VERDICT_BADGES[_claim(k).verdict] for k in ("build-cold", "build-cached", "build-change")
     )

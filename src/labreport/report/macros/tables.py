@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from labreport.contract.schema import Measurements, Spread
-from labreport.report import derive, units
-from labreport.report.claims.judge import show_difference, verdict_counts
+from labreport.report import derive, evidence, units
+from labreport.report.claims.judge import verdict_counts
 from labreport.report.evidence import derived, shown, where
 from labreport.report.macros.registry import macro
 from labreport.report.macros.values import saved
@@ -233,11 +233,11 @@ def ledger_table() -> str:
         rows.append(
             (
                 f"[{item.topic}]({item.page})",
-                item.claimed,
-                marked(item.measured, item.standin),
-                item.tolerance,
+                evidence.claimed(item),
+                marked(evidence.measured(item, item.measured), item.standin),
+                evidence.claimed(item, "tolerance") if item.difference is not None else item.tolerance,
                 VERDICT_BADGES[item.verdict],
-                show_difference(item),
+                evidence.difference(item),
                 item.note,
             )
         )

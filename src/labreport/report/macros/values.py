@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from labreport.contract.schema import ImageSize, Measurements
 from labreport.contract.variants import SINGLE_STAGE
-from labreport.report import derive, units
-from labreport.report.claims.judge import TOLERANCE, show_difference
+from labreport.report import derive, evidence, units
+from labreport.report.claims.judge import TOLERANCE
 from labreport.report.evidence import derived, shown, where
 from labreport.report.macros.registry import macro
 from labreport.report.markup import (
@@ -220,9 +220,11 @@ def claim(key: str, field: str = "measured") -> str:
     if field == "verdict":
         return VERDICT_BADGES[value]
     if field == "difference":
-        return show_difference(item)
+        return evidence.difference(item)
     if field == "measured":
-        return marked(value, item.standin)
+        return marked(evidence.measured(item, value), item.standin)
+    if field in ("claimed", "tolerance"):
+        return evidence.claimed(item, field)
     return str(value)
 
 
