@@ -43,6 +43,9 @@ COLLECT = r"""() => {
   const evidence = [...article.querySelectorAll('[data-evidence]')].map(e => ({
     pointer: e.dataset.evidence, text: e.textContent.trim(), formula: e.dataset.formula || null,
     inputs: e.dataset.inputs ? JSON.parse(e.dataset.inputs) : null, factor: Number(e.dataset.factor || 1)}));
+  const history = [...article.querySelectorAll('[data-history]')].map(e => ({
+    pointer: e.dataset.history, text: e.textContent.trim(), formula: e.dataset.formula || null,
+    inputs: e.dataset.inputs ? JSON.parse(e.dataset.inputs) : null, factor: Number(e.dataset.factor || 1)}));
   const claims = [...article.querySelectorAll('[data-claim]')].map(e => ({
     key: e.dataset.claim, field: e.dataset.claimField, text: e.textContent.trim(),
     formula: e.dataset.formula || null, inputs: e.dataset.inputs ? JSON.parse(e.dataset.inputs) : null,
@@ -50,6 +53,7 @@ COLLECT = r"""() => {
   const unit = '(?:B|kB|MB|GB|KiB|MiB|GiB|ms|s|%|x)(?![A-Za-z0-9])';
   const number = new RegExp('[+\\-\\u2212]?\\d[\\d,]*(?:\\.\\d+)?[\\s\\u00a0]?' + unit, 'g');
   const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
+  const carried = '[data-evidence], [data-claim], [data-history]';
   let total = 0; const bare = [];
   while (walker.nextNode()) {
     const node = walker.currentNode, parent = node.parentElement;
@@ -57,10 +61,10 @@ COLLECT = r"""() => {
     for (const found of node.textContent.matchAll(number)) {
       total++;
       const context = node.textContent.trim().slice(0, 60);
-      if (!parent.closest('[data-evidence], [data-claim]')) bare.push(found[0] + ' in "' + context + '"');
+      if (!parent.closest(carried)) bare.push(found[0] + ' in "' + context + '"');
     }
   }
-  return {evidence, claims, total, bare};
+  return {evidence, history, claims, total, bare};
 }"""
 
 
@@ -82,6 +86,7 @@ def recompute(formula: str, inputs: list[float], factor: int) -> float:
         "saving": lambda: (first - second) * factor,
         "share": lambda: second / first * 100,
         "percent": lambda: first * 100,
+        "change": lambda: first - second,
     }[formula]()
 
 
@@ -184,19 +189,23 @@ def test_every_number_resolves_in_the_published_data(site: tuple[str, list[str]]
         try:
             page = browser.new_page(viewport=WIDE)
             published = json.loads(page.request.get(base + "/data/measurements.json").text())
+            history = json.loads(page.request.get(base + "/data/history.json").text())
             claims_file = tomllib.loads(page.request.get(base + "/data/claims.toml").text())
             claims = {entry["key"]: entry for entry in claims_file["claim"]}
             for url in urls:
                 page.goto(base + url, wait_until="load")
                 found = page.evaluate(COLLECT)
-                for each in found["evidence"]:
+                for each, document in (
+                    *((each, published) for each in found["evidence"]),
+                    *((each, history) for each in found["history"]),
+                ):
                     where = f"{url} {each['pointer']}"
                     try:
                         if each["formula"]:
-                            inputs = [float(resolve(published, p)) for p in each["inputs"]]
+                            inputs = [float(resolve(document, p)) for p in each["inputs"]]
                             value: Any = recompute(each["formula"], inputs, each["factor"])
                         else:
-                            value = resolve(published, each["pointer"])
+                            value = resolve(document, each["pointer"])
                     except (KeyError, IndexError, ValueError, TypeError) as error:
                         problems.append(f"{where}: does not resolve ({error!r})")
                         continue

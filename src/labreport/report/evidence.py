@@ -53,7 +53,11 @@ FORMULAS = {
     "saving": "({0} \u2212 {1}) \u00d7 {n}",
     "share": "{1} / {0} \u00d7 100",
     "percent": "{0} \u00d7 100",
+    "change": "{0} \u2212 {1}",
 }
+
+#: Where the site publishes the history its history page is made of.
+HISTORY_PATH = "data/history.json"
 
 _ids = itertools.count(1)
 #: Each figure's popover, by its id, from the macros' calls until the page is rendered.
@@ -245,3 +249,18 @@ def difference(claim: Claim) -> str:
         "data-factor": str(found.factor),
     }
     return _popover(attributes, showing, lines + _making(inputs, data))
+
+
+def history_change(showing: str, field: str, at: int, after: int, before: int) -> str:
+    """`showing`, how history field `field` changed from run `at - 1` to run `at` (`after` and
+    `before` its values): `data-history` points into the published history.json, as `data-evidence`
+    into measurements.json; the runs' own data files are gone, only their history record remains."""
+    now, then = f"/records/{at}/{field}", f"/records/{at - 1}/{field}"
+    lines = [
+        _line("derived", f"{after:,} \u2212 {before:,} = {after - before:+,} bytes"),
+        _line(f"input {now}", f"{after} bytes"),
+        _line(f"input {then}", f"{before} bytes"),
+        _line("in history.json", f"{HISTORY_PATH} at {now} and {then}", code=True),
+    ]
+    attributes = {"data-history": now, "data-formula": "change", "data-inputs": json.dumps([now, then])}
+    return _popover(attributes, showing, lines)

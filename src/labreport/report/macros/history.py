@@ -76,6 +76,18 @@ def _size_change(before: int | None, after: int | None) -> str:
     return f"{delta:+,} B" if abs(delta) < 10_000 else f"{delta / 1e6:+.3f} MB"
 
 
+def _evidenced(at: int, field: str, previous: HistoryRecord | None, current: HistoryRecord) -> str:
+    """The change of size `field` into run `at`, with its evidence in the published history."""
+    if previous is None:
+        return ""
+    before, after = getattr(previous, field), getattr(current, field)
+    # Here, not at the top: evidence -> site build -> figures -> this module's helpers.
+    from ..evidence import history_change
+
+    showing = _size_change(before, after)
+    return showing if before is None or after is None else history_change(showing, field, at, after, before)
+
+
 def _cell(text: str) -> str:
     return html.escape(text).replace("|", "&#124;")
 
@@ -87,10 +99,10 @@ def history_changes() -> str:
     if not records:
         return NO_HISTORY
     rows = []
-    for previous, current in zip([None, *records], records, strict=False):
+    for at, (previous, current) in enumerate(zip([None, *records], records, strict=False)):
         changed = "the first run recorded" if previous is None else "; ".join(causes(previous, current))
-        final = _size_change(previous.final_image_bytes, current.final_image_bytes) if previous else ""
-        stage = _size_change(previous.builder_stage_bytes, current.builder_stage_bytes) if previous else ""
+        final = _evidenced(at, "final_image_bytes", previous, current)
+        stage = _evidenced(at, "builder_stage_bytes", previous, current)
         when = f"{current.measured_at:%Y-%m-%d %H:%M}"
         rows.append([f"`{_cell(run_label(current))}`", when, final, stage, _cell(changed)])
     return table(["run", "measured", "final image", "builder stage", "what changed"], rows, align="llrrl")
