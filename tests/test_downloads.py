@@ -21,6 +21,7 @@ import pytest
 
 from labreport.contract.schema import Measurements
 from labreport.report import derive
+from labreport.report.claims import budgets, claimsfile
 from labreport.report.claims.ledger import ledger
 from labreport.report.figures import FIGURES
 from labreport.report.macros import downloads
@@ -88,8 +89,13 @@ def test_the_data_file_is_published_byte_for_byte(published: tuple[Measurements,
     _, path = published
     files = downloads.files()
     drawn = {f"data/figures/{name}.json" for name in FIGURES}
-    assert set(files) == {"data/measurements.json", *(f"data/{name}.csv" for name in CHECKED), *drawn}
+    published = {"data/measurements.json", "data/claims.toml", "data/budgets.toml"}
+    published |= {f"data/{name}.csv" for name in CHECKED}
+    assert set(files) == {*published, *drawn}
     assert files["data/measurements.json"] == path.read_bytes()
+    # The claims the ledger judged, as they are: the report's values' witness on the site.
+    assert files["data/claims.toml"] == claimsfile.current().path.read_bytes()
+    assert files["data/budgets.toml"] == budgets.BUDGETS_FILE.read_bytes()
     assert downloads.data_sha256() == hashlib.sha256(path.read_bytes()).hexdigest()
 
 

@@ -8,6 +8,7 @@ does a page where numbers with a unit go without evidence, or a popover no keybo
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import re
@@ -46,6 +47,9 @@ COLLECT = r"""() => {
   const history = [...article.querySelectorAll('[data-history]')].map(e => ({
     pointer: e.dataset.history, text: e.textContent.trim(), formula: e.dataset.formula || null,
     inputs: e.dataset.inputs ? JSON.parse(e.dataset.inputs) : null, factor: Number(e.dataset.factor || 1)}));
+  const owned = [...article.querySelectorAll('[data-budget], [data-constant]')].map(e => ({
+    budget: Number(e.dataset.budget || 0), field: e.dataset.budgetField || null,
+    constant: e.dataset.constant || null, scale: Number(e.dataset.scale || 1), text: e.textContent.trim()}));
   const claims = [...article.querySelectorAll('[data-claim]')].map(e => ({
     key: e.dataset.claim, field: e.dataset.claimField, text: e.textContent.trim(),
     formula: e.dataset.formula || null, inputs: e.dataset.inputs ? JSON.parse(e.dataset.inputs) : null,
@@ -53,7 +57,7 @@ COLLECT = r"""() => {
   const unit = '(?:B|kB|MB|GB|KiB|MiB|GiB|ms|s|%|x)(?![A-Za-z0-9])';
   const number = new RegExp('[+\\-\\u2212]?\\d[\\d,]*(?:\\.\\d+)?[\\s\\u00a0]?' + unit, 'g');
   const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
-  const carried = '[data-evidence], [data-claim], [data-history]';
+  const carried = '[data-evidence], [data-claim], [data-history], [data-budget], [data-constant]';
   let total = 0; const bare = [];
   while (walker.nextNode()) {
     const node = walker.currentNode, parent = node.parentElement;
@@ -64,7 +68,7 @@ COLLECT = r"""() => {
       if (!parent.closest(carried)) bare.push(found[0] + ' in "' + context + '"');
     }
   }
-  return {evidence, history, claims, total, bare};
+  return {evidence, history, claims, owned, total, bare};
 }"""
 
 
@@ -165,6 +169,21 @@ def disagreement_value(value: Any) -> Any:
     return len(value) if isinstance(value, list) else value
 
 
+def owned_problem(each: dict[str, Any], budgets: list[dict[str, Any]]) -> str | None:
+    """None when a figure of the project's own (a budget's words or limit, a constant of the code)
+    shows what the published budgets file, or the named constant, holds."""
+    if each["constant"]:
+        module, _, name = each["constant"].rpartition(".")
+        return disagreement(each["text"], getattr(importlib.import_module(module), name) * each["scale"])
+    number, field = each["budget"], each["field"]
+    if not 1 <= number <= len(budgets) or field not in budgets[number - 1]:
+        return f"no field {field!r} in [[budget]] #{number} of the published budgets file"
+    value = budgets[number - 1][field]
+    if isinstance(value, str):
+        return None if each["text"] == value else f"{each['text']!r} != {value!r}"
+    return disagreement(each["text"], value)
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[str]]]:
     root = tmp_path_factory.mktemp("evidence")
@@ -190,6 +209,7 @@ def test_every_number_resolves_in_the_published_data(site: tuple[str, list[str]]
             page = browser.new_page(viewport=WIDE)
             published = json.loads(page.request.get(base + "/data/measurements.json").text())
             history = json.loads(page.request.get(base + "/data/history.json").text())
+            budgets = tomllib.loads(page.request.get(base + "/data/budgets.toml").text())["budget"]
             claims_file = tomllib.loads(page.request.get(base + "/data/claims.toml").text())
             claims = {entry["key"]: entry for entry in claims_file["claim"]}
             for url in urls:
@@ -221,6 +241,10 @@ def test_every_number_resolves_in_the_published_data(site: tuple[str, list[str]]
                     )
                     if wrong:
                         problems.append(f"{url} claim {each['key']} {each['field']}: {wrong}")
+                for each in found["owned"]:
+                    wrong = owned_problem(each, budgets)
+                    if wrong:
+                        problems.append(f"{url} {each['constant'] or each['budget']}: {wrong}")
                 total, bare = found["total"], found["bare"]
                 coverage[url] = (total - len(bare), total)
                 if total and (total - len(bare)) / total < 0.95:

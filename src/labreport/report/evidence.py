@@ -22,10 +22,7 @@ carries the claim and the measured inputs (`data-inputs`, `data-formula`, `data-
 
 from __future__ import annotations
 
-import html
-import itertools
 import json
-import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -37,6 +34,7 @@ from ..contract.schema import Measurements
 from .claims import claimsfile
 from .claims.judge import Claim, show_difference
 from .markup import NOT_MEASURED
+from .popover import POPOVERS, line, popover
 from .site import build as sitebuild
 
 #: How a popover names a unit of `contract.evidence`.
@@ -56,13 +54,7 @@ FORMULAS = {
     "change": "{0} \u2212 {1}",
 }
 
-#: Where the site publishes the history its history page is made of.
-HISTORY_PATH = "data/history.json"
 
-_ids = itertools.count(1)
-#: Each figure's popover, by its id, from the macros' calls until the page is rendered.
-POPOVERS: dict[str, str] = {}
-_CALLED = re.compile(r'aria-describedby="(evidence-[0-9]+)"')
 #: The data last indexed: its records' pointers, by the records' identity, and the data as JSON.
 _index: tuple[Measurements | None, dict[int, str], Any] = (None, {}, None)
 
@@ -113,59 +105,20 @@ def raw(evidence: Evidence) -> str:
     return f"{shown_value} {unit}".strip()
 
 
-def inert(said: str) -> str:
-    """Text as HTML, braces too: the popovers join the page after Markdown and the macros ran, but a
-    `{{.Size}}` should never look like a template to anything that reads the page again."""
-    return html.escape(said).replace("{", "&#123;").replace("}", "&#125;")
-
-
-def _spans(said: str) -> str:
-    """Text whose `backticked` parts are code, as `contract.evidence` writes commands in prose."""
-    parts = said.split("`")
-    return "".join(
-        f"<code>{inert(part)}</code>" if odd else inert(part) for odd, part in enumerate(parts) if part
-    )
-
-
-def _line(label: str, said: str, *, code: bool = False) -> str:
-    body = f'<code class="evidence-command">{inert(said)}</code>' if code else _spans(said)
-    return f'<span class="evidence-line"><b>{inert(label)}:</b> {body}</span>'
-
-
-def _popover(attributes: dict[str, str], showing: str, lines: list[str]) -> str:
-    """The button a page shows; its popover waits in `POPOVERS` for `popovers`, which the hooks put
-    at the end of the page: Markdown then parses one tag and a figure, not every popover's text."""
-    ident = f"evidence-{next(_ids)}"
-    attrs = "".join(f' {name}="{html.escape(value, quote=True)}"' for name, value in attributes.items())
-    POPOVERS[ident] = (
-        f'<span class="evidence-pop" id="{ident}" role="tooltip" popover="manual" tabindex="0"'
-        f" data-search-exclude>{''.join(lines)}</span>"
-    )
-    return (
-        f'<button type="button" class="evidence-value"{attrs} aria-describedby="{ident}">{showing}</button>'
-    )
-
-
-def popovers(page_html: str) -> str:
-    """The popovers of every figure on a rendered page, for the end of its content."""
-    found = [POPOVERS[ident] for ident in _CALLED.findall(page_html) if ident in POPOVERS]
-    return f'\n<div class="evidence-pops">{"".join(found)}</div>\n' if found else ""
-
-
 def _making(evidence: list[Evidence], data: Measurements) -> list[str]:
     """How, the command, when and where, and the bases, each said once for all `evidence`."""
     said: dict[tuple[str, str], None] = {}
     for each in evidence:
         said |= dict.fromkeys(facts(each, data.provenance))
-    return [_line(label, value, code=label == "see it yourself") for label, value in said]
+    return [line(label, value, code=label == "see it yourself") for label, value in said]
 
 
 def shown(showing: str, at: str) -> str:
     """`showing` (a figure as the page formats it) with the evidence of the figure at pointer `at`."""
     data = _data()
     evidence = _explain(data, at)
-    lines = [_line("value", raw(evidence)), _line("in measurements.json", at, code=True)]
-    return _popover({"data-evidence": at}, showing, lines + _making([evidence], data))
+    lines = [line("value", raw(evidence)), line("in measurements.json", at, code=True)]
+    return popover({"data-evidence": at}, showing, lines + _making([evidence], data))
 
 
 def derived(showing: str, formula: str, inputs: Sequence[str], result: float, factor: int = 1) -> str:
@@ -177,15 +130,15 @@ def derived(showing: str, formula: str, inputs: Sequence[str], result: float, fa
     values = [f"{each.value:,}" if isinstance(each.value, int) else str(each.value) for each in evidence]
     arithmetic = FORMULAS[formula].format(*values, n=factor)
     exact = f"{int(result):,}" if float(result).is_integer() else f"{result:,.4f}"
-    lines = [_line("derived", f"{arithmetic} = {exact}")]
-    lines += [_line(f"input {each.pointer}", raw(each)) for each in evidence]
+    lines = [line("derived", f"{arithmetic} = {exact}")]
+    lines += [line(f"input {each.pointer}", raw(each)) for each in evidence]
     attributes = {
         "data-evidence": inputs[0],
         "data-formula": formula,
         "data-inputs": json.dumps(list(inputs)),
         "data-factor": str(factor),
     }
-    return _popover(attributes, showing, lines + _making(evidence, data))
+    return popover(attributes, showing, lines + _making(evidence, data))
 
 
 def field(record: object, name: str, show: Callable[[Any], str]) -> str:
@@ -211,18 +164,18 @@ def measured(claim: Claim, showing: str) -> str:
 
 
 def _source(key: str) -> list[str]:
-    number, line = claimsfile.current().located[key]
+    number, report_line = claimsfile.current().located[key]
     return [
-        _line("claims file", f"{CLAIMS_PATH}, [[claim]] #{number} (key = {key!r})", code=True),
-        _line("report line", str(line)),
+        line("claims file", f"{CLAIMS_PATH}, [[claim]] #{number} (key = {key!r})", code=True),
+        line("report line", str(report_line)),
     ]
 
 
 def claimed(claim: Claim, field: str = "claimed") -> str:
     """What the report said for `claim` (its `field`: `claimed` or `tolerance`), marked as the report's."""
     showing = str(getattr(claim, field))
-    lines = [_line("the report's" if field == "claimed" else "tolerance", showing), *_source(claim.key)]
-    return _popover({"data-claim": claim.key, "data-claim-field": field}, showing, lines)
+    lines = [line("the report's" if field == "claimed" else "tolerance", showing), *_source(claim.key)]
+    return popover({"data-claim": claim.key, "data-claim-field": field}, showing, lines)
 
 
 def difference(claim: Claim) -> str:
@@ -232,13 +185,13 @@ def difference(claim: Claim) -> str:
     if found is None or claim.difference is None or not pointers:
         return showing
     if claim.weighed:  # of a stand-in base at a weight the claims file assumes: the note says which
-        lines = [_line("derived", f"against the report's {claim.claimed}: {claim.note}"), *_source(claim.key)]
-        return _popover({"data-claim": claim.key, "data-claim-field": "difference"}, showing, lines)
+        lines = [line("derived", f"against the report's {claim.claimed}: {claim.note}"), *_source(claim.key)]
+        return popover({"data-claim": claim.key, "data-claim-field": "difference"}, showing, lines)
     data = _data()
     inputs = [_explain(data, each) for each in pointers]
     lines = [
-        _line("derived", f"measured {claim.measured} against the report's {claim.claimed}"),
-        *[_line(f"input {each.pointer}", raw(each)) for each in inputs],
+        line("derived", f"measured {claim.measured} against the report's {claim.claimed}"),
+        *[line(f"input {each.pointer}", raw(each)) for each in inputs],
         *_source(claim.key),
     ]
     attributes = {
@@ -248,19 +201,4 @@ def difference(claim: Claim) -> str:
         "data-formula": found.formula,
         "data-factor": str(found.factor),
     }
-    return _popover(attributes, showing, lines + _making(inputs, data))
-
-
-def history_change(showing: str, field: str, at: int, after: int, before: int) -> str:
-    """`showing`, how history field `field` changed from run `at - 1` to run `at` (`after` and
-    `before` its values): `data-history` points into the published history.json, as `data-evidence`
-    into measurements.json; the runs' own data files are gone, only their history record remains."""
-    now, then = f"/records/{at}/{field}", f"/records/{at - 1}/{field}"
-    lines = [
-        _line("derived", f"{after:,} \u2212 {before:,} = {after - before:+,} bytes"),
-        _line(f"input {now}", f"{after} bytes"),
-        _line(f"input {then}", f"{before} bytes"),
-        _line("in history.json", f"{HISTORY_PATH} at {now} and {then}", code=True),
-    ]
-    attributes = {"data-history": now, "data-formula": "change", "data-inputs": json.dumps([now, then])}
-    return _popover(attributes, showing, lines)
+    return popover(attributes, showing, lines + _making(inputs, data))

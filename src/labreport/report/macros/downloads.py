@@ -14,8 +14,8 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 
 from labreport.contract.schema import Measurements, Spread
-from labreport.report import derive, evidence
-from labreport.report.claims import claimsfile
+from labreport.report import derive, evidence, popover
+from labreport.report.claims import budgets, claimsfile
 from labreport.report.figures import FIGURES
 from labreport.report.macros.blocks import site_link
 from labreport.report.macros.registry import page_macro
@@ -187,6 +187,8 @@ def files() -> dict[str, bytes]:
     }
     # The claims the ledger judges, as the report's values' witness (`evidence.claimed`).
     claims = {evidence.CLAIMS_PATH: claimsfile.current().path.read_bytes()}
+    if budgets.BUDGETS_FILE.exists():  # the budgets' words and limits the conclusion shows
+        claims[popover.BUDGETS_PATH] = budgets.BUDGETS_FILE.read_bytes()
     return {DATA_PATH: data_bytes(), **made, **drawn, **claims}
 
 

@@ -82,7 +82,7 @@ def _evidenced(at: int, field: str, previous: HistoryRecord | None, current: His
         return ""
     before, after = getattr(previous, field), getattr(current, field)
     # Here, not at the top: evidence -> site build -> figures -> this module's helpers.
-    from ..evidence import history_change
+    from ..popover import history_change
 
     showing = _size_change(before, after)
     return showing if before is None or after is None else history_change(showing, field, at, after, before)

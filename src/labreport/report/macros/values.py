@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from labreport.contract.schema import ImageSize, Measurements
 from labreport.contract.variants import SINGLE_STAGE
-from labreport.report import derive, evidence, units
+from labreport.report import derive, evidence, popover, units
 from labreport.report.claims.judge import TOLERANCE
 from labreport.report.evidence import derived, shown, where
 from labreport.report.macros.registry import macro
@@ -287,7 +287,10 @@ def repeats() -> str:
 
 @macro
 def tolerance() -> str:
-    return units.percent(TOLERANCE * 100)
+    """The ledger's default tolerance, a constant of the code's (`claims.judge.TOLERANCE`)."""
+    return popover.constant(
+        units.percent(TOLERANCE * 100), "labreport.report.claims.judge", "TOLERANCE", TOLERANCE, 100
+    )
 
 
 @macro

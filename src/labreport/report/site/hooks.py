@@ -15,7 +15,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from labreport.contract.schema import DataError
-from labreport.report import evidence
+from labreport.report import popover
 from labreport.report.figures import FIGURES
 from labreport.report.macros import downloads
 from labreport.report.site import build as sitebuild
@@ -90,4 +90,4 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     """Adds the popovers of the figures on the page (report/evidence.py) at the end of its article:
     after the search plugin read the page, so the index holds the figures and not their evidence."""
     head, end, tail = output.rpartition("</article>")
-    return head + evidence.popovers(output) + end + tail if end else output
+    return head + popover.popovers(output) + end + tail if end else output
