@@ -35,7 +35,7 @@ def test_a_repeated_key_is_numbered_in_report_order() -> None:
     assert [claim.key for claim in keyed] == ["size-app", "size-app-2", "size-x"]
 
 
-def test_the_same_figure_said_twice_is_one_claim_kept_where_first_said() -> None:
+def test_a_figure_repeated_on_another_line_is_a_claim_there_a_fact_is_one_claim() -> None:
     claims = [
         _claim(9, "12.4MB", of="app"),
         _claim(3, "12.4 MB", of="app"),
@@ -51,6 +51,7 @@ def test_the_same_figure_said_twice_is_one_claim_kept_where_first_said() -> None
         (5, "12.4 MB"),
         (6, "a failure"),
         (7, "3 MB"),
+        (9, "12.4MB"),
     ]
 
 

@@ -9,18 +9,31 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..contract.variants import VARIANTS
+from ..contract import project
+from ..contract.variants import PROJECT_PATH
 from ..drafting.claims_file import ClaimsFileError, read_claims, write_claims
 from ..drafting.draft import draft
 from .outcomes import FAILED, NOTHING_RECOGNISED, SUCCESS, CommandError
 
 
-def project_images() -> dict[str, str]:
-    """This repository's images and bases, by reference, as the claims vocabulary names them."""
-    known = {variant.ref: variant.name for variant in VARIANTS}
-    for variant in VARIANTS:
-        known |= {base: base for base in variant.bases}
+def project_images(project_file: Path = PROJECT_PATH) -> dict[str, str]:
+    """A project's images and bases, by reference, as the claims vocabulary names them: each
+    variant's `<image>:<name>`, the builder stage's image as "builder", each base by itself."""
+    chosen = project.load(project_file)
+    known = {f"{chosen.service.image}:{entry.name}": entry.name for entry in chosen.variant}
+    stage = project.builder_stage(chosen, project_file.parent)
+    if stage is not None:  # built on its own, tagged as the project says or by the stage's name
+        known |= {chosen.builder_ref: "builder", f"{chosen.service.image}:{stage}": "builder"}
+    for entry in chosen.variant:
+        build, runtime, _ = project.bases(chosen, entry, project_file.parent)
+        known |= {base: base for base in (build, runtime) if base is not None}
     return known
+
+
+def report_project(report: Path) -> Path:
+    """The project a report belongs to: the labreport.toml beside it, else the loaded one."""
+    beside = report.resolve().parent / project.PROJECT_FILE.name
+    return beside if beside.is_file() else PROJECT_PATH
 
 
 def _image(text: str) -> tuple[str, str]:
@@ -69,7 +82,7 @@ def run(arguments: argparse.Namespace) -> int:
         text = report.read_text(encoding="utf-8", errors="replace")
     except OSError as error:
         raise CommandError(FAILED, f"cannot read the report {report}: {error.strerror}") from None
-    known = project_images() | dict(arguments.image)
+    known = project_images(report_project(report)) | dict(arguments.image)
     drafted = draft(text, known)
     if not drafted:
         raise CommandError(

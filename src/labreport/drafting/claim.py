@@ -143,11 +143,13 @@ def with_keys(claims: list[DraftedClaim]) -> list[DraftedClaim]:
 
 
 def deduplicated(claims: list[DraftedClaim]) -> list[DraftedClaim]:
-    """The first of each claim the report repeats (same measure, arguments and figure)."""
+    """The first of each claim a line repeats (same measure, arguments and figure); a figure the
+    report prints again on another line is a claim there too, since each line can be wrong."""
     seen: set[tuple[Any, ...]] = set()
     kept: list[DraftedClaim] = []
     for claim in sorted(claims, key=lambda claim: claim.line):
-        identity = claim.identity() if claim.matched else (claim.line, _normal(claim.claimed))
+        said = claim.identity()
+        identity = said if claim.measure == "fact" else (claim.line, *said)
         if identity not in seen:
             seen.add(identity)
             kept.append(claim)

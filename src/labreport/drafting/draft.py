@@ -5,6 +5,7 @@ said, keyed, with the line (1-based) it was read from.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from .buildlogs import BuildLog, build_kind, parse_build
@@ -20,6 +21,8 @@ from .push import is_push_output, parse_push
 from .responses import parse_answers, shown
 from .units import Value
 
+_SAME_BUILD = re.compile(r"\bsame build\b", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?:](?:\*\*)?\s")
 _DOCKERFILE = ("FROM ", "RUN ", "COPY ", "ADD ", "WORKDIR ", "USER ", "CMD ", "ENTRYPOINT ", "ENV ", "ARG ")
 
 
@@ -70,6 +73,7 @@ def _history(segment: Segment, images: ReportImages, setting: Setting) -> tuple[
     image = (images.of(ref) if ref else None) or images.final
     claims: list[DraftedClaim] = []
     rows = parse_history(segment.output)
+    setting.last_history = [row.instruction for row in rows]
     for row in rows:
         if row.instruction.upper().startswith("FROM "):
             base = row.instruction.split()[1]
@@ -80,6 +84,7 @@ def _history(segment: Segment, images: ReportImages, setting: Setting) -> tuple[
             continue  # metadata (CMD, USER, WORKDIR): nothing to weigh
         setting.layers.append(row.instruction)
         named = words(row.instruction)
+        setting.layer_of.setdefault(named, image)
         claims.append(
             _figure(row.line, row.size, "layer-size", f"layer {named}", of=image, instruction=named)
         )
@@ -181,7 +186,11 @@ def _block(
             consumed |= used
         log = parse_build(segment.output)
         if log is not None:
-            kind = build_kind(log, " ".join([around, command]))
+            said = " ".join([around, command])
+            # "the same build in the normal view": the log read before, printed another way
+            same = setting.last_build_kind if _SAME_BUILD.search(block.before) else None
+            kind = same or build_kind(log, said)
+            setting.last_build_kind = kind
             claims += _build(log, kind, setting)
             consumed |= log.consumed
         if is_push_output(segment.output, command):
@@ -217,12 +226,30 @@ def draft(report_text: str, known_images: Mapping[str, str]) -> list[DraftedClai
     for claim in claims:
         if claim.measure == "image-size" and claim.of is not None:
             setting.sizes.setdefault(_bytes(claim.claimed), claim.of)
-    to_read += [(prose.line, Place(headings=prose.headings, parent=prose.parent)) for prose in document.prose]
+    by_number = {prose.line.number: prose.line for prose in document.prose}
+    to_read += [
+        (prose.line, Place(headings=prose.headings, parent=prose.parent, lead=_lead(by_number, prose.line)))
+        for prose in document.prose
+    ]
     for line, place in sorted(to_read, key=lambda item: item[0].number):
         claims += read_line(line, place, setting)
         if place.build_kind is None:
             claims += read_facts(line, " ".join([*place.headings, place.parent]))
     return with_keys(deduplicated(claims))
+
+
+def _lead(prose: dict[int, Line], line: Line) -> str:
+    """The words of the sentence a line continues: the line above from its last sentence's start,
+    when it is prose of the same paragraph (not a list item's start or a table row)."""
+    above = prose.get(line.number - 1)
+    if (
+        above is None
+        or line.text.lstrip().startswith(("-", "*", "|", "#"))
+        or line.text.strip()[:2].isdigit()
+    ):
+        return ""
+    ends = list(_SENTENCE_END.finditer(above.text))
+    return above.text[ends[-1].end() :] if ends else above.text
 
 
 def _bytes(claimed: str) -> float:

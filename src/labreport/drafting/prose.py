@@ -19,7 +19,8 @@ from .units import Found, find_values
 
 _ARROW = re.compile(r"^\s*(?:→|->|=>|⟶|➜|to|into)\s*$")
 _CONTAINERS = re.compile(r"\b(\d[\d,]*)\s+(?:containers|instances|replicas|copies|pods)\b", re.IGNORECASE)
-_COUNTED = re.compile(r"^\s*(?:packages?|pkgs?)\b", re.IGNORECASE)
+_COUNTED = re.compile(r"^\W*(?:packages?|pkgs?|steps)\b", re.IGNORECASE)
+_STEPS = re.compile(r"^\W*steps\b", re.IGNORECASE)
 _AGAINST = re.compile(
     r"\b(?:vs\.?|versus|than|compared (?:to|with)|against|over)\s+(?P<rest>.*)", re.IGNORECASE
 )
@@ -36,6 +37,11 @@ class Setting:
     sizes: dict[float, str] = field(default_factory=dict)  # an image size claimed -> its `of`
     against: str | None = None  # the comparison in force ("807 MB → 29.8 MB")
     last_difference: str | None = None
+    line_subject: str | None = None  # the image a figure before, on the same line, was said of
+    line_measure: str | None = None  # the measure of the figure before, on the same line
+    last_history: list[str] = field(default_factory=list)  # the last history block's instructions
+    layer_of: dict[str, str] = field(default_factory=dict)  # a history block's instruction -> its image
+    last_build_kind: str | None = None  # the kind of the build log read last ("the same build")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -45,6 +51,8 @@ class Place:
     headings: tuple[str, ...] = ()
     parent: str = ""
     build_kind: str | None = None
+    #: The sentence's words on the lines above, when it began there ("After editing one / line ...").
+    lead: str = ""
 
 
 def _has(pattern: str, text: str) -> bool:
@@ -104,6 +112,8 @@ def _named_variant(words: str, setting: Setting) -> str | None:
     for name in setting.images.variants():
         if _has(rf"\b{re.escape(name)}\b", words):
             return name
+    if _has(r"\b(?:build|builder) stage\b", words):
+        return "builder"
     match = re.search(r"\b(single[\s-]stage|multi[\s-]stage)\b", words, re.IGNORECASE)
     return match.group(1).lower().replace(" ", "-") if match else None
 
@@ -123,17 +133,27 @@ def _layer(words: str, setting: Setting) -> str | None:
 
 
 def _binary_layer(setting: Setting) -> str | None:
-    copies = [instruction_words(i) for i in setting.layers if instruction_words(i).startswith("COPY ")]
+    """The one COPY of the history block read last: the binary the words speak of."""
+    seen = setting.last_history or setting.layers
+    copies = [instruction_words(i) for i in seen if instruction_words(i).startswith("COPY ")]
     return copies[0] if len(copies) == 1 else None
 
 
 def _size(
-    line: Line, found: Found, words: str, place: Place, setting: Setting, after: Found | None
+    line: Line, found: Found, said: tuple[str, str], place: Place, setting: Setting, after: Found | None
 ) -> DraftedClaim:
+    before, words = said[0], " ".join(said)
     text, images = line.text, setting.images
     containers = _CONTAINERS.search(text)
     variant = _variant_section(place, setting)
-    subject = _image(words, text, place, setting) or variant or setting.sizes.get(found.value.value)
+    named = [of for ref in mentioned(words, images) if (of := images.of(ref))]
+    subject = (  # the words before a figure name its subject first ("`scratch` is 5.8 MB. distroless ...")
+        _image(before, text, place, setting)
+        or _image(words, text, place, setting)
+        or variant
+        or _named_variant(words, setting)
+        or setting.sizes.get(found.value.value)
+    )
     if containers and _has(r"\bsav(e|es|ed|ing|ings)\b", text):
         count = int(containers.group(1).replace(",", ""))
         against = _against(words, text, place, setting)
@@ -157,10 +177,17 @@ def _size(
             setting.last_difference = against
             of = variant or images.final
             return _claim(line, found, "size-difference", f"{of} against {against}", of=of, against=against)
-    if _has(r"(?<!un)compress|download|\bpull(?:ed)? size|registry|gzip|on the wire", words):
+    # "against 83 MB for the other one": the figure before on the line said what is measured
+    parallel = setting.line_measure == "download-size" and _has(r"^\W*(?:against|vs\.?|versus)\b", before)
+    if parallel or _has(r"(?<!un)compress|download|\bpull(?:ed)?\b|\bfetch|registry|gzip|on the wire", words):
         return _claim(line, found, "download-size", "compressed size", of=subject or images.final)
-    if variant is None and (layer := _layer(words, setting)):
-        return _claim(line, found, "layer-size", f"layer {layer}", of=images.final, instruction=layer)
+    if _has(r"\bbinary\b|\bstripped\b", " ".join([words, text])) and _has(
+        r"\b(?:plain|stripped|unstripped|debug)\b|-[sw] -[sw]", words
+    ):
+        return _claim(line, found, "binary-size", "binary size")
+    if variant is None and not named and (layer := _layer(words, setting)):
+        of = setting.layer_of.get(layer, images.final)
+        return _claim(line, found, "layer-size", f"layer {layer}", of=of, instruction=layer)
     if variant is None and _has(r"\bbinary\b", words) and (binary := _binary_layer(setting)):
         return _claim(line, found, "layer-size", f"layer {binary}", of=images.final, instruction=binary)
     if subject is None and _has(r"\b(?:sdk|compiler|toolchain)\b", words) and images.builder_base:
@@ -179,10 +206,10 @@ def _size(
 
 def _percent(line: Line, found: Found, words: str, place: Place, setting: Setting) -> DraftedClaim:
     context = " ".join([words, place.parent])
-    if _has(r"binary|ldflags|strip|-w -s|debug (?:info|symbols)|dwarf", context):
+    if _has(r"binary|ldflags|strip|-[ws] -[ws]|debug (?:info|symbols)|dwarf", context):
         return _claim(line, found, "strip-saving", 'binary size saved by -ldflags="-w -s"')
     if _has(r"reduc|smaller|less|saving|shrink|lighter|cut", words):
-        against = _against(words, line.text, place, setting)
+        against = _against(words, line.text, place, setting) or setting.line_subject
         if against is not None:
             of = _variant_section(place, setting) or setting.images.final
             return _claim(line, found, "reduction", f"reduction against {against}", of=of, against=against)
@@ -199,14 +226,16 @@ def _seconds(
         return _claim(line, found, "pull-time", f"pull of {of}", of=of)
     headings = " ".join([*place.headings, place.parent])
     # The words before a figure speak of it first ("a cold build took 4 s, a rebuild after a change 3 s").
-    kind = place.build_kind or _kind(before) or _kind(after) or _kind(headings)
+    kind = place.build_kind or _kind(before) or _kind(after) or _kind(place.lead) or _kind(headings)
     if kind is None and _has(r"\bbuild|\brebuild", " ".join([both, headings])):
         kind = "cold"
     if kind is None:
         return _unmatched(line, found, both)
     for instruction in setting.steps:
         step = instruction_words(instruction)
-        if step and (_has(re.escape(step), both) or (_has(r"compil", both) and "build" in step.split())):
+        # the step the figure is the time of is named before it; a step named after ("because the
+        # go mod download layer came from the cache") is a reason, not the subject
+        if step and (_has(re.escape(step), before) or (_has(r"compil", before) and "build" in step.split())):
             return _claim(line, found, "step-time", f"{kind} build, step {step}", kind=kind, instruction=step)
     return _claim(line, found, "build-total", f"{kind} build, total", kind=kind)
 
@@ -252,6 +281,7 @@ def read_line(line: Line, place: Place, setting: Setting) -> list[DraftedClaim]:
         if found.value.kind != "count" or _COUNTED.match(line.text[found.end :])
     ]
     claims: list[DraftedClaim] = []
+    setting.line_subject = setting.line_measure = None
     for index, found in enumerate(figures):
         start = figures[index - 1].end if index else 0
         after = figures[index + 1] if index + 1 < len(figures) else None
@@ -261,14 +291,24 @@ def read_line(line: Line, place: Place, setting: Setting) -> list[DraftedClaim]:
         )
         words = f"{before} {after_text}"
         kind = found.value.kind
+        if index == 0:
+            before = f"{place.lead} {before}"
+            words = f"{before} {after_text}"
         if kind == "bytes":
-            claims.append(_size(line, found, words, place, setting, after))
+            claims.append(_size(line, found, (before, after_text), place, setting, after))
+            setting.line_subject = claims[-1].of if claims[-1].measure == "image-size" else None
+            setting.line_measure = claims[-1].measure
         elif kind == "percent":
             claims.append(_percent(line, found, words, place, setting))
         elif kind == "seconds":
             claims.append(_seconds(line, found, (before, after_text), place, setting))
         elif kind == "ratio":
             claims.append(_ratio(line, found, words, place, setting))
+        elif _STEPS.match(line.text[found.end :]):
+            kind_named = _kind(" ".join([before, place.lead, *place.headings])) or "cold"
+            claims.append(
+                _claim(line, found, "step-count", f"steps of a {kind_named} build", kind=kind_named)
+            )
         else:
             claims.append(_packages(line, found, words, place, setting))
     return claims
