@@ -29,6 +29,8 @@ from labreport.drafting.units import UnitError, find_values, parse_value, size_o
         ("2.1 s", "seconds", 2.1, 2.1, False),
         ("~18 seconds", "seconds", 18, 18, True),
         ("about 2 minutes", "seconds", 120, 120, True),
+        ("about 95%", "percent", 95, 95, True),
+        ("about 1 s", "seconds", 1, 1, True),
         ("350ms", "seconds", 0.35, 0.35, False),
         ("1m2.5s", "seconds", 62.5, 62.5, False),
         ("0m6.123s", "seconds", 6.123, 6.123, False),
@@ -58,6 +60,11 @@ def test_a_range_is_its_ends_and_its_middle() -> None:
 def test_what_is_not_a_figure_is_refused_naming_it(text: str) -> None:
     with pytest.raises(UnitError, match=repr(text).replace("(", r"\(").replace(".", r"\.")):
         parse_value(text)
+
+
+def test_an_unknown_unit_is_named() -> None:
+    with pytest.raises(UnitError, match="unknown unit 'parsecs' in '12 parsecs'; known: B, kB"):
+        parse_value("12 parsecs")
 
 
 def test_figures_in_a_line_leave_versions_digests_and_labels_alone() -> None:

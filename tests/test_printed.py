@@ -24,6 +24,11 @@ from labreport.report.claims.printed import UnreadableValue, read_tolerance, rea
         ("200 ms", 0.2, "seconds", "200 ms"),
         ("40x", 40.0, "ratio", "40.0x"),
         ("~300", 300.0, "count", "300"),
+        # "about" as the drafter reads it (the example project once had to write "~95%").
+        ("about 95%", 95.0, "percent", "95.0 %"),
+        ("about 1 s", 1.0, "seconds", "1.0 s"),
+        ("about 2 minutes", 120.0, "seconds", "120 s"),
+        ("1,200 MB", 1_200_000_000, "bytes", "1.2 GB"),
     ],
 )
 def test_a_printed_value_reads_as_its_number(
@@ -40,7 +45,8 @@ def test_a_printed_value_reads_as_its_number(
     ("text", "reason"),
     [
         ("29.8 MQ", "unknown unit 'MQ'"),
-        ("about 30", "not a number with a unit"),
+        ("about thirty", "not a number with a unit"),
+        ("about", "not a number with a unit"),
         ("30-20%", "does not rise"),
         ("", "not a number"),
     ],

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Literal
 
 Kind = Literal["bytes", "seconds", "percent", "ratio", "count"]
@@ -46,10 +47,12 @@ class Found:
     end: int
 
 
-_BYTE_SCALE = {"": 1, "k": 1e3, "m": 1e6, "g": 1e9, "t": 1e12}
-_BINARY_SCALE = {"k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
-_SECONDS = {"ms": 1e-3, "s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1}
-_SECONDS |= {"min": 60, "mins": 60, "minute": 60, "minutes": 60, "h": 3600, "hour": 3600, "hours": 3600}
+# Decimal factors, so "29.8 MB" is 29,800,000 bytes exactly and "200 ms" is 0.2 s, not a float's neighbour.
+_BYTE_SCALE = {prefix: Decimal(10) ** (3 * power) for power, prefix in enumerate(("", "k", "m", "g", "t"))}
+_BINARY_SCALE = {prefix: Decimal(1024) ** power for power, prefix in enumerate(("k", "m", "g", "t"), start=1)}
+_SECONDS = {"ms": Decimal("0.001")} | dict.fromkeys(("s", "sec", "secs", "second", "seconds"), Decimal(1))
+_SECONDS |= dict.fromkeys(("min", "mins", "minute", "minutes"), Decimal(60))
+_SECONDS |= dict.fromkeys(("h", "hour", "hours"), Decimal(3600))
 
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _APPROX = r"~\s*|≈\s*|\b(?:about|around|roughly|approximately|approx\.?|nearly|almost)\s+"
@@ -67,11 +70,11 @@ _FIGURE = re.compile(
 )
 
 
-def _scale(unit: str) -> tuple[Kind, float]:
+def _scale(unit: str) -> tuple[Kind, Decimal]:
     """The kind of a unit and its factor to base units."""
     lowered = unit.lower()
     if unit in ("B", "byte", "bytes"):
-        return "bytes", 1
+        return "bytes", Decimal(1)
     if len(lowered) == 3 and lowered[1:] == "ib" and lowered[0] in _BINARY_SCALE:
         return "bytes", _BINARY_SCALE[lowered[0]]
     if len(lowered) == 2 and lowered[1] == "b" and lowered[0] in _BYTE_SCALE:
@@ -79,14 +82,14 @@ def _scale(unit: str) -> tuple[Kind, float]:
     if lowered in _SECONDS:
         return "seconds", _SECONDS[lowered]
     if lowered in ("%", "percent"):
-        return "percent", 1
+        return "percent", Decimal(1)
     if lowered in ("x", "\u00d7", "times"):
-        return "ratio", 1
+        return "ratio", Decimal(1)
     raise UnitError(f"unknown unit {unit!r}")
 
 
-def _number(text: str) -> float:
-    return float(text.replace(",", ""))
+def _number(text: str, factor: Decimal = Decimal(1)) -> float:
+    return float(Decimal(text.replace(",", "")) * factor)
 
 
 def _value(match: re.Match[str]) -> Value | None:
@@ -103,20 +106,29 @@ def _value(match: re.Match[str]) -> Value | None:
         return Value(kind="count", low=number, high=number, approximate=approximate, text=text)
     kind, factor = _scale(unit)
     if match.group("low") is not None:
-        low, high = _number(match.group("low")), _number(match.group("high"))
         low_unit = match.group("lowunit")
         low_factor = _scale(low_unit)[1] if low_unit and _scale(low_unit)[0] == kind else factor
         if low_unit and _scale(low_unit)[0] != kind:
             return None
-        return Value(kind=kind, low=low * low_factor, high=high * factor, approximate=approximate, text=text)
-    number = _number(match.group("number")) * factor
+        low, high = _number(match.group("low"), low_factor), _number(match.group("high"), factor)
+        return Value(kind=kind, low=low, high=high, approximate=approximate, text=text)
+    number = _number(match.group("number"), factor)
     return Value(kind=kind, low=number, high=number, approximate=approximate, text=text)
+
+
+# A number and a word that is not a unit ("12 parsecs"): the message can name the word.
+_UNKNOWN_UNIT = re.compile(rf"(?:{_APPROX})?(?:{_NUMBER})\s*(?P<unit>[A-Za-z]+)")
+KNOWN_UNITS = "B, kB, MB, GB, KiB, MiB, GiB, ms, s, min, h, %, x"
 
 
 def parse_value(text: str) -> Value:
     """Reads one figure ("29.8 MB", "~18 seconds", "20-30%", "300"); raises UnitError otherwise."""
     match = _FIGURE.fullmatch(text.strip())
     value = _value(match) if match else None
+    unknown = _UNKNOWN_UNIT.fullmatch(text.strip())
+    if value is None and unknown:
+        unit = unknown["unit"]
+        raise UnitError(f"unknown unit {unit!r} in {text!r}; known: {KNOWN_UNITS} or none (a count)")
     if value is None:
         raise UnitError(f"{text!r} is not a number with a unit (e.g. '29.8 MB', '45 s', '20-30%', '40x')")
     return value

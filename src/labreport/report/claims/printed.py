@@ -1,5 +1,8 @@
-"""Reading a value as the report printed it ("29.8 MB", "~15 MB", "20-30%", "45 s", "40x", "300")
-and a tolerance ("10%", "1 pp"): the number, and the formatter the ledger shows it with."""
+"""Reading a value as the report printed it ("29.8 MB", "~15 MB", "about 95%", "20-30%", "45 s", "40x",
+"300") and a tolerance ("10%", "1 pp"): the number, and the formatter the ledger shows it with.
+
+The figure itself is read by the drafter's unit reader, so a claims file accepts every figure the
+drafter finds in a report and writes into one; this module adds only the claims file's own rules."""
 
 from __future__ import annotations
 
@@ -8,33 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ...drafting.units import UnitError, parse_value
 from ..units import count, human_size, percent, ratio, seconds
-
-_VALUE = re.compile(
-    r"~?\s*(?P<low>\d+(?:\.\d+)?)\s*(?:[-\u2013]\s*(?P<high>\d+(?:\.\d+)?))?\s*(?P<unit>[A-Za-z%\u00d7]*)"
-)
-
-#: Unit as printed -> (what it measures, the factor to the base unit). Sizes are decimal, as
-#: `docker images` prints them; the binary units are read too, since reports mix them.
-UNITS: dict[str, tuple[str, Decimal]] = {
-    "B": ("bytes", Decimal(1)),
-    "kB": ("bytes", Decimal(10) ** 3),
-    "KB": ("bytes", Decimal(10) ** 3),
-    "MB": ("bytes", Decimal(10) ** 6),
-    "GB": ("bytes", Decimal(10) ** 9),
-    "KiB": ("bytes", Decimal(2) ** 10),
-    "MiB": ("bytes", Decimal(2) ** 20),
-    "GiB": ("bytes", Decimal(2) ** 30),
-    "%": ("percent", Decimal(1)),
-    "ms": ("seconds", Decimal("0.001")),
-    "s": ("seconds", Decimal(1)),
-    "sec": ("seconds", Decimal(1)),
-    "second": ("seconds", Decimal(1)),
-    "seconds": ("seconds", Decimal(1)),
-    "x": ("ratio", Decimal(1)),
-    "\u00d7": ("ratio", Decimal(1)),
-    "": ("count", Decimal(1)),
-}
 
 SHOW: dict[str, Callable[[float], str]] = {
     "bytes": human_size,
@@ -58,21 +36,15 @@ class Printed:
 
 
 def read_value(text: str) -> Printed:
-    match = _VALUE.fullmatch(text.strip())
-    if match is None:
-        raise UnreadableValue(f"{text!r} is not a number with a unit, such as '29.8 MB', '20-30%' or '45 s'")
-    unit = match["unit"]
-    if unit not in UNITS:
-        known = ", ".join(repr(name) for name in UNITS if name)
-        raise UnreadableValue(f"unknown unit {unit!r} in {text!r}; known: {known} or none (a count)")
-    quantity, factor = UNITS[unit]
-    low = float(Decimal(match["low"]) * factor)
-    if match["high"] is None:
-        return Printed(low, quantity, SHOW[quantity])
-    high = float(Decimal(match["high"]) * factor)
-    if high <= low:
+    try:
+        figure = parse_value(text)
+    except UnitError as error:
+        raise UnreadableValue(str(error)) from None
+    if not figure.is_range:
+        return Printed(figure.low, figure.kind, SHOW[figure.kind])
+    if figure.high <= figure.low:
         raise UnreadableValue(f"the range {text!r} does not rise")
-    return Printed((low, high), quantity, SHOW[quantity])
+    return Printed((figure.low, figure.high), figure.kind, SHOW[figure.kind])
 
 
 _TOLERANCE = re.compile(r"(?P<amount>\d+(?:\.\d+)?)\s*(?P<unit>%|pp)")
