@@ -52,6 +52,7 @@ COLLECT = r"""() => {
     constant: e.dataset.constant || null, scale: Number(e.dataset.scale || 1), text: e.textContent.trim()}));
   const claims = [...article.querySelectorAll('[data-claim]')].map(e => ({
     key: e.dataset.claim, field: e.dataset.claimField, text: e.textContent.trim(),
+    base: e.dataset.base || null, weights: e.dataset.weights ? JSON.parse(e.dataset.weights) : null,
     formula: e.dataset.formula || null, inputs: e.dataset.inputs ? JSON.parse(e.dataset.inputs) : null,
     factor: Number(e.dataset.factor || 1)}));
   const unit = '(?:B|kB|MB|GB|KiB|MiB|GiB|ms|s|%|x)(?![A-Za-z0-9])';
@@ -132,7 +133,9 @@ def printed(text: str) -> list[float]:
     return [float(each) * PRINTED_SCALE[match[3]] for each in match.groups()[:2] if each is not None]
 
 
-def claim_problem(entry: dict[str, Any], each: dict[str, Any], published: Any) -> str | None:
+def claim_problem(
+    entry: dict[str, Any], each: dict[str, Any], published: Any, reported: dict[str, str]
+) -> str | None:
     """None when a `data-claim` element shows its entry's `field` of the published claims file, or,
     for a difference, the measured value (recomputed from its inputs) against the claimed one."""
     field, text = each["field"], each["text"].replace("\u2212", "-")
@@ -147,6 +150,14 @@ def claim_problem(entry: dict[str, Any], each: dict[str, Any], published: Any) -
         if len(values) != len(parts):
             return f"{text!r} is not {entry['claimed']!r}"
         return next(filter(None, (disagreement(p, v) for p, v in zip(parts, values, strict=True))), None)
+    if field == "topic":  # the claims file's words, Markdown's backticks gone
+        return None if text == entry["topic"].replace("`", "") else f"{text!r} != {entry['topic']!r}"
+    if field == "base":
+        return disagreement(each["text"], printed(reported[each["base"]])[0])
+    if field == "weighed":
+        # Each base at 0 or at the claims file's weight for it: the corners the judgment spans.
+        wrong = {ref: w for ref, w in each["weights"].items() if w not in (0, printed(reported[ref])[0])}
+        return f"weights {wrong} are no corner of the claims file's [reported_bases]" if wrong else None
     tolerance = entry.get("tolerance", "10%")
     if field == "tolerance":
         numbers = [re.findall(r"\d+(?:\.\d+)?", said) for said in (text, tolerance)]
@@ -237,7 +248,7 @@ def test_every_number_resolves_in_the_published_data(site: tuple[str, list[str]]
                     wrong = (
                         f"no claim {each['key']!r} in the published claims file"
                         if entry is None
-                        else claim_problem(entry, each, published)
+                        else claim_problem(entry, each, published, claims_file.get("reported_bases", {}))
                     )
                     if wrong:
                         problems.append(f"{url} claim {each['key']} {each['field']}: {wrong}")

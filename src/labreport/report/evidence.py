@@ -32,7 +32,7 @@ from ..contract.evidence import Evidence, explain, facts
 from ..contract.pointer import pointer
 from ..contract.schema import Measurements
 from .claims import claimsfile
-from .claims.judge import Claim, show_difference
+from .claims.judge import Claim, NoteFigure, show_difference
 from .markup import NOT_MEASURED
 from .popover import POPOVERS, line, popover
 from .site import build as sitebuild
@@ -202,3 +202,46 @@ def difference(claim: Claim) -> str:
         "data-factor": str(found.factor),
     }
     return popover(attributes, showing, lines + _making(inputs, data))
+
+
+def _figure(claim: Claim, figure: NoteFigure) -> str:
+    if figure.kind in ("claimed", "tolerance"):
+        return claimed(claim, figure.kind)
+    attributes = {"data-claim": claim.key, "data-claim-field": figure.kind}
+    if figure.kind == "base":
+        attributes["data-base"] = figure.base
+        said = [
+            line(
+                "the report's weight for",
+                f"`{figure.base}`: {figure.text} (the claims file's [reported_bases])",
+            )
+        ]
+    else:
+        weights = {ref: weight for ref, weight in figure.weights}
+        attributes["data-weights"] = json.dumps(weights)
+        at = ", ".join(f"`{ref}` at {weight:,.0f} bytes" for ref, weight in figure.weights)
+        said = [
+            line(
+                "measured", f"by the claim's measure with {at or 'no base weighed'} in place of the stand-in"
+            )
+        ]
+        said += [line(f"input {each}", raw(_explain(_data(), each))) for each in _pointers(claim)]
+    return popover(attributes, figure.text, said + _source(claim.key))
+
+
+def note(claim: Claim) -> str:
+    """A claim's note with each figure it says (`Claim.figures`, in the note's order) marked."""
+    parts, rest = [], claim.note
+    for figure in claim.figures:
+        before, found, after = rest.partition(figure.text)
+        if not found:
+            continue
+        parts += [before, _figure(claim, figure)]
+        rest = after
+    return "".join(parts) + rest
+
+
+def topic(claim: Claim) -> str:
+    """A claim's topic, the claims file's words (its figures the report's), marked as the claim's."""
+    said = [line("the claims file's words", claim.topic), *_source(claim.key)]
+    return popover({"data-claim": claim.key, "data-claim-field": "topic"}, claim.topic, said)

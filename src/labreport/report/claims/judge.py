@@ -55,6 +55,18 @@ Point = Callable[[Measurements], Pointing | None]
 
 
 @dataclass(frozen=True, kw_only=True)
+class NoteFigure:
+    """A figure a claim's note says, in the note's order: its text and where it comes from: the
+    claims file's weight for base `base` ("base"), the claim or its tolerance, or the claim's
+    measure taken with the base weights `weights` in place of the stand-ins' ("weighed")."""
+
+    text: str
+    kind: Literal["base", "claimed", "tolerance", "weighed"]
+    base: str = ""
+    weights: tuple[tuple[str, float], ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
 class Claim:
     key: str
     topic: str
@@ -72,8 +84,10 @@ class Claim:
     #: the measured value unrounded, and where its inputs lie in the data (numeric claims);
     value: float | None = field(default=None, compare=False)
     evidence: Pointing | None = field(default=None, compare=False)
-    #: the difference is that of a stand-in base at an assumed weight, not of `value`.
+    #: the difference is that of a stand-in base at an assumed weight, not of `value`;
     weighed: bool = field(default=False, compare=False)
+    #: the figures the note says, in its order.
+    figures: tuple[NoteFigure, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -154,6 +168,16 @@ def _corners(quantity: Quantity, data: Measurements, reported: Weights) -> list[
     ]
 
 
+def _weights_figures(quantity: Quantity, data: Measurements, reported: Weights) -> list[NoteFigure]:
+    """The base weights `_weights_phrase` names, in its order."""
+    refs = [ref for ref in (*quantity.vary, *quantity.held) if is_standin(data, ref)]
+    return [NoteFigure(text=human_size(reported[ref]), kind="base", base=ref) for ref in refs]
+
+
+def _at(quantity: Quantity, value: float, weights: Mapping[str, float]) -> NoteFigure:
+    return NoteFigure(text=quantity.show(value), kind="weighed", weights=tuple(sorted(weights.items())))
+
+
 def _weights_phrase(quantity: Quantity, data: Measurements, reported: Weights) -> str:
     parts = [
         f"any {ref} base from 0 to {human_size(reported[ref])}"
@@ -188,9 +212,14 @@ def judge(data: Measurements, quantity: Quantity, reported: Weights) -> Claim:
     notes = [quantity.note] if quantity.note else []
     corners = _corners(quantity, data, reported)
     weighed = False
-    values = [v for v in (quantity.measure(data, w) for w in corners) if v is not None]
+    figures: list[NoteFigure] = []
+    measured = [(v, w) for v, w in ((quantity.measure(data, w), w) for w in corners) if v is not None]
+    values = [v for v, _ in measured]
     if values:
         low, high = min(values), max(values)
+        at_low, at_high = (next(w for v, w in measured if v == end) for end in (low, high))
+        figures = [*_weights_figures(quantity, data, reported), _at(quantity, low, at_low)]
+        figures.append(_at(quantity, high, at_high))
         within_low, within_high = band(quantity.claimed, quantity.tolerance, quantity.points)
         if high < within_low or low > within_high:
             verdict = "differs"
@@ -198,6 +227,7 @@ def judge(data: Measurements, quantity: Quantity, reported: Weights) -> Claim:
             weighed = True
             reason = f"with {_weights_phrase(quantity, data, reported)} it would be "
             reason += f"{quantity.show(low)} to {quantity.show(high)}, not {claimed}"
+            figures.append(NoteFigure(text=claimed, kind="claimed"))
         elif within_low <= low and high <= within_high:
             verdict = "reproduced"
             # The worst case over every admissible weight, which still lies within the tolerance.
@@ -205,16 +235,23 @@ def judge(data: Measurements, quantity: Quantity, reported: Weights) -> Claim:
             weighed = True
             reason = f"with {_weights_phrase(quantity, data, reported)} it is "
             reason += f"{quantity.show(low)} to {quantity.show(high)}, within {claimed} {tolerance}"
+            figures += [
+                NoteFigure(text=claimed, kind="claimed"),
+                NoteFigure(text=tolerance, kind="tolerance"),
+            ]
         else:
             verdict = "stand-in"
             reason = f"with {_weights_phrase(quantity, data, reported)} it could be "
             reason += f"{quantity.show(low)} to {quantity.show(high)}: the base's real weight decides"
-        zero = quantity.measure(data, dict.fromkeys(quantity.vary, 0.0))
+        nothing = dict.fromkeys(quantity.vary, 0.0)
+        zero = quantity.measure(data, nothing)
         if zero == 0 and verdict == "stand-in":
+            figures = []
             # Nothing of the value is this project's: the stand-in measured only itself.
             reason = "about the base image alone (nothing this project adds): only the real image settles it"
         elif zero is not None and quantity.alone:
             reason = f"{quantity.alone}: {quantity.show(zero)}; {reason}"
+            figures.insert(0, _at(quantity, zero, nothing))
         notes.insert(0, reason)
     deciding = [ref for ref in quantity.rests_on if is_standin(data, ref)]
     if deciding:
@@ -235,6 +272,7 @@ def judge(data: Measurements, quantity: Quantity, reported: Weights) -> Claim:
         value=value,
         evidence=None if quantity.point is None else quantity.point(data),
         weighed=weighed,
+        figures=tuple(figures),
     )
 
 

@@ -232,13 +232,13 @@ def ledger_table() -> str:
     for item in sitebuild.current().ledger:
         rows.append(
             (
-                f"[{item.topic}]({item.page})",
+                f"[{evidence.topic(item)}]({item.page})",
                 evidence.claimed(item),
                 marked(evidence.measured(item, item.measured), item.standin),
                 evidence.claimed(item, "tolerance") if item.difference is not None else item.tolerance,
                 VERDICT_BADGES[item.verdict],
                 evidence.difference(item),
-                item.note,
+                evidence.note(item),
             )
         )
     return table(
