@@ -87,6 +87,10 @@ def test_a_body_that_breaks_the_spec_says_how() -> None:
 def test_the_endpoint_from_the_command_or_the_body_s_shape() -> None:
     assert endpoint_of("curl -s http://localhost:8080/health | jq", {}) == "/health"
     assert endpoint_of("curl localhost", {}) == ""
+    # curl takes a host without a scheme; the example's report asks so.
+    assert endpoint_of("curl -s localhost:9090/health", {}) == "/health"
+    assert endpoint_of("curl -s -i localhost:9090/quote/9", {}) == "/quote/9"
+    assert endpoint_of("curl -s 127.0.0.1:9090", {}) == "/"
     assert endpoint_of("", {"status": "healthy", "timestamp": "t"}) == "/health"
     assert endpoint_of("", {"service": {}}) == "/"
 

@@ -17,7 +17,10 @@ from typing import Any
 from ..contract import spec
 from .markdown import Line
 
-_CURL = re.compile(r"\b(?:curl|wget|http|httpie)\b.*?\bhttps?://[^/\s'\"]+(?P<path>/[^\s'\"?#]*)?")
+# The host with a scheme (`http://localhost:8080/health`) or without, as curl accepts it (`localhost:9090/`).
+_CURL = re.compile(
+    r"\b(?:curl|wget|http|httpie)\b.*?(?:\bhttps?://[^/\s'\"]+|(?<![\w/.-])[\w.-]+:\d+)(?P<path>/[^\s'\"?#]*)?"
+)
 #: Fields that say nothing a measurement can repeat.
 NOT_CLAIMS = frozenset(
     {

@@ -156,10 +156,12 @@ def measured(claim: Claim, showing: str) -> str:
     """A claim's measured value (`showing`, as the ledger formats it) with the evidence of its inputs;
     as it is where the claim has none (a yes/no fact, a value the data lacks)."""
     found, pointers = claim.evidence, _pointers(claim)
-    if found is None or claim.value is None or not pointers:
+    if found is None or not pointers:
         return showing
-    if not found.formula:
+    if not found.formula:  # one figure, or a text claim's value, as the data holds it
         return shown(showing, pointers[0])
+    if claim.value is None:
+        return showing
     return derived(showing, found.formula, pointers, claim.value, found.factor)
 
 

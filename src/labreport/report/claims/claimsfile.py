@@ -24,6 +24,7 @@ from .checks import FACTS, Fact
 from .judge import Quantity
 from .measures import DOMAINS, MEASURES, Arguments
 from .printed import UnreadableValue, read_tolerance, read_value
+from .readings import READINGS, Text
 
 #: The project file names it (`claims`), relative to the project's folder.
 CLAIMS_FILE = project_path().parent / PROJECT.claims
@@ -51,6 +52,8 @@ ARGUMENT_TYPES = {
     "kind": str,
     "instruction": list,  # or one phrase: see `phrases`
     "flavour": str,
+    "endpoint": str,
+    "field": str,
 }
 
 
@@ -58,7 +61,7 @@ class ClaimsError(DataError):
     """The claims file is missing, not TOML, or has a bad entry; the message names file, claim and field."""
 
 
-Entry = Quantity | Fact
+Entry = Quantity | Fact | Text
 
 
 @dataclass(frozen=True)
@@ -162,16 +165,12 @@ class _Reader:
         measure = self.get("measure", str)
         if measure == "fact":
             allowed = {**REQUIRED, **OPTIONAL, **FACT_FIELDS}
-        elif measure in MEASURES:
-            allowed = {
-                **REQUIRED,
-                **OPTIONAL,
-                **{name: ARGUMENT_TYPES[name] for name in MEASURES[measure].arguments},
-            }
+        elif measure in MEASURES or measure in READINGS:
+            arguments = (MEASURES[measure] if measure in MEASURES else READINGS[measure]).arguments
+            allowed = {**REQUIRED, **OPTIONAL, **{name: ARGUMENT_TYPES[name] for name in arguments}}
         else:
-            raise self.fail(
-                "measure", f"unknown measure {measure!r}; known: {', '.join([*MEASURES, 'fact'])}"
-            )
+            known = ", ".join([*MEASURES, *READINGS, "fact"])
+            raise self.fail("measure", f"unknown measure {measure!r}; known: {known}")
         for field in self.table:
             if field not in allowed:
                 what = "an argument of" if field in ARGUMENT_TYPES or field in FACT_FIELDS else "a field of"
@@ -180,6 +179,8 @@ class _Reader:
             self.get(field, kind)
         if self.get("line", int) < 1:
             raise self.fail("line", "a report line counts from 1")
+        if measure in READINGS:
+            return self.text(measure)
         return self.fact() if measure == "fact" else self.quantity(measure)
 
     def fact(self) -> Fact:
@@ -205,9 +206,9 @@ class _Reader:
         if value not in domain:
             raise self.fail(field, f"unknown name {value!r}; known: {', '.join(domain)}")
 
-    def quantity(self, measure: str) -> Quantity:
-        kind = MEASURES[measure]
-        for field, domain in kind.arguments.items():
+    def arguments(self, domains: dict[str, str]) -> Arguments:
+        """The measure's arguments, each checked against its domain."""
+        for field, domain in domains.items():
             if domain == "words":
                 if not self.phrases(field):
                     raise self.fail(field, "missing")
@@ -217,14 +218,37 @@ class _Reader:
                 self.known(field, value, DOMAINS[domain]())
             elif domain == "count" and value < 1:
                 raise self.fail(field, "must be at least 1")
-        arguments = Arguments(
+        return Arguments(
             of=self.get("of", str, ""),
             against=self.get("against", str, ""),
             containers=self.get("containers", int, 0),
             kind=self.get("kind", str, ""),
             instruction=self.phrases("instruction"),
             flavour=self.get("flavour", str, ""),
+            endpoint=self.get("endpoint", str, ""),
+            field=self.get("field", str, ""),
         )
+
+    def text(self, measure: str) -> Text:
+        kind = READINGS[measure]
+        arguments = self.arguments(kind.arguments)
+        for field in ("tolerance", "vary", "held", "rests_on", "alone"):
+            if field in self.table:
+                raise self.fail(field, f"a text measure ({measure!r}) is matched exactly, not weighed")
+        return Text(
+            key=self.get("key", str),
+            topic=self.get("topic", str),
+            claimed=self.get("claimed", str),
+            read=kind.make(arguments),
+            missing=self.get("missing", str, f"{kind.summary}: not measured"),
+            page=self.get("page", str),
+            note=self.get("note", str, ""),
+            point=kind.point(arguments),
+        )
+
+    def quantity(self, measure: str) -> Quantity:
+        kind = MEASURES[measure]
+        arguments = self.arguments(kind.arguments)
         try:
             printed = read_value(self.get("claimed", str))
         except UnreadableValue as error:

@@ -3,7 +3,7 @@
 A claim in the claims file names its measure (`image-size`, `reduction`, ...) and the measure's
 arguments (`of`, `against`, `kind`, ...). `MEASURES` is the one place a name maps to the function
 that measures it; `claimsfile` checks each entry's arguments against it. The yes/no facts are
-`checks.FACTS`.
+`checks.FACTS`, the measures whose value is text (`probe-field`, `push-digest`) `readings.READINGS`.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ...contract.schema import ImageSize, Measurements
+from ...contract.variants import PROJECT
 from ..derive import (
     BASES,
     BUILD_KINDS,
@@ -255,6 +256,13 @@ class Arguments:
     kind: str = ""
     instruction: tuple[str, ...] = ()
     flavour: str = ""
+    endpoint: str = ""
+    field: str = ""
+
+
+def probed_endpoints() -> tuple[str, ...]:
+    """The endpoints whose answers the probe records: the service's root and its health check."""
+    return tuple(dict.fromkeys((PROJECT.service.endpoints[0], PROJECT.service.health)))
 
 
 #: What an argument may name, for the error that names a wrong one.
@@ -266,6 +274,7 @@ DOMAINS: dict[str, Callable[[], Domain]] = {
     "inventoried": lambda: (*VARIANTS, *ROLES),
     "kind": lambda: BUILD_KINDS,
     "flavour": lambda: FLAVOURS,
+    "endpoint": probed_endpoints,
 }
 
 
