@@ -250,3 +250,31 @@ def test_a_variants_build_args_reach_the_legacy_build_beside_the_builder_image()
     assert (builder["target"], builder["dockerfile"]) == (BUILDER_TARGET, BY_NAME[PRIMARY].dockerfile)
     assert builder["context"] == ROOT
     assert built["buildargs"] == {"VERSION": "9.9.9", "BUILD_STAGE_IMAGE": "sha256:" + "b" * 64}
+
+
+class _PlainNotFound(BaseHTTPRequestHandler):
+    """Answers as Go's ServeMux does for a path no route matches: plain text, not JSON."""
+
+    def do_GET(self) -> None:
+        body = b"404 page not found\n"
+        self.send_response(404)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def test_a_plain_text_404_is_its_status_with_no_body() -> None:
+    """The example's service has no catch-all route: its 404 is Go's own text, which stopped the
+    probe of every variant ("Extra data: line 1 column 5")."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _PlainNotFound)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        assert probe.http(server.server_address[1], "/does-not-exist") == (404, None)
+    finally:
+        server.shutdown()
+        server.server_close()

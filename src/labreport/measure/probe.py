@@ -70,9 +70,18 @@ def http(port: int, path: str) -> tuple[int, Any]:
     )
     try:
         with urllib.request.urlopen(request, timeout=3) as response:
-            return response.status, json.loads(response.read())
+            return response.status, _json(response.read())
     except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"null")
+        return error.code, _json(error.read())
+
+
+def _json(body: bytes) -> Any:
+    """The answer's JSON; None for an answer that is not JSON (Go's own plain-text "404 page not
+    found", which a service with no catch-all route gives): its status is what the record keeps."""
+    try:
+        return json.loads(body or b"null")
+    except ValueError:
+        return None
 
 
 def first_ok(port: int, started: float, seconds: float = 30.0, path: str = "/health") -> float:
