@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from labreport.schema import DATA_FILE
-from labreport.status import STATUS_FILE, read_status
+from labreport.contract.schema import DATA_FILE
+from labreport.contract.status import STATUS_FILE, read_status
 
 REPO = Path(__file__).resolve().parents[1]
 FORCED_RUN = ("--force", "--only", "alpine", "--no-publish", "--repeat", "1")
