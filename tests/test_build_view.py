@@ -62,7 +62,7 @@ def test_base_pulls_says_the_bases_were_local_offline_and_gives_the_pull_time_wh
     ]
     pulled = data.model_copy(update={"builds": builds})
     monkeypatch.setattr(build_view, "_data", lambda: pulled)
-    assert "5.0 s" in build_view.base_pulls() and "removed and pulled again" in build_view.base_pulls()
+    assert "5.0 s" in build_view.base_pulls() and "pulled into a fresh engine" in build_view.base_pulls()
 
 
 def test_rebuild_rows_compare_binary_each_layer_and_image(data: Measurements) -> None:

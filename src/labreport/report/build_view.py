@@ -65,9 +65,9 @@ def base_pulls() -> str:
             "stand-ins built locally, as no registry answers), so no cold build includes a download."
         )
     return (
-        "Before each cold build the base images were removed and pulled again, timed apart from the "
-        f"build: {units.seconds(pulls.median)} (median; {units.seconds(pulls.min)} \u2013 "
-        f"{units.seconds(pulls.max)})."
+        "Before each cold build the base images were pulled into a fresh engine holding none of their "
+        f"layers, timed apart from the build: {units.seconds(pulls.median)} (median; "
+        f"{units.seconds(pulls.min)} \u2013 {units.seconds(pulls.max)})."
     )
 
 
