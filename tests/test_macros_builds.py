@@ -67,7 +67,8 @@ def test_base_pulls_says_the_bases_were_local_offline_and_gives_the_pull_time_wh
     monkeypatch.setattr(build_view, "_data", lambda: pulled)
     monkeypatch.setattr(evidence, "_data", lambda: pulled)  # the evidence names the same records
     assert (
-        "5.0 s" in visible(build_view.base_pulls()) and "removed and pulled again" in build_view.base_pulls()
+        "5.0 s" in visible(build_view.base_pulls())
+        and "pulled into a fresh engine" in build_view.base_pulls()
     )
 
 

@@ -19,8 +19,14 @@ from labreport.measure.record import Run
 
 
 class _Engine:
+    """The engine under measurement, or the fresh node the bases are pulled into."""
+
     def __init__(self) -> None:
         self.calls: list[tuple[str, str]] = []
+        self.timer = SimpleNamespace(seconds=0.0)
+
+    def registry_mirrors(self) -> list[str]:
+        return ["http://127.0.0.1:5999/"]
 
     def remove_image(self, ref: str) -> None:
         self.calls.append(("remove", ref))
@@ -28,6 +34,11 @@ class _Engine:
     def pull(self, ref: str) -> bool:
         self.calls.append(("pull", ref))
         return True
+
+    def timed_pull(self, ref: str) -> float:
+        self.calls.append(("timed pull", ref))
+        self.timer.seconds += 1.5
+        return 1.5
 
 
 def _run(source: str) -> tuple[Run, _Engine]:
@@ -39,19 +50,40 @@ def _run(source: str) -> tuple[Run, _Engine]:
     return cast(Run, SimpleNamespace(engine=engine, bases=bases)), engine
 
 
+@pytest.fixture
+def nodes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[list[str], _Engine]]:
+    """The fresh daemons `_pull_bases` starts: the mirrors each was given, and the node."""
+    started: list[tuple[list[str], _Engine]] = []
+
+    @contextlib.contextmanager
+    def fresh_daemon(mirrors: list[str]) -> Iterator[_Engine]:
+        started.append((mirrors, _Engine()))
+        yield started[-1][1]
+
+    monkeypatch.setattr(rebuilds.registry, "fresh_daemon", fresh_daemon)
+    return started
+
+
 @pytest.mark.parametrize("source", ["standin", "present"])
-def test_local_bases_are_not_pulled(source: str) -> None:
+def test_local_bases_are_not_pulled(source: str, nodes: list[tuple[list[str], _Engine]]) -> None:
     run, engine = _run(source)
     assert rebuilds._pull_bases(run, BY_NAME[PRIMARY]) is None
-    assert engine.calls == []
+    assert engine.calls == [] and nodes == []
 
 
-def test_pulled_bases_are_removed_and_pulled_again_before_a_cold_build() -> None:
+def test_pulled_bases_are_pulled_into_a_fresh_daemon_that_reaches_the_same_registries(
+    nodes: list[tuple[list[str], _Engine]],
+) -> None:
+    # The real path, with the layers' downloads witnessed by the registry: tests/test_mirror_docker.py.
     run, engine = _run("pulled")
-    seconds = rebuilds._pull_bases(run, BY_NAME[PRIMARY])
-    assert seconds is not None and seconds >= 0
+    assert rebuilds._pull_bases(run, BY_NAME[PRIMARY]) == 3.0  # 1.5 s for each of the two bases
+    ((mirrors, node),) = nodes
+    assert mirrors == ["http://127.0.0.1:5999/"]
     refs: Any = BY_NAME[PRIMARY].bases
-    assert engine.calls == [call for ref in refs for call in (("remove", ref), ("pull", ref))]
+    assert node.calls == [("timed pull", ref) for ref in refs]
+    # Nothing on the measured engine: removing a base there only untags it while builds use it.
+    assert engine.calls == []
+    assert engine.timer.seconds == 3.0, "the node's Docker time counts as the run's"
 
 
 # The program's bytes in the fake image, and their sha256 as `sha256sum` prints it: the witness.

@@ -204,6 +204,10 @@ class Engine:
                 return False
         return True
 
+    def registry_mirrors(self) -> list[str]:  # the Docker Hub mirrors it pulls through, as URLs
+        with self._calling():
+            return [str(url) for url in (self.client.info().get("RegistryConfig") or {}).get("Mirrors") or ()]
+
     def tag(self, image_id: str, ref: str) -> None:
         repository, _, tag = ref.rpartition(":")
         with self._calling():

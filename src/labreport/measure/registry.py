@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import requests
 
@@ -27,21 +29,26 @@ def _wait_until(check: Callable[[], object], what: str, seconds: float = 30.0) -
 
 
 @contextlib.contextmanager
-def local_registry() -> Iterator[str]:
-    """Debian's docker-registry on 127.0.0.1, with no auth; yields its host:port, then stops it."""
+def local_registry(access_log: Path | None = None) -> Iterator[str]:
+    """Debian's docker-registry on 127.0.0.1, with no auth; yields its host:port, then stops it.
+
+    `access_log`: where the registry writes a line per request it answers (it prints them on its
+    standard output), so a test can count which blobs a pull really downloaded."""
     binary = shutil.which("docker-registry")
     if binary is None:
         raise RuntimeError("docker-registry is missing: apt-get install docker-registry")
     port = free_port()
-    with tempfile.TemporaryDirectory(prefix="labreport-registry-") as scratch:
+    with (
+        tempfile.TemporaryDirectory(prefix="labreport-registry-") as scratch,
+        contextlib.ExitStack() as logs,
+    ):
         config = Path(scratch) / "config.yml"
         config.write_text(
             "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n"
             f"    rootdirectory: {scratch}/data\nhttp:\n  addr: 127.0.0.1:{port}\n"
         )
-        process = subprocess.Popen(
-            [binary, "serve", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
+        output = logs.enter_context(access_log.open("ab")) if access_log else subprocess.DEVNULL
+        process = subprocess.Popen([binary, "serve", str(config)], stdout=output, stderr=subprocess.DEVNULL)
         try:
             address = f"127.0.0.1:{port}"
             _wait_until(lambda: requests.get(f"http://{address}/v2/", timeout=1).ok, "the registry")
@@ -64,17 +71,22 @@ def manifest_size(registry: str, repository: str, tag: str) -> int:
 
 
 @contextlib.contextmanager
-def fresh_daemon() -> Iterator[Engine]:
+def fresh_daemon(mirrors: Sequence[str] = ()) -> Iterator[Engine]:
     """A second dockerd with an empty data root: a node that has never seen our images.
 
     It gets a bridge of its own: with `--bridge none` dockerd deletes docker0, which the first
-    engine's containers need.
+    engine's containers need. `mirrors` (URLs) are its Docker Hub mirrors, so that it reaches the
+    registries the engine under measurement reaches (`Engine.registry_mirrors`); an http one is
+    also an insecure registry.
     """
     binary = shutil.which("dockerd")
     if binary is None:
         raise RuntimeError("dockerd is missing: apt-get install docker.io")
     privileged = _privileged()
-    bridge = f"labreport{os.getpid() % 100000}"
+    # Unique per call, not per process: a run measuring such a node starts one of its own.
+    bridge = f"labreport{secrets.token_hex(3)}"  # 15 characters, the most a link name may have
+    mirrored = [f"--registry-mirror={url}" for url in mirrors]
+    mirrored += [f"--insecure-registry={urlsplit(url).netloc}" for url in mirrors if url.startswith("http:")]
     with tempfile.TemporaryDirectory(prefix="labreport-node-", ignore_cleanup_errors=True) as scratch:
         root = Path(scratch)
         socket_path = root / "docker.sock"
@@ -83,7 +95,8 @@ def fresh_daemon() -> Iterator[Engine]:
         process = subprocess.Popen(
             [*privileged, binary, "--data-root", str(root / "data"), "--exec-root", str(root / "exec"),
              "--pidfile", str(root / "docker.pid"), "--host", f"unix://{socket_path}",
-             "--group", str(os.getegid()), "--bridge", bridge, "--iptables=false", "--ip-masq=false"],
+             "--group", str(os.getegid()), "--bridge", bridge, "--iptables=false", "--ip-masq=false",
+             *mirrored],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )  # fmt: skip
@@ -99,6 +112,7 @@ def fresh_daemon() -> Iterator[Engine]:
                 process.wait()
             for command in (
                 ["umount", "-R", str(root / "data")],
+                ["umount", "-R", str(root / "exec")],  # network namespaces of containers it ran
                 ["ip", "link", "delete", bridge],
                 ["rm", "-rf", str(root / "data"), str(root / "exec")],
             ):

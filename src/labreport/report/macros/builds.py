@@ -68,9 +68,9 @@ def base_pulls() -> str:
             "stand-ins built locally, as no registry answers), so no cold build includes a download."
         )
     return (
-        "Before each cold build the base images were removed and pulled again, timed apart from the "
-        f"build: {shown(units.seconds(pulls.median), where(pulls, 'median'))} (median; "
-        f"{seconds_range(pulls)})."
+        "Before each cold build the base images were pulled into a fresh engine holding none of their "
+        "layers, timed apart from the build: "
+        f"{shown(units.seconds(pulls.median), where(pulls, 'median'))} (median; {seconds_range(pulls)})."
     )
 
 
