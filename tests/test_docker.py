@@ -3,6 +3,7 @@ publishing to a local registry, and clean-up on Ctrl-C. Marked `docker`; CI runs
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
@@ -15,7 +16,7 @@ import pytest
 
 from labreport.contract import schema
 from labreport.contract.variants import VARIANTS
-from labreport.measure import standins
+from labreport.measure import buildkit, standins
 from labreport.measure.engine import LABEL, Engine
 
 pytestmark = pytest.mark.docker
@@ -155,6 +156,47 @@ def test_buildkit_timings_cache_mounts_and_the_rebuild(every_variant: schema.Mea
     first, second = rebuild.builds
     assert first.binary_sha256 == second.binary_sha256  # -trimpath -buildid=
     assert first.diff_ids[0] == second.diff_ids[0]  # the base's layers were not rebuilt
+
+
+def _docker(*arguments: str) -> subprocess.CompletedProcess[str]:
+    """The docker CLI, not the SDK the measurement used: a witness of its own."""
+    return subprocess.run([buildkit.cli(), *arguments], capture_output=True, text=True, check=False)
+
+
+def test_every_image_the_data_names_is_on_the_engine(every_variant: schema.Measurements) -> None:
+    """Issue 23: the primary variant's recorded ID was gone after a run; its tag named a later build."""
+    named = {image.image_id: image.ref for image in every_variant.images}
+    named |= {base.image_id: base.requested for base in every_variant.provenance.bases}
+    assert every_variant.rebuild is not None
+    named |= {build.image_id: "rebuild" for build in every_variant.rebuild.builds}
+    # 6 variants, the builder, 4 bases and the rebuild's two builds from nothing (one ID if equal).
+    assert len(named) >= 12
+    inspected = _docker("image", "inspect", "--format", "{{.Id}}", *named)
+    assert inspected.returncode == 0, inspected.stderr
+    assert inspected.stdout.split() == list(named)
+    # Under its tag, too: what a reader types is the name the report gives.
+    tagged = [image.ref for image in every_variant.images]
+    by_tag = _docker("image", "inspect", "--format", "{{.Id}}", *tagged)
+    assert by_tag.stdout.split() == [image.image_id for image in every_variant.images], by_tag.stderr
+
+
+def test_the_rebuilds_binary_hash_is_the_binary_docker_cp_reads(
+    every_variant: schema.Measurements, tmp_path: Path
+) -> None:
+    """The hash the measurement read through the SDK's export, against `docker create` + `docker cp`."""
+    assert every_variant.rebuild is not None
+    for number, build in enumerate(every_variant.rebuild.builds, start=1):
+        created = _docker("create", "--label", f"{LABEL}=1", build.image_id)
+        assert created.returncode == 0, created.stderr
+        container = created.stdout.strip()
+        try:
+            copied = tmp_path / f"program-{number}"
+            result = _docker("cp", f"{container}:/app/devops-info-service", str(copied))
+            assert result.returncode == 0, result.stderr
+        finally:
+            _docker("rm", "--force", container)
+        assert build.binary_sha256 == f"sha256:{hashlib.sha256(copied.read_bytes()).hexdigest()}"
+        assert copied.stat().st_size > MiB  # the program, not a symlink or a stub
 
 
 def test_run_leaves_nothing_behind(engine: Engine, every_variant: schema.Measurements) -> None:
