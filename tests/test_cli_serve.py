@@ -228,7 +228,7 @@ def test_a_stop_waits_for_the_measurements_clean_up_however_often_it_is_repeated
     supervisor, log = _supervise(stand_ins, MEASUREMENT_STANDIN, ignore_sigint=ignore_sigint)
     began = time.monotonic()
     supervisor.send_signal(stop)
-    _wait_for(lambda: "measure cleaning" in log.read_text(), 10, "the measurement began its clean-up")
+    _wait_for(lambda: "measure cleaning" in log.read_text(), 30, "the measurement began its clean-up")
     for _ in range(2):  # an impatient supervisor or user, while the clean-up runs
         supervisor.send_signal(stop)
         time.sleep(0.2)
@@ -238,7 +238,9 @@ def test_a_stop_waits_for_the_measurements_clean_up_however_often_it_is_repeated
     lines = [line for line in log.read_text().splitlines() if "ready" not in line]
     # One SIGTERM reached the measurement, which finished its 2 s clean-up before the site stopped.
     assert lines == ["measure got SIGTERM", "measure cleaning", "measure cleaned", "site cleaned"], errors
-    assert 2.0 <= took < 10.0
+    # Below the 60 s stop allowance: the clean-up was waited for, not sat out (a loaded CI runner
+    # starts Python slowly, so the bound leaves room for that).
+    assert 2.0 <= took < 30.0
     assert "still cleaning up" in errors
     assert "killing" not in errors
 
@@ -321,8 +323,10 @@ def test_serve_answers_at_once_shows_progress_and_reloads_with_new_figures(
 ) -> None:
     process, port = serving
     started = time.monotonic()
-    _wait_for(lambda: _page(port), 10, "the first page answered")
-    assert time.monotonic() - started < 10
+    # Served from the recorded data before any measuring: seconds, not the minutes a measurement takes
+    # (30 s leaves room for a first build with every figure drawn on a loaded 2-core runner).
+    _wait_for(lambda: _page(port), 30, "the first page answered")
+    assert time.monotonic() - started < 30
     _wait_for(lambda: "Re-measuring" in _page(port), 60, "the banner reported the measurement's progress")
     current = inputs_hash()
     _wait_for(
