@@ -3,6 +3,10 @@
 `fake_docker(...)` (a fixture) gives an `Engine` over a `FakeClient` holding one `FakeContainer`;
 the container's answers (exit code, logs, `docker top`, stats, health) are set when it is made, and
 `fail` names SDK calls that raise the SDK's own error, to show the engine translating it.
+
+No test reads, writes or clears the project's own analysis cache (measure/cache.py): each test,
+and each module- or session-wide measurement, gets an empty one of its own, so a fake image ID
+never meets an entry a real run left, and a real-engine test analyses what it measures.
 """
 
 from __future__ import annotations
@@ -10,14 +14,32 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, cast
 
 import docker.errors
 import pytest
 
+from labreport.measure import cache
 from labreport.measure.engine import Engine
 
 _ids = itertools.count(1)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _session_analysis_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    # For the measurements module-scoped fixtures make, before any test's own folder is set.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(cache.ENVIRONMENT, str(tmp_path_factory.mktemp("analysis-cache")))
+        yield
+
+
+@pytest.fixture(autouse=True)
+def analysis_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """This test's analysis cache folder (not yet made), where `labreport measure` and `clean` look."""
+    folder = tmp_path_factory.mktemp("test-analysis-cache") / "analysis-cache"
+    monkeypatch.setenv(cache.ENVIRONMENT, str(folder))
+    return folder
 
 
 class FakeContainer:

@@ -92,6 +92,40 @@ def test_cli_engine_commands_without_an_engine_exit_3(
     assert "DOCKER_HOST" in errors[0]
 
 
+def _cached_entries(folder: Path) -> Path:
+    """Two entries of the analysis cache, as a measurement leaves them, and a half-written one."""
+    folder.mkdir(parents=True)
+    for digit in "ab":
+        (folder / f"sha256-{digit * 64}.json").write_text("{}")
+    (folder / f".sha256-{'c' * 64}.json.tmp1").write_text("{")
+    return folder
+
+
+def test_cli_clean_clears_the_analysis_cache_with_the_images(
+    analysis_cache: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    from fake_engine import FakeEngineClient, FakeImageSpec
+
+    variant = FakeImageSpec(layers=[], config={}, files=[])
+    client = FakeEngineClient(bases={"devops-info-service:alpine": variant}, recipes={}, answers={})
+    engine = Engine(client)
+    monkeypatch.setattr(Engine, "connect", classmethod(lambda cls, base_url=None: engine))
+    _cached_entries(analysis_cache)
+    assert cli.main(["clean"]) == 0
+    assert not analysis_cache.exists()
+    assert "devops-info-service:alpine" in client.images.removed
+    assert f"removed 2 cached analyses from {analysis_cache}" in _lines(capfd.readouterr().out)
+
+
+def test_cli_clean_clears_the_analysis_cache_without_an_engine_too(
+    no_engine: str, analysis_cache: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    _cached_entries(analysis_cache)
+    assert cli.main(["clean"]) == 3
+    assert not analysis_cache.exists()
+    assert _lines(capfd.readouterr().out) == [f"removed 2 cached analyses from {analysis_cache}"]
+
+
 def test_cli_ctrl_c_exits_130(monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]) -> None:
     def interrupted(cls: type[Engine], base_url: str | None = None) -> Engine:
         raise KeyboardInterrupt

@@ -14,6 +14,7 @@ import pytest
 from fake_engine import FakeEngineClient, FakeImageSpec, FakeLayer, FakeStep
 from labreport import cli
 from labreport.contract import invariants, schema
+from labreport.contract.pointer import resolve
 from labreport.contract.schema import BaseImage, Measurements
 from labreport.measure import engine as engine_module
 from labreport.measure import lock, probe, record, run, standins, tools
@@ -158,6 +159,9 @@ def fake_run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Callable[..., F
     )
     monkeypatch.setattr(standins, "ensure_base", ensure_base)
     monkeypatch.setattr(standins, "go_version", lambda: "go1.25.5")
+    monkeypatch.setattr(
+        tools, "analysis_versions", lambda: {"dive": "0.13.1", "syft": "1.18.1", "zlib": "1.3"}
+    )
     # Another measurement on the real engine must not make these tests exit 5.
     monkeypatch.setattr(cli.measure, "measurement_lock", lambda: lock.measurement_lock(tmp_path / "lock"))
 
@@ -287,6 +291,55 @@ def test_a_whole_measurement_gives_the_figures_worked_out_by_hand(
     # Every container the run made is gone, with the scratch timing tag.
     assert all(container.removals for container in client.containers.created)
     assert "devops-info-service:timing" in client.images.removed
+
+
+def test_a_second_measurement_takes_what_it_analysed_before_from_the_cache(
+    fake_run: Callable[..., FakeEngineClient], tmp_path: Path, analysis_cache: Path
+) -> None:
+    client = fake_run()
+    first = measure(tmp_path, repeat=1)
+    second = measure(tmp_path, repeat=1)
+    assert first.provenance.cached_analyses == [] and second.failures == []
+    assert invariants.check(second) == []
+    before = {image.image_id: image for image in first.images}
+    hits = {item.image_id: item for item in second.provenance.cached_analyses}
+    # Every image whose ID the first run analysed, and only those: all but the primary variant, whose
+    # tag the timings' no-cache builds moved to a new ID (as the legacy builder's cache does).
+    assert set(hits) == {image.image_id for image in second.images} & set(before)
+    unchanged = {"alpine:3.19", "golang:1.25-alpine", "golang:1.25", "devops-info-service:builder",
+                 "devops-info-service:cgo"}  # fmt: skip
+    assert {item.ref for item in hits.values()} == unchanged
+    assert {client.images.get(ref).id for ref in unchanged} == set(hits)
+    # The same data as without the cache, apart from the provenance and the timings.
+    assert [before[i.image_id] for i in second.images if i.image_id in hits] == [
+        i for i in second.images if i.image_id in hits
+    ]
+    assert [i.model_copy(update={"image_id": ""}) for i in second.images] == [
+        i.model_copy(update={"image_id": ""}) for i in first.images
+    ]
+    assert (second.surfaces, second.efficiency) == (first.surfaces, first.efficiency)
+    # Each pointer names a record of the file that came from that image.
+    document = second.model_dump(mode="json")
+    builder = hits[client.images.get("devops-info-service:builder").id]
+    assert [resolve(document, at)["variant"] for at in builder.pointers[1:]] == ["builder", "builder"]
+    for item in hits.values():
+        assert resolve(document, item.pointers[0])["image_id"] == item.image_id
+    assert len(list(analysis_cache.glob("sha256-*.json"))) == 6 + 1, "the first run's six, the new alpine"
+
+
+def test_measure_without_the_analysis_cache_neither_reads_nor_writes_it(
+    fake_run: Callable[..., FakeEngineClient], tmp_path: Path, analysis_cache: Path,
+    capfd: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    fake_run()
+    measure(tmp_path, repeat=1)
+    entries = sorted(analysis_cache.iterdir())
+    output = tmp_path / "out.json"
+    code = cli.main(["measure", "--plain", "--force", "--no-publish", "--repeat", "1", "--only", "alpine",
+                     "--only", "cgo", "--output", str(output), "--no-analysis-cache"])  # fmt: skip
+    assert code == 0
+    assert schema.load(output).provenance.cached_analyses == []
+    assert sorted(analysis_cache.iterdir()) == entries
 
 
 def test_a_failing_build_is_recorded_and_the_rest_still_measured(

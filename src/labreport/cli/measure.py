@@ -59,6 +59,13 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     measure.add_argument(
         "--output", type=Path, default=schema.DATA_FILE, help="the data file to write (default: %(default)s)"
     )
+    measure.add_argument(
+        "--no-analysis-cache",
+        dest="analysis_cache",
+        action="store_false",
+        help="analyse every image afresh, neither reading nor writing the analysis cache "
+        "(by image ID, in .artifacts/analysis-cache/ or $LABREPORT_ANALYSIS_CACHE)",
+    )
     measure.add_argument("--plain", action="store_true", help="plain progress lines (CI logs)")
     measure.add_argument(
         "--budgets",
@@ -76,6 +83,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def run(arguments: argparse.Namespace) -> int:
+    from ..measure import cache
     from ..measure.record import Options
     from ..measure.run import measure
 
@@ -92,6 +100,7 @@ def run(arguments: argparse.Namespace) -> int:
         output=arguments.output,
         publish=arguments.publish,
         progress=progress,
+        analysis_cache=cache.directory() if arguments.analysis_cache else None,
     )
     if options.only and arguments.output == schema.DATA_FILE and PRIMARY not in options.only:
         raise CommandError(

@@ -40,6 +40,17 @@ class EngineFacts(Model):
     cpus: int
 
 
+class CachedAnalysis(Model):
+    """Figures a run read from the analysis cache (`measure/cache.py`) instead of computing them:
+    an image's sizes, packages, files and efficiency, which depend on the image alone."""
+
+    image_id: str
+    ref: str  # what named the image in this run
+    analysed_at: datetime  # when the cached figures were computed, in an earlier run
+    tools: dict[str, str]  # the versions that computed them (dive, syft, zlib, the analysis code)
+    pointers: list[str]  # JSON Pointers to the records of this file that the cache gave (/images/3)
+
+
 class Provenance(Model):
     measured_at: datetime
     git_commit: str
@@ -65,6 +76,9 @@ class Provenance(Model):
     # /proc/cpuinfo's "model name": timings from two machines are not one trend. None where the
     # kernel does not say, and in data measured before this field existed.
     cpu_model: str | None = None
+    # Which figures came from the analysis cache rather than from this run; empty when none did,
+    # and in data measured before the cache existed.
+    cached_analyses: list[CachedAnalysis] = []
 
 
 class Spread(Model):

@@ -8,12 +8,15 @@ import posixpath
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import get_args
 
+from ..contract.pointer import pointer
 from ..contract.schema import (
     Binary,
     BuildKind,
+    CachedAnalysis,
     Efficiency,
     Flavour,
     ImageSize,
@@ -24,7 +27,7 @@ from ..contract.schema import (
     Surface,
 )
 from ..contract.variants import BUILDER_REF, BUILDER_TARGET, BY_NAME, IMAGE, PRIMARY, PROJECT, ROOT, Variant
-from . import analysis, probe, registry, tools
+from . import analysis, cache, probe, registry, tools
 from .buildlog import Build, ImageInfo
 from .context import edited_context
 from .record import Run, timing
@@ -131,35 +134,67 @@ def timings(run: Run, variant: Variant, step: Step) -> None:
 def analyse(run: Run, ref: str, role: Role, variant: str | None, *, image_id: str) -> None:
     """Sizes for every image; packages, files and efficiency for the variants and the builder.
 
-    The image is addressed by `image_id` (what this run built or found), `ref` only names it."""
+    The image is addressed by `image_id` (what this run built or found), `ref` only names it. What
+    an earlier run computed of the same image ID comes from the analysis cache (`cache.py`)."""
     info = run.engine.image(image_id)
     if info is None:
         raise RuntimeError(f"{ref} ({image_id}) is not on the engine")
+    named = variant if role == "variant" else None
+    cached = None if run.cache is None else run.cache.read(info, deep=variant is not None, name=ref)
+    if cached is not None:
+        _record_cached(run, cached, ref=ref, role=role, variant=variant)
+        return
     with tempfile.TemporaryDirectory(prefix="labreport-save-") as scratch:
         archive = Path(scratch) / "image.tar"
         run.engine.save_image(image_id, archive)
         with tools.TIMER.measure():
             compressed_layers = analysis.compressed_layer_sizes(archive)
             layers = _layers_with_compressed(info, analysis.history_has_layer(archive), compressed_layers)
-        run.images.append(
-            ImageSize(
-                ref=ref,
-                role=role,
-                variant=variant if role == "variant" else None,
+        image = ImageSize(ref=ref, role=role, variant=named, image_id=info.id, size=info.size,
+                          compressed_size=sum(compressed_layers), layers=layers)  # fmt: skip
+        run.images.append(image)  # kept when a tool below fails: the sizes stand on their own
+        surface = efficiency = None
+        if variant is not None:
+            packages = analysis.syft_package_count(tools.syft(archive))
+            score, wasted = analysis.dive_efficiency(tools.dive(archive, Path(scratch) / "dive.json"))
+    if variant is not None:
+        program = posixpath.join(info.workdir, info.command[0]) if info.command else ""
+        facts = analysis.surface_facts(run.engine.export_files(image_id), posixpath.normpath(program))
+        surface = Surface(variant=variant, packages=packages, user=info.user or "root", **facts)
+        efficiency = Efficiency(variant=variant, score=score, wasted_bytes=wasted)
+        run.surfaces.append(surface)
+        run.efficiency.append(efficiency)
+    if run.cache is not None:
+        run.cache.write(
+            cache.Entry(
                 image_id=info.id,
-                size=info.size,
-                compressed_size=sum(compressed_layers),
-                layers=layers,
+                tools=run.cache.tools,
+                analysed_at=datetime.now(UTC).replace(microsecond=0),
+                image=image,
+                surface=surface,
+                efficiency=efficiency,
             )
         )
-        if variant is None:
-            return
-        packages = analysis.syft_package_count(tools.syft(archive))
-        score, wasted = analysis.dive_efficiency(tools.dive(archive, Path(scratch) / "dive.json"))
-    program = posixpath.join(info.workdir, info.command[0]) if info.command else ""
-    facts = analysis.surface_facts(run.engine.export_files(image_id), posixpath.normpath(program))
-    run.surfaces.append(Surface(variant=variant, packages=packages, user=info.user or "root", **facts))
-    run.efficiency.append(Efficiency(variant=variant, score=score, wasted_bytes=wasted))
+
+
+def _record_cached(run: Run, entry: cache.Entry, *, ref: str, role: Role, variant: str | None) -> None:
+    """Records an entry's figures under this run's names, and says in the provenance where they are."""
+    pointers = [pointer("images", len(run.images))]
+    named = variant if role == "variant" else None
+    run.images.append(entry.image.model_copy(update={"ref": ref, "role": role, "variant": named}))
+    if variant is not None and entry.surface is not None and entry.efficiency is not None:
+        pointers += [pointer("surfaces", len(run.surfaces)), pointer("efficiency", len(run.efficiency))]
+        run.surfaces.append(entry.surface.model_copy(update={"variant": variant}))
+        run.efficiency.append(entry.efficiency.model_copy(update={"variant": variant}))
+    run.cached.append(
+        CachedAnalysis(
+            image_id=entry.image_id,
+            ref=ref,
+            analysed_at=entry.analysed_at,
+            tools=entry.tools,
+            pointers=pointers,
+        )
+    )
 
 
 def _layers_with_compressed(info: ImageInfo, has_layer: list[bool], compressed: list[int]) -> list[Layer]:

@@ -16,6 +16,7 @@ from ..contract.schema import (
     Builder,
     BuildKind,
     BuildTiming,
+    CachedAnalysis,
     Efficiency,
     Failure,
     ImageSize,
@@ -28,6 +29,7 @@ from ..contract.schema import (
 )
 from . import analysis
 from .buildlog import Build, BuildFailed
+from .cache import AnalysisCache, directory
 from .engine import Engine
 from .progress import Progress
 
@@ -42,6 +44,8 @@ class Options:
     force: bool = False
     output: Path
     publish: bool = True
+    # Where analyses are cached by image ID (`cache.py`); None analyses every image afresh.
+    analysis_cache: Path | None = field(default_factory=directory)
     # Progress carries the status file's path: the CLI gives it the real one only for the real data.
     progress: Progress = field(default_factory=Progress)
 
@@ -66,6 +70,8 @@ class Run:
     efficiency: list[Efficiency] = field(default_factory=list)
     lint: list[Lint] = field(default_factory=list)
     publish: list[Publish] = field(default_factory=list)
+    cache: AnalysisCache | None = None
+    cached: list[CachedAnalysis] = field(default_factory=list)  # what the cache gave, for the provenance
 
     def attempt(
         self, phase: str, variant: str | None, action: Callable[P, T], *args: P.args, **kwargs: P.kwargs

@@ -23,6 +23,7 @@ from ..contract.schema import (
 )
 from ..contract.variants import BUILDER_REF, BY_NAME, PRIMARY, ROOT, VARIANTS
 from . import phases, rebuilds, standins, tools
+from .cache import AnalysisCache
 from .engine import Engine, EngineError
 from .polling import poll
 from .record import Options, Run
@@ -50,7 +51,9 @@ def measure(options: Options) -> Measurements | None:
         return None
     started = time.monotonic()
     engine = Engine.connect()
-    run = Run(engine=engine, options=options)
+    folder = options.analysis_cache
+    analyses = None if folder is None else AnalysisCache(folder, tools.analysis_versions, progress.say)
+    run = Run(engine=engine, options=options, cache=analyses)
     variants = [BY_NAME[name] for name in options.only] if options.only else list(VARIANTS)
     bases = sorted({base for variant in variants for base in variant.bases} | set(BY_NAME[PRIMARY].bases))
     dangling_before = set(engine.dangling_images())
@@ -210,6 +213,7 @@ def _assemble(run: Run, current_hash: str, seconds: float) -> Measurements:
             host_architecture=platform.machine(),
             cpu_count=os.cpu_count() or 0,
             cpu_model=_cpu_model(),
+            cached_analyses=run.cached,
             python_version=platform.python_version(),
             go_version=standins.go_version(),
             bases=list(run.bases.values()),

@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +73,22 @@ def dive(archive: Path, report: Path) -> dict[str, Any]:
     run([tool("dive"), "--source", "docker-archive", str(archive), "--json", str(report)], env={"CI": "true"})
     loaded: dict[str, Any] = json.loads(report.read_text())
     return loaded
+
+
+def analysis_versions() -> dict[str, str]:
+    """The versions of what turns an image into figures: a cached analysis made by another is stale.
+    zlib's, because a layer's compressed size is what its deflate gives at level 6."""
+    return {
+        "dive": _version([tool("dive"), "--version"]),
+        "syft": _version([tool("syft"), "--version"], env={"SYFT_CHECK_FOR_APP_UPDATE": "false"}),
+        "zlib": zlib.ZLIB_RUNTIME_VERSION,
+    }
+
+
+def _version(command: list[str], env: dict[str, str] | None = None) -> str:
+    # "dive 0.13.1", "syft 1.18.1": the version is the last word.
+    words = run(command, env=env, echo=False).stdout.split()
+    return words[-1] if words else "unknown"
 
 
 def syft(archive: Path) -> dict[str, Any]:
