@@ -280,6 +280,17 @@ def test_writes_are_whole_files_in_a_folder_git_ignores(
     assert (folder / ".gitignore").read_text().splitlines()[-1] == "*"
 
 
+def test_a_cache_that_cannot_be_written_costs_no_figure(
+    analyse: tuple[Analyse, Tools], tmp_path: Path
+) -> None:
+    run_once, _ = analyse
+    blocked = tmp_path / "a file"
+    blocked.write_text("not a folder")
+    run, said = run_once(VARIANT, folder=blocked)
+    assert [image.size for image in run.images] == [ROOTFS + BINARY] and run.surfaces[0].packages == 14
+    assert len(said) == 1 and said[0].startswith(f"{VARIANT}: could not cache its analysis in {blocked} (")
+
+
 def test_without_a_cache_every_analysis_is_afresh(
     analyse: tuple[Analyse, Tools], engine: tuple[Engine, FakeEngineClient], tmp_path: Path
 ) -> None:

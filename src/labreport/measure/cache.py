@@ -111,14 +111,19 @@ class AnalysisCache:
             return None  # analysed as a base before: its sizes only
         return entry
 
-    def write(self, entry: Entry) -> None:
+    def write(self, entry: Entry, *, name: str) -> None:
+        """Files the entry, whole or not at all. A cache that cannot be written costs the next run
+        time, not this run its figures: said on one line, not raised."""
         path = entry_path(self.folder, entry.image_id)
         if path is None:
             return
-        ignore = self.folder / ".gitignore"
-        if not ignore.exists():
-            write_atomically(ignore, _IGNORE)
-        write_atomically(path, entry.model_dump_json(indent=1) + "\n")
+        try:
+            ignore = self.folder / ".gitignore"
+            if not ignore.exists():
+                write_atomically(ignore, _IGNORE)
+            write_atomically(path, entry.model_dump_json(indent=1) + "\n")
+        except OSError as error:
+            self._say(f"{name}: could not cache its analysis in {self.folder} ({error}); not kept")
 
 
 def _disagreement(entry: Entry, info: ImageInfo) -> str:

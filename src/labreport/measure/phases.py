@@ -173,7 +173,8 @@ def analyse(run: Run, ref: str, role: Role, variant: str | None, *, image_id: st
                 image=image,
                 surface=surface,
                 efficiency=efficiency,
-            )
+            ),
+            name=ref,
         )
 
 
