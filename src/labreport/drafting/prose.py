@@ -184,7 +184,9 @@ def _size(
     if _has(r"\bbinary\b|\bstripped\b", " ".join([words, text])) and _has(
         r"\b(?:plain|stripped|unstripped|debug)\b|-[sw] -[sw]", words
     ):
-        return _claim(line, found, "binary-size", "binary size")
+        # The words just before the figure say which build it is: "the plain binary is 8.4 MB".
+        flavour = "default" if _has(r"\b(?:plain|unstripped|debug|default)\b", before) else "stripped"
+        return _claim(line, found, "binary-size", f"binary size ({flavour})", flavour=flavour)
     if variant is None and not named and (layer := _layer(words, setting)):
         of = setting.layer_of.get(layer, images.final)
         return _claim(line, found, "layer-size", f"layer {layer}", of=of, instruction=layer)
