@@ -168,7 +168,7 @@ def _reported_bases(path: Path, table: Any) -> dict[str, float]:
         except UnreadableValue as error:
             raise ClaimsError(f"{where}: {error}") from None
         if printed.quantity != "bytes" or isinstance(printed.value, tuple):
-            raise ClaimsError(f"{where}: {text!r} is not one size, such as '807 MB'")
+            raise ClaimsError(f"{where}: {text!r} is not one size, such as '640 MB'")
         weights[ref] = printed.value
     return weights
 
