@@ -226,7 +226,9 @@ def _printed_figures(claims_file: Path) -> set[tuple[str, str]]:
     import tomllib
 
     claims = tomllib.loads(claims_file.read_text(encoding="utf-8"))
-    printed = [entry["claimed"] for entry in claims["claim"]] + list(claims.get("reported_bases", {}).values())
+    printed = [entry["claimed"] for entry in claims["claim"]] + list(
+        claims.get("reported_bases", {}).values()
+    )
     return {(number, unit) for text in printed for number, unit in re.findall(_FIGURE, text)}
 
 
