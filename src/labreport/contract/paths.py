@@ -27,3 +27,20 @@ def project_path() -> Path:
 def data_folder() -> Path:
     """A project's measurements, history and progress file live in `data/` beside its project file."""
     return project_path().parent / "data"
+
+
+def choose_from_argv(argv: list[str]) -> Path | None:
+    """Points `PROJECT_ENV` at the file a `--project PATH` in argv names (a folder means its
+    labreport.toml), before any module reads the project; returns that file, or None."""
+    for index, argument in enumerate(argv):
+        if argument == "--project" and index + 1 < len(argv):
+            chosen = argv[index + 1]
+        elif argument.startswith("--project="):
+            chosen = argument.split("=", 1)[1]
+        else:
+            continue
+        path = Path(chosen).resolve()
+        path = path / PROJECT_FILE.name if path.is_dir() else path
+        os.environ[PROJECT_ENV] = str(path)
+        return path
+    return None
