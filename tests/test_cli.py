@@ -212,3 +212,19 @@ def test_cli_unknown_variant_is_a_usage_error(capsys: pytest.CaptureFixture[str]
     with pytest.raises(SystemExit) as exited:
         cli.main(["measure", "--only", "ubuntu"])
     assert exited.value.code == 2
+
+
+def test_another_projects_data_goes_beside_its_project_file() -> None:
+    """`python -m labreport measure --project DIR` writes DIR/data/measurements.json, never this
+    report's data: the flag is read before the module that places the data file is loaded."""
+    import subprocess
+    import sys
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "quote-service"
+    shown = subprocess.run(
+        [sys.executable, "-m", "labreport", "measure", "--project", str(example), "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert str(example / "data" / "measurements.json") in "".join(shown.split())

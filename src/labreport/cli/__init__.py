@@ -19,6 +19,7 @@ from ..measure.lock import LockHeld
 from ..report.claims.budgets import BudgetError
 from . import (
     budgets,
+    check,
     check_data,
     claims,
     clean,
@@ -48,6 +49,7 @@ COMMANDS: dict[str, ModuleType] = {
     "init": init,
     "claims": claims,
     "budgets": budgets,
+    "check": check,
 }
 
 #: The outcome of an error a wing raises: the wings know nothing of exit codes. (A HistoryError is

@@ -37,6 +37,7 @@ ENGINE_BUSY = Outcome(
 )
 NOTHING_RECOGNISED = Outcome(6, "`claims draft` recognised no figure in the report")
 NO_DOCKERFILE = Outcome(7, "`init` found no Dockerfile in the folder")
+CLAIMS_DIFFER = Outcome(8, "a claim differs from the measurement (`claims judge`, `check`)")
 INTERRUPTED = Outcome(130, "interrupted", "the measurement was interrupted; the recorded data is unchanged")
 
 OUTCOMES = (
@@ -48,6 +49,7 @@ OUTCOMES = (
     ENGINE_BUSY,
     NOTHING_RECOGNISED,
     NO_DOCKERFILE,
+    CLAIMS_DIFFER,
     INTERRUPTED,
 )
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import math
 import os
 import shlex
 import signal
@@ -32,6 +33,7 @@ from pathlib import Path
 from ..contract.schema import DATA_FILE
 from ..contract.status import STATUS_FILE
 from ..contract.variants import REPO_ROOT
+from ..measure.polling import poll
 from .outcomes import OUTCOMES
 
 #: What serve says when its background `labreport measure` ends with each exit code.
@@ -136,12 +138,17 @@ def supervise(
             _say("checking the inputs in the background; a re-measurement reloads the pages when done")
         else:
             _say("background measurement off (SERVE_MEASURE=0)")
-        while site.poll() is None:
+        running = site
+
+        def site_exited() -> int | None:
+            nonlocal measurement
             if measurement is not None and measurement.poll() is not None:
                 code = measurement.returncode
                 _say(MEASURE_OUTCOMES.get(code, f"the measurement exited {code}; the banner says why"))
                 measurement = None
-            time.sleep(0.2)
+            return running.poll()
+
+        poll(site_exited, math.inf, interval=0.2)  # until the site exits, or a stop interrupts
         _say(f"mkdocs serve exited {site.returncode}")
         return site.returncode or 1
     except KeyboardInterrupt:

@@ -8,7 +8,6 @@ the format; a bad file is one line naming the file, the entry and the field.
 
 from __future__ import annotations
 
-import os
 import tomllib
 from pathlib import Path
 from typing import Literal, get_args
@@ -16,12 +15,11 @@ from typing import Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from . import dockerfile
+from .paths import PROJECT_ENV, PROJECT_FILE, REPO_ROOT, choose_from_argv, project_path
 from .schema import DataError, Flavour
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
-PROJECT_FILE = REPO_ROOT / "labreport.toml"
-#: Set this to measure (and render) the project of another file.
-PROJECT_ENV = "LABREPORT_PROJECT"
+__all__ = ["PROJECT_ENV", "PROJECT_FILE", "REPO_ROOT", "choose_from_argv", "project_path"]
+
 
 #: What a variant is for: the primary image (one, listed first), an image set beside it, one whose
 #: failure to start is the point, or the primary Dockerfile with cache mounts, built only to time a
@@ -97,32 +95,6 @@ class Project(_Strict):
     def builder_ref(self) -> str:
         """The primary Dockerfile's builder stage, built on its own and tagged this."""
         return f"{self.service.image}:builder"
-
-
-def project_path() -> Path:
-    """`PROJECT_ENV`'s file (`--project` sets it), else ./labreport.toml, else this repository's."""
-    chosen = os.environ.get(PROJECT_ENV)
-    if chosen:
-        return Path(chosen).resolve()
-    here = Path.cwd() / PROJECT_FILE.name
-    return here.resolve() if here.is_file() else PROJECT_FILE
-
-
-def choose_from_argv(argv: list[str]) -> Path | None:
-    """Points `PROJECT_ENV` at the file a `--project PATH` in argv names (a folder means its
-    labreport.toml), before any module reads the project; returns that file, or None."""
-    for index, argument in enumerate(argv):
-        if argument == "--project" and index + 1 < len(argv):
-            chosen = argv[index + 1]
-        elif argument.startswith("--project="):
-            chosen = argument.split("=", 1)[1]
-        else:
-            continue
-        path = Path(chosen).resolve()
-        path = path / PROJECT_FILE.name if path.is_dir() else path
-        os.environ[PROJECT_ENV] = str(path)
-        return path
-    return None
 
 
 def _where(raw: object, location: tuple[int | str, ...]) -> str:

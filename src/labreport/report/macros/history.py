@@ -6,11 +6,11 @@ the hooks fail the build with one line naming the file and the field).
 
 from __future__ import annotations
 
-import html
 import os
 from pathlib import Path
 
 from ...contract.history import HISTORY_FILE, History, HistoryRecord, load
+from .. import escape
 from ..markup import table
 from .registry import macro
 
@@ -88,10 +88,6 @@ def _evidenced(at: int, field: str, previous: HistoryRecord | None, current: His
     return showing if before is None or after is None else history_change(showing, field, at, after, before)
 
 
-def _cell(text: str) -> str:
-    return html.escape(text).replace("|", "&#124;")
-
-
 @macro
 def history_changes() -> str:
     """Each run against the one before: what changed in the inputs, the bases or the testbed."""
@@ -104,7 +100,7 @@ def history_changes() -> str:
         final = _evidenced(at, "final_image_bytes", previous, current)
         stage = _evidenced(at, "builder_stage_bytes", previous, current)
         when = f"{current.measured_at:%Y-%m-%d %H:%M}"
-        rows.append([f"`{_cell(run_label(current))}`", when, final, stage, _cell(changed)])
+        rows.append([escape.code(run_label(current)), when, final, stage, escape.text(changed)])
     return table(["run", "measured", "final image", "builder stage", "what changed"], rows, align="llrrl")
 
 
@@ -127,7 +123,7 @@ def history_testbeds() -> str:
             record.testbed.fingerprint(), (testbed_name(record), record.testbed.label(), 0)
         )
         counts[record.testbed.fingerprint()] = (name, label, count + 1)
-    rows = [[name, _cell(label), count] for name, label, count in counts.values()]
+    rows = [[name, escape.text(label), count] for name, label, count in counts.values()]
     return table(["line", "testbed", "runs"], rows, align="llr")
 
 
