@@ -15,6 +15,7 @@ import pytest
 
 from fake_engine import FakeEngineClient, FakeImageSpec, FakeLayer
 from labreport.contract.pointer import resolve
+from labreport.contract.schema import Surface
 from labreport.measure import cache, phases, tools
 from labreport.measure.engine import Engine
 from labreport.measure.record import Options, Run
@@ -138,7 +139,10 @@ def test_a_second_analysis_of_the_same_image_comes_from_the_cache(
     assert list(by_id) == [base.image_id, service.image_id]
     assert by_id[base.image_id].pointers == ["/images/0"]
     assert by_id[service.image_id].pointers == ["/images/1", "/surfaces/0", "/efficiency/0"]
-    assert by_id[service.image_id].tools == {**VERSIONS, "analysis": str(cache.ANALYSIS_VERSION)}
+    assert by_id[service.image_id].tools == {
+        **VERSIONS,
+        "analysis": f"{cache.ANALYSIS_VERSION}+{cache.shape(cache.Entry)}",
+    }
     document = {
         name: [record.model_dump() for record in records]
         for name, records in zip(("images", "surfaces", "efficiency"), _figures(second), strict=True)
@@ -193,6 +197,20 @@ def test_another_tool_version_is_a_miss_and_the_entry_is_remade(
     counted.runs.clear()
     third, said = run_once(VARIANT, versions=newer)
     assert counted.runs == [] and said == [] and len(third.cached) == 1
+
+
+class _WiderSurface(Surface):
+    entropy: float | None = None
+
+
+class _WiderEntry(cache.Entry):
+    surface: _WiderSurface | None = None
+
+
+def test_the_analysis_version_changes_with_the_shape_of_the_records() -> None:
+    """A field added to a cached record (here: to `Surface`) changes the version an entry records."""
+    assert cache.shape(_WiderEntry) != cache.shape(cache.Entry)
+    assert cache.shape(cache.Entry) == cache.shape(cache.Entry) and len(cache.shape(cache.Entry)) == 12
 
 
 def test_a_base_analysed_for_its_sizes_only_is_analysed_whole_when_a_variant_needs_it(

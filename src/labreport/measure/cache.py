@@ -17,6 +17,8 @@ else is re-analysed and the entry rewritten; an entry that cannot be read says s
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -34,7 +36,8 @@ from .buildlog import ImageInfo
 ENVIRONMENT = "LABREPORT_ANALYSIS_CACHE"
 # Bump when the analysis code changes what a figure is (how a layer is compressed, which files
 # count as a shell...): entries made by the old code then miss, as asv drops a benchmark's results
-# when its version changes.
+# when its version changes. A change to the records' shape (a new field) needs no bump: the
+# version an entry records includes a hash of the shape (`shape`).
 ANALYSIS_VERSION = 1
 _IMAGE_ID = re.compile(r"^([a-z0-9]+):([0-9a-f]{32,128})$")
 _ENTRY = re.compile(r"^[a-z0-9]+-[0-9a-f]{32,128}\.json$")
@@ -62,6 +65,13 @@ class Entry(BaseModel):
     efficiency: Efficiency | None = None
 
 
+def shape(model: type[BaseModel]) -> str:
+    """A short hash of a model's JSON Schema: an optional field added to `Surface` would otherwise
+    validate in an old entry and come back as its default, not as measured."""
+    text = json.dumps(model.model_json_schema(), sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
 def entry_path(folder: Path, image_id: str) -> Path | None:
     """Where an image's entry lives; None for an ID that is not `algorithm:hex` (nothing cached)."""
     matched = _IMAGE_ID.match(image_id)
@@ -81,7 +91,7 @@ class AnalysisCache:
 
     @cached_property
     def tools(self) -> dict[str, str]:
-        return {**self._versions(), "analysis": str(ANALYSIS_VERSION)}
+        return {**self._versions(), "analysis": f"{ANALYSIS_VERSION}+{shape(Entry)}"}
 
     def read(self, info: ImageInfo, *, deep: bool, name: str) -> Entry | None:
         """The entry for `info`'s image when it can be trusted and holds what is needed (`deep`:
