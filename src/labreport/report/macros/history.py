@@ -10,11 +10,14 @@ import html
 import os
 from pathlib import Path
 
-from ...contract.history import HISTORY_FILE, History, HistoryRecord, load
+from ...contract.history import History, HistoryRecord, load
+from ...contract.variants import ROOT
 from ..markup import table
+from ..site.locations import history_file
 from .registry import macro
 
-#: Set this to build the site from another history file (tests, previews); default data/history.json.
+#: Set this to build the site from another history file (tests, previews); default the project's
+#: data/history.json.
 HISTORY_ENV = "LABREPORT_HISTORY"
 NO_HISTORY = "No history yet: `labreport measure` appends a record after every run."
 
@@ -23,7 +26,7 @@ _cache: dict[tuple[Path, int, int], History] = {}
 
 def history_path() -> Path:
     chosen = os.environ.get(HISTORY_ENV)
-    return Path(chosen).resolve() if chosen else HISTORY_FILE
+    return Path(chosen).resolve() if chosen else history_file(ROOT)
 
 
 def site_history() -> History:
