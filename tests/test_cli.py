@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 import signal
 from collections.abc import Iterator
@@ -11,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from labreport import cli
+from labreport.cli import check_data
 from labreport.contract import schema
 from labreport.measure.engine import Engine
 from records import fake_measurements
@@ -102,10 +102,8 @@ def test_cli_ctrl_c_exits_130(monkeypatch: pytest.MonkeyPatch, capfd: pytest.Cap
 
 
 def _point_check_data_at(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
-    """`schema.load`'s default path is bound when the function is defined, so patching DATA_FILE alone
-    would not move what check-data validates: patch both what it reads and what it prints."""
-    monkeypatch.setattr(schema, "DATA_FILE", path)
-    monkeypatch.setattr(schema, "load", functools.partial(schema.load, path))
+    """check-data reads the loaded project's data file: point it at `path`."""
+    monkeypatch.setattr(check_data, "project_data", lambda: path)
 
 
 @pytest.mark.parametrize("content", [b"{", b'{"schema_version": 1}'], ids=["not-json", "missing-fields"])

@@ -3,11 +3,13 @@ import sys
 from .contract.project import ProjectError, choose_from_argv
 
 # `--project PATH` is read before the CLI is imported: the modules read the project as they load.
-choose_from_argv(sys.argv[1:])
+chosen = choose_from_argv(sys.argv[1:])
 try:
     from .cli import main
 except ProjectError as error:  # a bad project file: its one line, the CLI's exit code for bad data
     print(f"labreport: {error}", file=sys.stderr)
-    sys.exit(1)
+    # A missing one has its own code; the table that holds it is out of reach, the CLI failed to load.
+    missing = chosen is not None and not chosen.is_file()
+    sys.exit(8 if missing else 1)  # cli/outcomes.py NO_PROJECT, FAILED; tests/test_cli.py checks both
 
 sys.exit(main())

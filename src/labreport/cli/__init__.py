@@ -28,6 +28,7 @@ from . import (
     measure,
     outcomes,
     serve,
+    site,
     standins,
     verify,
     write_schema,
@@ -48,6 +49,7 @@ COMMANDS: dict[str, ModuleType] = {
     "init": init,
     "claims": claims,
     "budgets": budgets,
+    "site": site,
 }
 
 #: The outcome of an error a wing raises: the wings know nothing of exit codes. (A HistoryError is
