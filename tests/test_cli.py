@@ -176,3 +176,33 @@ def test_cli_unknown_variant_is_a_usage_error(capsys: pytest.CaptureFixture[str]
     with pytest.raises(SystemExit) as exited:
         cli.main(["measure", "--only", "ubuntu"])
     assert exited.value.code == 2
+
+
+@pytest.mark.parametrize("content", [None, b"{"], ids=["valid", "corrupt"])
+def test_cli_check_data_reads_the_project_it_is_pointed_at(tmp_path: Path, content: bytes | None) -> None:
+    """`--project DIR` checks DIR's data/measurements.json (run as a user runs it: the flag is read
+    before the modules load the project)."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from records import write_data
+    from records_example import EXAMPLE, example_measurements
+
+    folder = tmp_path / "quote-service"
+    shutil.copytree(EXAMPLE, folder, ignore=shutil.ignore_patterns("data", "site"))
+    data = write_data(example_measurements(), folder / "data" / "measurements.json")
+    if content is not None:
+        data.write_bytes(content)
+    result = subprocess.run(
+        [sys.executable, "-m", "labreport", "check-data", "--project", str(folder)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(Path(cli.__file__).parents[2])},
+    )
+    if content is None:
+        assert (result.returncode, result.stdout) == (0, f"{data}: valid\n"), result.stderr
+    else:
+        assert result.returncode == 1 and len(_lines(result.stderr)) == 1 and str(data) in result.stderr
