@@ -65,6 +65,33 @@ def test_a_good_entry_reads_as_a_quantity(tmp_path: Path) -> None:
     assert entry.measure(fake_measurements(), {}) == 8_146_571
 
 
+def test_an_entry_with_no_page_is_shown_on_its_measures_page(tmp_path: Path) -> None:
+    (entry,) = load(
+        _write(
+            tmp_path,
+            GOOD.replace('page = "sizes.md"\n', "")
+            .replace("image-size", "layer-size")
+            .replace('of = "alpine"', 'of = "alpine"\ninstruction = "COPY"'),
+        )
+    ).entries
+    assert entry.page == "layers.md"
+
+
+def test_a_drafted_entry_that_cannot_be_read_is_set_aside_and_a_persons_stops_the_load(
+    tmp_path: Path,
+) -> None:
+    broken = "[[claim]]" + GOOD.split("[[claim]]")[1].replace('of = "alpine"\n', "")
+    with pytest.raises(ClaimsError, match="claim 'again': field 'of': missing"):
+        load(_write(tmp_path, GOOD + broken.replace('key = "final"', 'key = "again"')))
+    drafted = broken.replace('key = "final"', 'key = "again"\ndrafted = "0123abcd"')
+    claims = load(_write(tmp_path, GOOD + drafted))
+    assert [entry.key for entry in claims.entries] == ["final"]
+    (reason,) = claims.set_aside
+    assert "claim 'again': field 'of': missing" in reason
+    with pytest.raises(ClaimsError, match="no \\[\\[claim\\]\\] entry can be judged"):
+        load(_write(tmp_path, GOOD.split("[[claim]]")[0] + drafted))
+
+
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
@@ -80,7 +107,7 @@ def test_a_good_entry_reads_as_a_quantity(tmp_path: Path) -> None:
             'claimed = "about thirty"',
             "claim 'final': field 'claimed': 'about thirty' is not a number",
         ),
-        ('page = "sizes.md"\n', "", "claim 'final': field 'page': missing"),
+        ('page = "sizes.md"', "page = 3", "claim 'final': field 'page': must be a str"),
         ('of = "alpine"\n', "", "claim 'final': field 'of': missing"),
         ("line = 119", 'line = "119"', "claim 'final': field 'line': must be a int"),
         ("line = 119", "line = 0", "claim 'final': field 'line': a report line counts from 1"),

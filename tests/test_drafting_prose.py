@@ -105,6 +105,15 @@ def test_the_strip_saving_and_package_counts() -> None:
     assert _read("runtime image: 12 packages") == [("package-count", "12", "app")]
 
 
+def test_a_binary_size_names_its_build_by_the_words_before_it() -> None:
+    line = Line(number=3, text="The plain binary is 8.4 MB and the stripped one 5.8 MB.", raw="")
+    claims = read_line(line, Place(), _setting())
+    assert [(claim.measure, claim.claimed, claim.flavour) for claim in claims] == [
+        ("binary-size", "8.4 MB", "default"),
+        ("binary-size", "5.8 MB", "stripped"),
+    ]
+
+
 def test_build_times_by_kind_and_step() -> None:
     assert _read("A cold build takes ~31 seconds") == [("build-total", "~31 seconds", "cold")]
     assert _read("Rebuilding after a code change: 4.2 s") == [("build-total", "4.2 s", "code_change")]

@@ -216,7 +216,7 @@ def failed_builder(
 
     with pytest.MonkeyPatch.context() as patch:
         _quick(patch)
-        patch.setattr(phases, "REPO_ROOT", context)
+        patch.setattr(phases, "ROOT", context)
         patch.setattr(run, "measure", recording)
         code, stderr = _measure_in_process(output, "--no-publish", "--only", "alpine", "--only", "scratch")
     return code, stderr, measured, output

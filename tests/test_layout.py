@@ -214,3 +214,39 @@ def test_only_buildkit_runs_the_docker_cli() -> None:
     assert offenders == [], "the docker CLI runs through measure/buildkit.py's run_cli only"
     assert _docker_cli_runs(BUILDKIT), "the check must see the real call"
     assert "labreport.measure.buildkit.run_cli" in _imported(PACKAGE / "measure" / "witness.py")
+
+
+#: A figure as a report prints it: a number and its unit ("29.8 MB", "524kB", "96.3%", "42.1s", "40x").
+_FIGURE = r"(\d+(?:\.\d+)?)\s*(GB|MB|kB|KB|B|ms|seconds|s|min|%|x)\b"
+
+
+def _printed_figures(claims_file: Path) -> set[tuple[str, str]]:
+    """The figures a report printed, as its claims file holds them, each as (number, unit)."""
+    import re
+    import tomllib
+
+    claims = tomllib.loads(claims_file.read_text(encoding="utf-8"))
+    printed = [entry["claimed"] for entry in claims["claim"]] + list(
+        claims.get("reported_bases", {}).values()
+    )
+    return {(number, unit) for text in printed for number, unit in re.findall(_FIGURE, text)}
+
+
+def test_no_figure_of_a_report_is_in_the_code() -> None:
+    """The claims are data: none of this report's or the example's printed figures is written in
+    src/, not even as an example in a docstring, so a grep for one finds only the claims file."""
+    import re
+
+    root = PACKAGE.parents[1]
+    figures = _printed_figures(root / "claims.toml") | _printed_figures(
+        root / "examples" / "quote-service" / "claims.toml"
+    )
+    assert {("29.8", "MB"), ("807", "MB"), ("7.71", "MB")} <= figures  # it sees what to look for
+    found = [
+        f"{path.relative_to(root)}:{number}: {figure} {unit}"
+        for path in _modules()
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        for figure, unit in figures
+        if re.search(rf"(?<![\d.]){re.escape(figure)}\s*{re.escape(unit)}\b", line)
+    ]
+    assert found == []

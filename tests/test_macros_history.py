@@ -3,6 +3,7 @@ and each run's change is put down to its cause."""
 
 from __future__ import annotations
 
+import html
 from datetime import timedelta
 from pathlib import Path
 
@@ -50,7 +51,8 @@ def test_each_change_is_put_down_to_its_cause(history_file: Path) -> None:
     testbed = later(3, bases=moved.bases, inputs_hash="f" * 64, commit=new_inputs.commit)
     testbed = testbed.model_copy(update={"testbed": FIRST.testbed.model_copy(update={"cpu_model": "Other"})})
     history.save(History(records=[FIRST, moved, new_inputs, testbed]), history_file)
-    table = history_view.history_changes()
+    # As a reader sees it: the cells are made inert with character references (escape.text).
+    table = html.unescape(history_view.history_changes())
     assert f"base {base.ref}" in table and "→" in table
     assert f"commit {FIRST.commit[:7]} → abcdef0" in table
     assert "the testbed (Other" in table
@@ -79,3 +81,12 @@ def test_the_legend_names_every_testbed_even_one_missing_from_the_first_panel() 
     }
     svg = rendering.draw("history-rebuild", payload)["light"]
     assert "first testbed" in svg and "second testbed" in svg
+
+
+def test_a_testbed_label_with_markup_stays_text_in_one_cell(history_file: Path) -> None:
+    """A CPU model is the machine's to name: a pipe would split the row, asterisks make emphasis."""
+    odd = FIRST.model_copy(update={"testbed": FIRST.testbed.model_copy(update={"cpu_model": "A|B *x* <i>"})})
+    history.save(History(records=[odd]), history_file)
+    row = history_view.history_testbeds().splitlines()[2]
+    assert row.count("|") == 4 and "*x*" not in row and "<i>" not in row
+    assert "A|B *x* <i>" in html.unescape(row)

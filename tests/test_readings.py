@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from labreport.contract.schema import Measurements
+from labreport.contract.schema import Answer, Measurements
 from labreport.report import derive
 from labreport.report.claims.claimsfile import ClaimsError, load
 from labreport.report.claims.ledger import ledger
+from labreport.report.claims.measures import Arguments
 from labreport.report.claims.readings import READINGS, as_printed, probe_field, push_digest
 from records import fake_measurements
 from records_probes import fake_probe, health_body, root_body
@@ -40,6 +41,23 @@ def test_probe_field_reads_the_shipped_images_answer() -> None:
     assert probe_field("/health", "quotes")(data) is None
     assert probe_field("/", "service.name.first")(data) is None
     assert probe_field("/", "quotes")(fake_measurements(probes=[])) is None
+
+
+def test_an_other_declared_endpoints_answer_is_read_from_its_own_entry() -> None:
+    """Endpoints beyond the root and the health check are asked once each (`Probe.answers`): the
+    field is read from that endpoint's answer, never from another's, and its pointer names it."""
+    answers = [
+        Answer(path="/quote/1", status=200, body={"id": 1, "text": "first"}),
+        Answer(path="/quote/9", status=404, body={"error": "no quote 9"}),
+    ]
+    shipped = fake_probe(derive.PRIMARY, answers=answers)
+    data = fake_measurements(probes=[fake_probe("single-stage"), shipped])
+    assert probe_field("/quote/1", "id")(data) == "1"
+    assert probe_field("/quote/9", "error")(data) == "no quote 9"
+    assert probe_field("/quote/9", "id")(data) is None
+    assert probe_field("/quote/2", "id")(data) is None  # never asked: not measured
+    pointing = READINGS["probe-field"].point(Arguments(endpoint="/quote/9", field="error"))(data)
+    assert pointing is not None and pointing.inputs == ((shipped, ("answers", "1", "body", "error")),)
 
 
 def test_json_values_read_as_a_report_prints_them() -> None:

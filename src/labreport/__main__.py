@@ -10,6 +10,6 @@ except ProjectError as error:  # a bad project file: its one line, the CLI's exi
     print(f"labreport: {error}", file=sys.stderr)
     # A missing one has its own code; the table that holds it is out of reach, the CLI failed to load.
     missing = chosen is not None and not chosen.is_file()
-    sys.exit(8 if missing else 1)  # cli/outcomes.py NO_PROJECT, FAILED; tests/test_cli.py checks both
+    sys.exit(9 if missing else 1)  # cli/outcomes.py NO_PROJECT, FAILED; tests/test_cli_site.py checks it
 
 sys.exit(main())

@@ -19,6 +19,7 @@ from ..measure.lock import LockHeld
 from ..report.claims.budgets import BudgetError
 from . import (
     budgets,
+    check,
     check_data,
     claims,
     clean,
@@ -49,6 +50,7 @@ COMMANDS: dict[str, ModuleType] = {
     "init": init,
     "claims": claims,
     "budgets": budgets,
+    "check": check,
     "site": site,
 }
 

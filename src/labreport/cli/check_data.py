@@ -7,8 +7,6 @@ import sys
 from pathlib import Path
 
 from ..contract import invariants, schema
-from ..contract.variants import ROOT
-from ..report.site import locations
 from .outcomes import FAILED, SUCCESS
 
 
@@ -28,7 +26,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 def project_data() -> Path:
     """The loaded project's data file (`--project` chose the project before the modules loaded)."""
-    return locations.data_file(ROOT)
+    return schema.DATA_FILE
 
 
 def run(arguments: argparse.Namespace) -> int:

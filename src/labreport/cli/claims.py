@@ -1,7 +1,9 @@
-"""`labreport claims draft REPORT.md [-o claims.toml]`: a claims file drafted from a report.
+"""`labreport claims draft REPORT.md [-o claims.toml]`: a claims file drafted from a report;
+`labreport claims judge`: every claim of the project's claims file judged against its data file.
 
-Exits 0 written; 1 the report or the existing claims file cannot be read; 6 the report holds no
-figure, build log, image table or service answer the drafter recognises (nothing is written).
+`draft` exits 0 written; 1 the report or the existing claims file cannot be read; 6 the report holds
+no figure, build log, image table or service answer the drafter recognises (nothing is written).
+`judge` exits 0 when no claim differs, 8 when one does, 1 when the data or claims file is invalid.
 """
 
 from __future__ import annotations
@@ -9,11 +11,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..contract import project
+from ..contract import project, schema
 from ..contract.variants import PROJECT_PATH
 from ..drafting.claims_file import ClaimsFileError, read_claims, write_claims
 from ..drafting.draft import draft
-from .outcomes import FAILED, NOTHING_RECOGNISED, SUCCESS, CommandError
+from .outcomes import CLAIMS_DIFFER, FAILED, NOTHING_RECOGNISED, SUCCESS, CommandError
 
 
 def project_images(project_file: Path = PROJECT_PATH) -> dict[str, str]:
@@ -75,8 +77,22 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="what the report's image REF is called in the claims (repeatable), e.g. myapp:latest=alpine",
     )
 
+    judging = actions.add_parser(
+        "judge",
+        help="judge every claim of the project's claims file against its data file; exit 8 if one differs",
+        description="Prints each claim's verdict (reproduced, differs, not measurable here, stand-in), then "
+        "how many were judged, how many drafted entries were set aside and how many figures the drafter "
+        "could not match. The site's ledger shows the same verdicts.",
+    )
+    judging.add_argument(
+        "--project", type=Path, default=None, metavar="PATH", help="the project file or folder"
+    )
+    judging.add_argument("--data", type=Path, default=None, help="the data file (default: the project's)")
+
 
 def run(arguments: argparse.Namespace) -> int:
+    if arguments.claims_command == "judge":
+        return judge(arguments.data or schema.DATA_FILE)
     report: Path = arguments.report
     try:
         text = report.read_text(encoding="utf-8", errors="replace")
@@ -101,3 +117,28 @@ def run(arguments: argparse.Namespace) -> int:
         f"{written.kept} kept as edited or confirmed), {written.unmatched} figures not matched"
     )
     return SUCCESS.code
+
+
+def judge(data_path: Path) -> int:
+    """The ledger's verdicts in the terminal, and the summary `check` ends with."""
+    import tomllib
+
+    from ..report.claims import claimsfile
+    from ..report.claims.judge import verdict_counts
+    from ..report.claims.ledger import ledger
+
+    data = schema.load(data_path)
+    claims = claimsfile.current()
+    judged = ledger(data, claims)
+    for claim in judged:
+        print(f"{claim.verdict:<20} {claim.key}: claimed {claim.claimed}, measured {claim.measured}")
+    for reason in claims.set_aside:
+        print(f"{'set aside':<20} {reason}")
+    unmatched = len(tomllib.loads(claims.path.read_text(encoding="utf-8")).get("unmatched", []))
+    counts = verdict_counts(judged)
+    listed = ", ".join(f"{count} {verdict}" for verdict, count in counts.items() if count)
+    print(
+        f"{len(judged)} claims judged ({listed}); {len(claims.set_aside)} drafted ones set aside, "
+        f"{unmatched} figures not matched ({claims.path})"
+    )
+    return CLAIMS_DIFFER.code if counts["differs"] else SUCCESS.code

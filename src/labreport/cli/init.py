@@ -126,7 +126,9 @@ def _variant(root: Path, path: Path, primary: bool, taken: set[str], guesses: li
         f"dockerfile = {json.dumps(path.relative_to(root).as_posix())}",
         f"purpose = {json.dumps(purpose)}  # guessed",
         f"flavour = {json.dumps(flavour)}  # guessed from its go build line",
-        *(["published = true"] if primary else []),
+        # Pushed to the local registry and pull-timed: the primary surely, the others if the report
+        # compares their pulls, which init cannot read.
+        f"published = {json.dumps(primary)}  # guessed",
         f"summary = {json.dumps(shape)}  # guessed: say what this variant shows",
         "",
     ]

@@ -8,18 +8,15 @@ from pathlib import Path
 
 from ..contract import invariants, schema
 from ..contract.history import HISTORY_FILE
-from ..contract.variants import BY_NAME, PRIMARY, ROOT, VARIANTS
+from ..contract.status import STATUS_FILE
+from ..contract.variants import BY_NAME, PRIMARY, VARIANTS
 from ..measure.lock import measurement_lock
 from ..measure.progress import Progress
 from ..report.claims import budgets as budget_rules
-from ..report.site import locations
 from .budgets import report as report_budgets
 from .check_data import print_problems
 from .history import after_measure
 from .outcomes import FAILED, SUCCESS, USAGE, CommandError
-
-#: The data file a measurement writes by default: the project's own, which its site reads.
-SITE_DATA = locations.data_file(ROOT)
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -60,10 +57,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="skip the local registry push and the pull timings",
     )
     measure.add_argument(
-        "--output",
-        type=Path,
-        default=SITE_DATA,
-        help="the data file to write (default: data/measurements.json in the project's folder, %(default)s)",
+        "--output", type=Path, default=schema.DATA_FILE, help="the data file to write (default: %(default)s)"
     )
     measure.add_argument("--plain", action="store_true", help="plain progress lines (CI logs)")
     measure.add_argument(
@@ -88,8 +82,8 @@ def run(arguments: argparse.Namespace) -> int:
     if arguments.repeat < 1:
         raise CommandError(USAGE, "--repeat must be at least 1")
     status_path = arguments.status_file
-    if status_path is None and arguments.output.resolve() == SITE_DATA:
-        status_path = locations.status_file(ROOT)  # the site's own data: its banner shows this run
+    if status_path is None and arguments.output.resolve() == schema.DATA_FILE:
+        status_path = STATUS_FILE  # the site's own data: its banner shows this run
     progress = Progress(live=False if arguments.plain else None, status_path=status_path)
     options = Options(
         only=arguments.only,
@@ -99,7 +93,7 @@ def run(arguments: argparse.Namespace) -> int:
         publish=arguments.publish,
         progress=progress,
     )
-    if options.only and arguments.output == SITE_DATA and PRIMARY not in options.only:
+    if options.only and arguments.output == schema.DATA_FILE and PRIMARY not in options.only:
         raise CommandError(
             USAGE, "--only without the primary variant would replace the site's data; pass --output"
         )

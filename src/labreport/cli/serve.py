@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import math
 import os
 import shlex
 import signal
@@ -34,7 +35,7 @@ from ..contract.project import PROJECT_ENV
 from ..contract.schema import DATA_FILE
 from ..contract.status import STATUS_FILE
 from ..contract.variants import PROJECT, PROJECT_PATH, REPO_ROOT, ROOT
-from ..report.site import locations  # paths only: no wing code runs
+from ..measure.polling import poll
 from .outcomes import OUTCOMES
 
 #: What serve says when its background `labreport measure` ends with each exit code.
@@ -148,12 +149,17 @@ def supervise(
             _say("checking the inputs in the background; a re-measurement reloads the pages when done")
         else:
             _say("background measurement off (SERVE_MEASURE=0)")
-        while site.poll() is None:
+        running = site
+
+        def site_exited() -> int | None:
+            nonlocal measurement
             if measurement is not None and measurement.poll() is not None:
                 code = measurement.returncode
                 _say(MEASURE_OUTCOMES.get(code, f"the measurement exited {code}; the banner says why"))
                 measurement = None
-            time.sleep(0.2)
+            return running.poll()
+
+        poll(site_exited, math.inf, interval=0.2)  # until the site exits, or a stop interrupts
         _say(f"mkdocs serve exited {site.returncode}")
         return site.returncode or 1
     except KeyboardInterrupt:
@@ -231,7 +237,7 @@ def _serve(options: ServeOptions, environment: dict[str, str], config: Path, cwd
 def options_from(port: int, measure_args: Sequence[str], data: Path | None = None) -> ServeOptions:
     """SERVE_MEASURE=0 turns the background measurement off; the data file is the project's
     (data/measurements.json in its folder) unless chosen, and its status file lies beside it."""
-    chosen = data or locations.data_file(ROOT)
+    chosen = data or DATA_FILE
     status = STATUS_FILE if chosen == DATA_FILE else chosen.with_name(STATUS_FILE.name)
     return ServeOptions(
         port=port,

@@ -16,12 +16,11 @@ from typing import Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from . import dockerfile
+from .paths import PROJECT_ENV, PROJECT_FILE, REPO_ROOT, project_path
 from .schema import DataError, Flavour
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
-PROJECT_FILE = REPO_ROOT / "labreport.toml"
-#: Set this to measure (and render) the project of another file.
-PROJECT_ENV = "LABREPORT_PROJECT"
+__all__ = ["PROJECT_ENV", "PROJECT_FILE", "REPO_ROOT", "project_path"]
+
 
 #: What a variant is for: the primary image (one, listed first), an image set beside it, one whose
 #: failure to start is the point, or the primary Dockerfile with cache mounts, built only to time a
@@ -97,15 +96,6 @@ class Project(_Strict):
     def builder_ref(self) -> str:
         """The primary Dockerfile's builder stage, built on its own and tagged this."""
         return f"{self.service.image}:builder"
-
-
-def project_path() -> Path:
-    """`PROJECT_ENV`'s file (`--project` sets it), else ./labreport.toml, else this repository's."""
-    chosen = os.environ.get(PROJECT_ENV)
-    if chosen:
-        return Path(chosen).resolve()
-    here = Path.cwd() / PROJECT_FILE.name
-    return here.resolve() if here.is_file() else PROJECT_FILE
 
 
 def choose_from_argv(argv: list[str]) -> Path | None:

@@ -14,9 +14,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from . import paths
+
 SCHEMA_VERSION = 1
-DATA_FILE = Path(__file__).resolve().parents[3] / "data" / "measurements.json"
-SCHEMA_FILE = DATA_FILE.with_name("measurements.schema.json")
+#: The project's data file (data/ beside its labreport.toml); the JSON Schema is the tool's own.
+DATA_FILE = paths.data_folder() / "measurements.json"
+SCHEMA_FILE = paths.REPO_ROOT / "data" / "measurements.schema.json"
 
 
 class Model(BaseModel):
@@ -129,6 +132,14 @@ class Binary(Model):
     interpreter: str | None
 
 
+class Answer(Model):
+    """What one of the project's declared endpoints answered, beyond the root and the health check."""
+
+    path: str
+    status: int
+    body: Any  # the answer's JSON; None when it is not JSON
+
+
 class Probe(Model):
     """One run of a variant's container. healthcheck_status is None when the image defines no
     HEALTHCHECK; for a variant that is expected not to start, error_text holds what it printed."""
@@ -151,6 +162,8 @@ class Probe(Model):
     # Clocked from just before the create call, as `docker run` would be: container set-up, process
     # start and the service binding its port, up to the first 200 on `/`.
     run_to_first_200_seconds: float | None = None
+    # Every other endpoint the project file declares, asked once, in its order.
+    answers: list[Answer] = []
 
 
 class Surface(Model):

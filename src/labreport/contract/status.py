@@ -35,7 +35,7 @@ class MeasureStatus(Model):
     message: str | None = None  # why it failed or stopped
 
     def summary(self) -> str:
-        """One line: "builds 3/7, 48 s" while running, else what became of the run."""
+        """One line: "builds 3/7, 37 s" while running, else what became of the run."""
         counted = f" {self.done}/{self.total}" if self.total else ""
         if self.state == "running":
             return f"{self.phase}{counted}, {self.elapsed_seconds:.0f} s"

@@ -1,5 +1,5 @@
-"""Build logs of both builders as people paste them: BuildKit's tty display (`[+] Building 42.1s
-(17/17) FINISHED`, `=> [builder 4/6] RUN go mod download   2.3s`, `=> CACHED [...]`), BuildKit's
+"""Build logs of both builders as people paste them: BuildKit's tty display (`[+] Building 31.6s
+(17/17) FINISHED`, `=> [builder 4/6] RUN go mod download   1.7s`, `=> CACHED [...]`), BuildKit's
 plain progress (`#5 [builder 2/6] WORKDIR /src`, `#5 CACHED`, `#5 DONE 0.6s`, read by the
 measurement's own reader) and the legacy builder (`Step 4/13 : RUN ...`, ` ---> Using cache`),
 with a shell's `time` (`real 0m5.2s`) as the total where the builder prints none.

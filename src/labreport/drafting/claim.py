@@ -54,7 +54,7 @@ FIELDS = (
 class DraftedClaim:
     key: str
     topic: str
-    claimed: str  # as the report printed it ("~15 MB", "20-30%", "healthy")
+    claimed: str  # as the report printed it ("~17 MB", "20-30%", "healthy")
     measure: str  # one of MEASURES, or UNMATCHED
     line: int  # 1-based, in the report
     text: str  # the report's words on that line

@@ -109,6 +109,7 @@ def _build(log: BuildLog, kind: str, setting: Setting) -> list[DraftedClaim]:
                 claimed=str(count),
                 measure="step-count",
                 of=stage or None,
+                kind=None if stage else kind,  # a whole build's count is the measure's; a stage's is not
                 line=line.number,
                 text=line.raw,
                 tolerance="0%",

@@ -48,7 +48,7 @@ def _split_size(rest: str) -> tuple[str, Value] | None:
     if not sizes:
         return None
     first = sizes[0]
-    if first.start == 0:  # "20kB  RUN chown ...": a trimmed table with the size first
+    if first.start == 0:  # "24kB  RUN chown ...": a trimmed table with the size first
         after = rest[first.end :].strip()
         return ("" if after.startswith(_COMMENTS) else after), first.value
     last = sizes[-1]  # Docker's order: CREATED BY, then SIZE, then COMMENT

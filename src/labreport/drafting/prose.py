@@ -35,7 +35,7 @@ class Setting:
     layers: list[str] = field(default_factory=list)  # instructions seen in `docker history` blocks
     steps: list[str] = field(default_factory=list)  # instructions seen in build logs
     sizes: dict[float, str] = field(default_factory=dict)  # an image size claimed -> its `of`
-    against: str | None = None  # the comparison in force ("807 MB → 29.8 MB")
+    against: str | None = None  # the comparison in force ("640 MB → 12.5 MB")
     last_difference: str | None = None
     line_subject: str | None = None  # the image a figure before, on the same line, was said of
     line_measure: str | None = None  # the measure of the figure before, on the same line
@@ -147,7 +147,7 @@ def _size(
     containers = _CONTAINERS.search(text)
     variant = _variant_section(place, setting)
     named = [of for ref in mentioned(words, images) if (of := images.of(ref))]
-    subject = (  # the words before a figure name its subject first ("`scratch` is 5.8 MB. distroless ...")
+    subject = (  # the words before a figure name its subject first ("`scratch` is 6.6 MB. distroless ...")
         _image(before, text, place, setting)
         or _image(words, text, place, setting)
         or variant
@@ -166,25 +166,27 @@ def _size(
             against=against,
             containers=count,
         )
-    if after is not None and _ARROW.match(text[found.end : after.start]):  # "807 MB → 29.8 MB"
+    if after is not None and _ARROW.match(text[found.end : after.start]):  # "640 MB → 12.5 MB"
         setting.against = subject
     if _has(r"\b(?:larger|bigger|smaller|extra|more|less)\b", words):
         if _AGAINST.search(words):
             against = _against(words, text, place, setting)
-        else:  # "those 10 MB extra": the difference said before
+        else:  # "those 11 MB extra": the difference said before
             against = setting.last_difference or setting.against
         if against is not None:
             setting.last_difference = against
             of = variant or images.final
             return _claim(line, found, "size-difference", f"{of} against {against}", of=of, against=against)
-    # "against 83 MB for the other one": the figure before on the line said what is measured
+    # "against 71 MB for the other one": the figure before on the line said what is measured
     parallel = setting.line_measure == "download-size" and _has(r"^\W*(?:against|vs\.?|versus)\b", before)
     if parallel or _has(r"(?<!un)compress|download|\bpull(?:ed)?\b|\bfetch|registry|gzip|on the wire", words):
         return _claim(line, found, "download-size", "compressed size", of=subject or images.final)
     if _has(r"\bbinary\b|\bstripped\b", " ".join([words, text])) and _has(
         r"\b(?:plain|stripped|unstripped|debug)\b|-[sw] -[sw]", words
     ):
-        return _claim(line, found, "binary-size", "binary size")
+        # The words just before the figure say which build it is: "the plain binary is 9.7 MB".
+        flavour = "default" if _has(r"\b(?:plain|unstripped|debug|default)\b", before) else "stripped"
+        return _claim(line, found, "binary-size", f"binary size ({flavour})", flavour=flavour)
     if variant is None and not named and (layer := _layer(words, setting)):
         of = setting.layer_of.get(layer, images.final)
         return _claim(line, found, "layer-size", f"layer {layer}", of=of, instruction=layer)

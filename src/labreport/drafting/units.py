@@ -1,4 +1,4 @@
-"""Figures as people type them: `21.47 MB`, `524kB`, `~15 MB`, `20-30%`, `45.3s`, `1m2.5s`, `40x`.
+"""Figures as people type them: `18.25 MB`, `312kB`, `~17 MB`, `20-30%`, `45.3s`, `1m2.5s`, `35x`.
 
 Sizes are read the way Docker prints them: `docker images` and `docker history` use decimal
 prefixes (kB, MB, GB are 1000^n bytes), and only the `i` forms (KiB, MiB, GiB) are 1024^n. People
@@ -25,7 +25,7 @@ class Value:
     kind: Kind
     low: float  # base units; equal to `high` unless the report gave a range
     high: float
-    approximate: bool  # "~15 MB", "about 2 s"
+    approximate: bool  # "~17 MB", "about 4 s"
     text: str  # as the report printed it
 
     @property
@@ -47,7 +47,7 @@ class Found:
     end: int
 
 
-# Decimal factors, so "29.8 MB" is 29,800,000 bytes exactly and "200 ms" is 0.2 s, not a float's neighbour.
+# Decimal factors, so "12.5 MB" is 12,500,000 bytes exactly and "200 ms" is 0.2 s, not a float's neighbour.
 _BYTE_SCALE = {prefix: Decimal(10) ** (3 * power) for power, prefix in enumerate(("", "k", "m", "g", "t"))}
 _BINARY_SCALE = {prefix: Decimal(1024) ** power for power, prefix in enumerate(("k", "m", "g", "t"), start=1)}
 _SECONDS = {"ms": Decimal("0.001")} | dict.fromkeys(("s", "sec", "secs", "second", "seconds"), Decimal(1))
@@ -122,7 +122,7 @@ KNOWN_UNITS = "B, kB, MB, GB, KiB, MiB, GiB, ms, s, min, h, %, x"
 
 
 def parse_value(text: str) -> Value:
-    """Reads one figure ("29.8 MB", "~18 seconds", "20-30%", "300"); raises UnitError otherwise."""
+    """Reads one figure ("12.5 MB", "~18 seconds", "20-30%", "250"); raises UnitError otherwise."""
     match = _FIGURE.fullmatch(text.strip())
     value = _value(match) if match else None
     unknown = _UNKNOWN_UNIT.fullmatch(text.strip())
@@ -130,7 +130,7 @@ def parse_value(text: str) -> Value:
         unit = unknown["unit"]
         raise UnitError(f"unknown unit {unit!r} in {text!r}; known: {KNOWN_UNITS} or none (a count)")
     if value is None:
-        raise UnitError(f"{text!r} is not a number with a unit (e.g. '29.8 MB', '45 s', '20-30%', '40x')")
+        raise UnitError(f"{text!r} is not a number with a unit (e.g. '12.5 MB', '55 s', '20-30%', '35x')")
     return value
 
 
@@ -146,7 +146,7 @@ def find_values(line: str, *, counts: bool = False) -> list[Found]:
 
 
 def size_of(text: str) -> int:
-    """A size cell of Docker's tables ("21.5MB", "0B", "524 kB") in bytes; raises UnitError."""
+    """A size cell of Docker's tables ("21.5MB", "0B", "312 kB") in bytes; raises UnitError."""
     value = parse_value(text)
     if value.kind != "bytes" or value.is_range:
         raise UnitError(f"{text!r} is not a size")

@@ -10,7 +10,7 @@ import urllib.request
 from typing import Any
 
 from ..contract import spec
-from ..contract.schema import Probe
+from ..contract.schema import Answer, Probe
 from ..contract.variants import PROJECT, Variant
 from . import analysis
 from .engine import Container, Engine, free_port
@@ -44,6 +44,12 @@ def observe(container: Container, variant: Variant, port: int) -> Probe:
     _, root = http(port, root_path)
     _, health = http(port, service.health)
     not_found_status, not_found = http(port, "/does-not-exist")
+    answers = [
+        Answer(path=path, status=status, body=body)
+        for path in service.endpoints
+        if path not in (root_path, service.health)
+        for status, body in [http(port, path)]
+    ]
     uid = container.process_uid()
     healthcheck = healthcheck_status(container)
     memory = analysis.container_memory(container.stats())
@@ -60,7 +66,7 @@ def observe(container: Container, variant: Variant, port: int) -> Probe:
         not_found_body=not_found, spec_problems=problems, process_uid=uid,
         healthcheck_status=healthcheck, memory_bytes=memory, stop_seconds=round(stop_seconds, 3),
         exit_code=exit_code, error_text=None, logs=lines[-20:],
-        run_to_first_200_seconds=round(run_to_first_200, 3),
+        run_to_first_200_seconds=round(run_to_first_200, 3), answers=answers,
     )  # fmt: skip
 
 

@@ -91,7 +91,7 @@ class Report:
 
 
 def default_docker(args: Sequence[str]) -> subprocess.CompletedProcess[str]:
-    return run_cli(args, timeout=300)
+    return run_cli(args, timeout=600)
 
 
 def _first_line(result: subprocess.CompletedProcess[str]) -> str:

@@ -104,7 +104,7 @@ class Quantity:
     #: Stand-in bases whose weight ranges from 0 to the report's figure for them.
     vary: tuple[str, ...] = ()
     #: Stand-in bases taken at the report's figure: the claim is the report's arithmetic on it
-    #: (a reduction against `golang:1.25` is computed from the report's 807 MB).
+    #: (a reduction against `golang:1.25` is computed from the report's figure for it).
     held: tuple[str, ...] = ()
     #: Bases that decide the value in a way no weight captures (package counts, pull times).
     rests_on: tuple[str, ...] = ()

@@ -261,8 +261,11 @@ class Arguments:
 
 
 def probed_endpoints() -> tuple[str, ...]:
-    """The endpoints whose answers the probe records: the service's root and its health check."""
-    return tuple(dict.fromkeys((PROJECT.service.endpoints[0], PROJECT.service.health)))
+    """The endpoints whose answers the probe records: the root, the health check, every other one
+    the project file declares."""
+    return tuple(
+        dict.fromkeys((PROJECT.service.endpoints[0], PROJECT.service.health, *PROJECT.service.endpoints))
+    )
 
 
 #: What an argument may name, for the error that names a wrong one.

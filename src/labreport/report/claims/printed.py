@@ -1,5 +1,5 @@
-"""Reading a value as the report printed it ("29.8 MB", "~15 MB", "about 95%", "20-30%", "45 s", "40x",
-"300") and a tolerance ("10%", "1 pp"): the number, and the formatter the ledger shows it with.
+"""Reading a value as the report printed it ("12.5 MB", "~17 MB", "about 95%", "20-30%", "55 s", "35x",
+"250") and a tolerance ("10%", "1 pp"): the number, and the formatter the ledger shows it with.
 
 The figure itself is read by the drafter's unit reader, so a claims file accepts every figure the
 drafter finds in a report and writes into one; this module adds only the claims file's own rules."""

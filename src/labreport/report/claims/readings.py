@@ -21,21 +21,32 @@ from .measures import Arguments
 Reading = Callable[[Measurements], str | None]
 
 
-def _body_field(endpoint: str) -> str:
-    """The probe record's field holding `endpoint`'s answer."""
-    return "root_body" if endpoint == PROJECT.service.endpoints[0] else "health_body"
+def _body_fields(found: Probe, endpoint: str) -> tuple[str, ...] | None:
+    """Where in the probe record `endpoint`'s answer lies: its own field for the root and the health
+    check, else its entry among the other declared endpoints' answers; None when it was not asked."""
+    if endpoint == PROJECT.service.endpoints[0]:
+        return ("root_body",)
+    if endpoint == PROJECT.service.health:
+        return ("health_body",)
+    index = next((i for i, answer in enumerate(found.answers) if answer.path == endpoint), None)
+    return None if index is None else ("answers", str(index), "body")
 
 
-def _answer(data: Measurements, endpoint: str, name: str) -> tuple[Probe, Any] | None:
-    """The shipped image's probe and its answer's field `name` at `endpoint`, if the data holds one.
-    A dotted name goes down into objects ("service.name"), as the drafter writes it."""
+def _answer(data: Measurements, endpoint: str, name: str) -> tuple[Probe, Any, tuple[str, ...]] | None:
+    """The shipped image's probe, its answer's field `name` at `endpoint` and where that lies, if the
+    data holds one. A dotted name goes down into objects ("service.name"), as the drafter writes it."""
     found = probe(data, PRIMARY)
-    value: Any = None if found is None else getattr(found, _body_field(endpoint))
+    fields = None if found is None else _body_fields(found, endpoint)
+    if found is None or fields is None:
+        return None
+    value: Any = found
+    for part in fields:
+        value = value[int(part)] if isinstance(value, list) else getattr(value, part)
     for part in name.split("."):
         if not isinstance(value, dict) or part not in value:
             return None
         value = value[part]
-    return None if found is None else (found, value)
+    return found, value, (*fields, *name.split("."))
 
 
 def as_printed(value: Any) -> str:
@@ -54,8 +65,7 @@ def probe_field(endpoint: str, name: str) -> Reading:
 def _probe_point(endpoint: str, name: str) -> Point:
     def point(data: Measurements) -> Pointing | None:
         found = _answer(data, endpoint, name)
-        fields = (_body_field(endpoint), *name.split("."))
-        return None if found is None else Pointing(inputs=((found[0], fields),))
+        return None if found is None else Pointing(inputs=((found[0], found[2]),))
 
     return point
 

@@ -6,18 +6,15 @@ the plugin fails the build with one line naming the file and the field).
 
 from __future__ import annotations
 
-import html
 import os
 from pathlib import Path
 
-from ...contract.history import History, HistoryRecord, load
-from ...contract.variants import ROOT
+from ...contract.history import HISTORY_FILE, History, HistoryRecord, load
+from .. import escape
 from ..markup import table
-from ..site.locations import history_file
 from .registry import macro
 
-#: Set this to build the site from another history file (tests, previews); default the project's
-#: data/history.json.
+#: Set this to build the site from another history file (tests, previews); default data/history.json.
 HISTORY_ENV = "LABREPORT_HISTORY"
 NO_HISTORY = "No history yet: `labreport measure` appends a record after every run."
 
@@ -26,7 +23,7 @@ _cache: dict[tuple[Path, int, int], History] = {}
 
 def history_path() -> Path:
     chosen = os.environ.get(HISTORY_ENV)
-    return Path(chosen).resolve() if chosen else history_file(ROOT)
+    return Path(chosen).resolve() if chosen else HISTORY_FILE
 
 
 def site_history() -> History:
@@ -91,10 +88,6 @@ def _evidenced(at: int, field: str, previous: HistoryRecord | None, current: His
     return showing if before is None or after is None else history_change(showing, field, at, after, before)
 
 
-def _cell(text: str) -> str:
-    return html.escape(text).replace("|", "&#124;")
-
-
 @macro
 def history_changes() -> str:
     """Each run against the one before: what changed in the inputs, the bases or the testbed."""
@@ -107,7 +100,7 @@ def history_changes() -> str:
         final = _evidenced(at, "final_image_bytes", previous, current)
         stage = _evidenced(at, "builder_stage_bytes", previous, current)
         when = f"{current.measured_at:%Y-%m-%d %H:%M}"
-        rows.append([f"`{_cell(run_label(current))}`", when, final, stage, _cell(changed)])
+        rows.append([escape.code(run_label(current)), when, final, stage, escape.text(changed)])
     return table(["run", "measured", "final image", "builder stage", "what changed"], rows, align="llrrl")
 
 
@@ -130,7 +123,7 @@ def history_testbeds() -> str:
             record.testbed.fingerprint(), (testbed_name(record), record.testbed.label(), 0)
         )
         counts[record.testbed.fingerprint()] = (name, label, count + 1)
-    rows = [[name, _cell(label), count] for name, label, count in counts.values()]
+    rows = [[name, escape.text(label), count] for name, label, count in counts.values()]
     return table(["line", "testbed", "runs"], rows, align="llr")
 
 

@@ -1,7 +1,7 @@
 """Where a project keeps its measured files: `data/` in its own folder, as this repository does.
 
-Here rather than in the contract so that naming a path never changes the inputs hash; the command
-line (`measure`, `serve`, `check-data`, `site`) and the plugin read it from this one place.
+`contract.paths` says it for the project this process loaded (`schema.DATA_FILE` and the files
+beside it); this says it for any project's folder, which `labreport site` builds in a new process.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ...contract.history import HISTORY_FILE
-from ...contract.project import PROJECT_FILE, REPO_ROOT
+from ...contract.project import PROJECT_FILE
 from ...contract.schema import DATA_FILE
 from ...contract.status import STATUS_FILE
 
@@ -17,16 +17,18 @@ from ...contract.status import STATUS_FILE
 PROJECT_NAME = PROJECT_FILE.name
 #: A project's own MkDocs configuration, beside its project file, when it has pages of its own.
 MKDOCS_NAME = "mkdocs.yml"
+#: The folder, beside the project file, that holds the data file and the files kept with it.
+DATA_FOLDER = DATA_FILE.parent.name
 
 
 def data_file(folder: Path) -> Path:
-    """`folder/data/measurements.json`: this repository's `DATA_FILE` for its own folder."""
-    return folder / DATA_FILE.relative_to(REPO_ROOT)
+    """`folder/data/measurements.json`: the data file of the project whose folder is `folder`."""
+    return folder / DATA_FOLDER / DATA_FILE.name
 
 
 def status_file(folder: Path) -> Path:
-    return folder / STATUS_FILE.relative_to(REPO_ROOT)
+    return folder / DATA_FOLDER / STATUS_FILE.name
 
 
 def history_file(folder: Path) -> Path:
-    return folder / HISTORY_FILE.relative_to(REPO_ROOT)
+    return folder / DATA_FOLDER / HISTORY_FILE.name
