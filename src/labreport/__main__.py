@@ -1,9 +1,12 @@
 import sys
 
-from .contract.project import ProjectError, choose_from_argv
+from .contract.paths import choose_from_argv
 
-# `--project PATH` is read before the CLI is imported: the modules read the project as they load.
+# `--project PATH` is read before anything else is imported: the modules read the project (and
+# `schema` the data file beside it) as they load.
 chosen = choose_from_argv(sys.argv[1:])
+from .contract.project import ProjectError  # noqa: E402
+
 try:
     from .cli import main
 except ProjectError as error:  # a bad project file: its one line, the CLI's exit code for bad data

@@ -24,6 +24,25 @@ def project_path() -> Path:
     return here.resolve() if here.is_file() else PROJECT_FILE
 
 
+def choose_from_argv(argv: list[str]) -> Path | None:
+    """Points `PROJECT_ENV` at the file a `--project PATH` in argv names (a folder means its
+    labreport.toml), before any module reads the project; returns that file, or None. Here, in the
+    module that imports nothing, so that `python -m labreport` calls it before `schema` places the
+    data file (`DATA_FILE`, read once, as it loads) beside the project."""
+    for index, argument in enumerate(argv):
+        if argument == "--project" and index + 1 < len(argv):
+            chosen = argv[index + 1]
+        elif argument.startswith("--project="):
+            chosen = argument.split("=", 1)[1]
+        else:
+            continue
+        path = Path(chosen).resolve()
+        path = path / PROJECT_FILE.name if path.is_dir() else path
+        os.environ[PROJECT_ENV] = str(path)
+        return path
+    return None
+
+
 def data_folder() -> Path:
     """A project's measurements, history and progress file live in `data/` beside its project file."""
     return project_path().parent / "data"

@@ -8,7 +8,6 @@ the format; a bad file is one line naming the file, the entry and the field.
 
 from __future__ import annotations
 
-import os
 import tomllib
 from pathlib import Path
 from typing import Literal, get_args
@@ -96,23 +95,6 @@ class Project(_Strict):
     def builder_ref(self) -> str:
         """The primary Dockerfile's builder stage, built on its own and tagged this."""
         return f"{self.service.image}:builder"
-
-
-def choose_from_argv(argv: list[str]) -> Path | None:
-    """Points `PROJECT_ENV` at the file a `--project PATH` in argv names (a folder means its
-    labreport.toml), before any module reads the project; returns that file, or None."""
-    for index, argument in enumerate(argv):
-        if argument == "--project" and index + 1 < len(argv):
-            chosen = argv[index + 1]
-        elif argument.startswith("--project="):
-            chosen = argument.split("=", 1)[1]
-        else:
-            continue
-        path = Path(chosen).resolve()
-        path = path / PROJECT_FILE.name if path.is_dir() else path
-        os.environ[PROJECT_ENV] = str(path)
-        return path
-    return None
 
 
 def _where(raw: object, location: tuple[int | str, ...]) -> str:
