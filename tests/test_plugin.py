@@ -110,3 +110,41 @@ def test_a_rebuild_in_the_same_process_redraws_only_changed_figures(
     assert plugins[0] is plugins[1] and builds[0] is not builds[1]
     assert drawn[1] == 0 and drawn[0] in (0, len(rendering.paths()) // len(rendering.THEMES))
     assert "One more sentence." in (tmp_path / "site" / "conclusion" / "index.html").read_text()
+
+
+@pytest.mark.site
+def test_a_projects_own_mkdocs_yml_builds_from_the_project_beside_it(tmp_path: Path) -> None:
+    """`mkdocs build -f DIR/mkdocs.yml`, run from this repository with no LABREPORT_* set: the plugin
+    reads DIR's project file, so the pages show DIR's data file (and history), not this repository's."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    import yaml
+
+    from labreport.contract.project import load
+    from labreport.report.site import generic
+    from records_example import EXAMPLE, example_measurements
+
+    folder = tmp_path / "quote-service"
+    shutil.copytree(EXAMPLE, folder, ignore=shutil.ignore_patterns("data", "site"))
+    write_data(example_measurements(), folder / "data" / "measurements.json")
+    staged = generic.stage(load(folder / "labreport.toml"), folder, tmp_path / "pages", tmp_path / "site")
+    (folder / "mkdocs.yml").write_text(staged.read_text(encoding="utf-8"), encoding="utf-8")
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("LABREPORT_")}
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(folder / "mkdocs.yml")],
+        cwd=REPO,
+        env={**environment, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    config = yaml.safe_load(staged.read_text(encoding="utf-8"))
+    sizes = (Path(config["site_dir"]) / "sizes" / "index.html").read_text(encoding="utf-8")
+    assert "<code>quote-service:distroless</code>" in sizes and "devops-info-service:alpine" not in sizes
+    published = json.loads((Path(config["site_dir"]) / "data" / "history.json").read_text(encoding="utf-8"))
+    ours = json.loads((REPO / "data" / "history.json").read_text(encoding="utf-8"))
+    assert published["records"] == [] and ours["records"]  # the project has none; this repository has some

@@ -28,8 +28,8 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from ...contract.project import PROJECT_ENV, PROJECT_FILE, project_path
-from ...contract.schema import DataError
+# The one module of ours that reads no project: `schema` places the data file as it loads.
+from ...contract.paths import PROJECT_ENV, PROJECT_FILE, project_path
 
 if TYPE_CHECKING:
     from .build import Build
@@ -57,12 +57,16 @@ def choose_project(config_file_path: str | None) -> Path:
     """Makes the project this build's: points `LABREPORT_PROJECT` at it before the wings load it,
     or checks that it is the one they loaded (their module globals hold it for the process)."""
     chosen = find_project(config_file_path)
-    loaded = sys.modules.get("labreport.contract.variants")
-    if loaded is None:
+    variants, schema = (sys.modules.get(f"labreport.contract.{name}") for name in ("variants", "schema"))
+    if variants is None and schema is None:
         os.environ[PROJECT_ENV] = str(chosen)
-    elif chosen != loaded.PROJECT_PATH:
+        return chosen
+    loaded = variants.PROJECT_PATH if variants is not None else None
+    if loaded is None and schema is not None and schema.DATA_FILE.parent.parent != chosen.parent:
+        loaded = schema.DATA_FILE.parent.parent  # the folder whose data/ the data file is in
+    if loaded is not None and loaded not in (chosen, chosen.parent):
         raise PluginError(
-            f"labreport: this process has the project {loaded.PROJECT_PATH} loaded, not {chosen}: "
+            f"labreport: this process has the project {loaded} loaded, not {chosen}: "
             "build the site in a new process (`labreport site --project DIR`)"
         )
     return chosen
@@ -79,16 +83,18 @@ class LabreportPlugin(BasePlugin[LegacyConfig]):  # type: ignore[no-untyped-call
 
     @event_priority(EARLY)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        chosen = choose_project(config.config_file_path)
+        # Only now: `schema` places the data file beside the project chosen, as it loads.
+        from ...contract.schema import DataError
+
         try:
-            chosen = choose_project(config.config_file_path)
-            from . import build as sitebuild
+            from . import build as sitebuild  # loads the project: a bad one raises here
             from . import locations
 
             self.close()  # the previous build's figure worker, under `mkdocs serve`
-            folder = chosen.parent
             build = sitebuild.start(
-                sitebuild.data_path(locations.data_file(folder)),
-                sitebuild.status_path(locations.status_file(folder)),
+                sitebuild.data_path(locations.data_file(chosen.parent)),
+                sitebuild.status_path(locations.status_file(chosen.parent)),
             )
         except DataError as error:  # the project, data, claims or history file: one line naming it
             raise PluginError(str(error)) from None
