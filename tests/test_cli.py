@@ -206,3 +206,19 @@ def test_cli_check_data_reads_the_project_it_is_pointed_at(tmp_path: Path, conte
         assert (result.returncode, result.stdout) == (0, f"{data}: valid\n"), result.stderr
     else:
         assert result.returncode == 1 and len(_lines(result.stderr)) == 1 and str(data) in result.stderr
+
+
+def test_another_projects_data_goes_beside_its_project_file() -> None:
+    """`python -m labreport measure --project DIR` writes DIR/data/measurements.json, never this
+    report's data: the flag is read before the module that places the data file is loaded."""
+    import subprocess
+    import sys
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "quote-service"
+    shown = subprocess.run(
+        [sys.executable, "-m", "labreport", "measure", "--project", str(example), "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert str(example / "data" / "measurements.json") in "".join(shown.split())

@@ -254,6 +254,19 @@ def test_a_probe_whose_body_breaks_the_spec(data: Measurements) -> None:
     ]
 
 
+def test_a_project_with_no_spec_has_its_answers_recorded_not_checked(
+    data: Measurements, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The example's service answers in its own shape: with `spec` left out, nothing judges it."""
+    odd = probe_record("scratch", root_body={"name": "quote-service", "quotes": 7})
+    probes = [odd if p.variant == "scratch" else p for p in data.probes]
+    changed = data.model_copy(update={"probes": probes})
+    assert invariants.check(changed) != []  # this repository's project names the course's spec
+    service = invariants.PROJECT.service.model_copy(update={"spec": None})
+    monkeypatch.setattr(invariants, "PROJECT", invariants.PROJECT.model_copy(update={"service": service}))
+    assert invariants.check(changed) == []
+
+
 def test_a_variant_that_did_not_start_has_no_body_to_check(data: Measurements) -> None:
     assert any(not probe.started and probe.root_body is None for probe in data.probes)
     assert invariants.check(data) == []

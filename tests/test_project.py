@@ -161,3 +161,15 @@ def test_measure_project_names_the_file_before_anything_loads(tmp_path: Path) ->
         f"labreport: {path}: variant 'main': field 'purpose': Input should be 'runtime', 'comparison', "
         "'failure' or 'cache-mount'"
     ]
+
+
+def test_choose_from_argv_takes_a_file_or_its_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # choose_from_argv writes os.environ itself: setenv first, so the teardown removes what it wrote
+    # (a delenv of an unset name restores nothing, and later tests' subprocesses met other.toml).
+    monkeypatch.setenv(project.PROJECT_ENV, "unset by the teardown")
+    monkeypatch.delenv(project.PROJECT_ENV)
+    assert project.choose_from_argv(["measure", "--repeat", "1"]) is None
+    assert project.choose_from_argv(["measure", "--project", str(tmp_path)]) == tmp_path / "labreport.toml"
+    other = tmp_path / "other.toml"
+    assert project.choose_from_argv([f"--project={other}"]) == other
+    assert project.project_path() == other

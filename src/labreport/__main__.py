@@ -2,8 +2,8 @@ import sys
 
 from .contract.paths import choose_from_argv
 
-# `--project PATH` is read before anything else is imported: the modules read the project (and
-# `schema` the data file beside it) as they load.
+# `--project PATH` is read before anything else is imported: the modules read the project (and the
+# data file's place beside it) as they load. `paths` imports nothing of the package.
 chosen = choose_from_argv(sys.argv[1:])
 from .contract.project import ProjectError  # noqa: E402
 

@@ -12,7 +12,7 @@ import signal
 import sys
 from types import ModuleType
 
-from ..contract import paths, project, schema
+from ..contract import project, schema
 from ..contract.variants import PROJECT_PATH
 from ..measure.engine import EngineUnavailable
 from ..measure.lock import LockHeld
@@ -103,7 +103,7 @@ def stop_on_signals() -> None:
 def _chosen_project(argv: list[str] | None) -> int | None:
     """A `--project` other than the loaded one: the modules read the project as they load, so the
     program starts again on it (`python -m labreport` reads the flag before loading any)."""
-    chosen = paths.choose_from_argv(sys.argv[1:] if argv is None else argv)
+    chosen = project.choose_from_argv(sys.argv[1:] if argv is None else argv)
     if chosen is None or chosen == PROJECT_PATH:
         return None
     if argv is not None:

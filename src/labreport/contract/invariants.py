@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from . import spec
 from .schema import Measurements, Spread
-from .variants import BY_NAME, PRIMARY, SCRATCH
+from .variants import BY_NAME, PRIMARY, PROJECT, SCRATCH
 
 KiB = 1024
 # `docker history` counts a layer's file contents, while what is compressed is the layer's tar, with
@@ -168,6 +168,8 @@ def _builds_are_ordered(data: Measurements) -> Iterator[str]:
 
 
 def _probes_match_the_spec(data: Measurements) -> Iterator[str]:
+    if PROJECT.service.spec is None:
+        return  # a project that names no response spec has its answers recorded, not checked
     for probe in data.probes:
         if not probe.started:
             continue

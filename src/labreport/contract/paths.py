@@ -24,11 +24,14 @@ def project_path() -> Path:
     return here.resolve() if here.is_file() else PROJECT_FILE
 
 
+def data_folder() -> Path:
+    """A project's measurements, history and progress file live in `data/` beside its project file."""
+    return project_path().parent / "data"
+
+
 def choose_from_argv(argv: list[str]) -> Path | None:
     """Points `PROJECT_ENV` at the file a `--project PATH` in argv names (a folder means its
-    labreport.toml), before any module reads the project; returns that file, or None. Here, in the
-    module that imports nothing, so that `python -m labreport` calls it before `schema` places the
-    data file (`DATA_FILE`, read once, as it loads) beside the project."""
+    labreport.toml), before any module reads the project; returns that file, or None."""
     for index, argument in enumerate(argv):
         if argument == "--project" and index + 1 < len(argv):
             chosen = argv[index + 1]
@@ -41,8 +44,3 @@ def choose_from_argv(argv: list[str]) -> Path | None:
         os.environ[PROJECT_ENV] = str(path)
         return path
     return None
-
-
-def data_folder() -> Path:
-    """A project's measurements, history and progress file live in `data/` beside its project file."""
-    return project_path().parent / "data"

@@ -15,10 +15,10 @@ from typing import Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from . import dockerfile
-from .paths import PROJECT_ENV, PROJECT_FILE, REPO_ROOT, project_path
+from .paths import PROJECT_ENV, PROJECT_FILE, REPO_ROOT, choose_from_argv, project_path
 from .schema import DataError, Flavour
 
-__all__ = ["PROJECT_ENV", "PROJECT_FILE", "REPO_ROOT", "project_path"]
+__all__ = ["PROJECT_ENV", "PROJECT_FILE", "REPO_ROOT", "choose_from_argv", "project_path"]
 
 
 #: What a variant is for: the primary image (one, listed first), an image set beside it, one whose
