@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 
 from labreport.report.claims import claimsfile
@@ -16,7 +17,7 @@ from labreport.report.claims.claimsfile import ClaimsError, load
 from labreport.report.claims.judge import Quantity
 from labreport.report.claims.ledger import claimed_value, ledger
 from labreport.report.site import build as sitebuild
-from labreport.report.site import hooks
+from labreport.report.site.plugin import LabreportPlugin
 from records import fake_measurements, write_data
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -195,7 +196,7 @@ def test_a_bad_claims_file_fails_the_site_build_before_any_page(
     monkeypatch.setenv(sitebuild.DATA_ENV, str(write_data(fake_measurements(), tmp_path / "m.json")))
     monkeypatch.setenv(claimsfile.CLAIMS_ENV, str(_write(tmp_path, GOOD.replace("image-size", "image-sise"))))
     with pytest.raises(PluginError, match="field 'measure': unknown measure 'image-sise'"):
-        hooks.on_config(None)  # type: ignore[arg-type]
+        LabreportPlugin().on_config(MkDocsConfig(config_file_path=str(tmp_path / "mkdocs.yml")))
 
 
 def test_the_figures_mark_the_value_of_the_file_they_read(

@@ -4,7 +4,7 @@
 other figures (a reduction, a ratio, a saving). Either returns an inline element a reader can
 point at, focus or tap: a `<button>` carrying `data-evidence`, the JSON Pointer (RFC 6901) of the
 figure in the published measurements.json, and described by a popover (the Popover API: it opens
-in the top layer, so nothing around it moves; the hooks add it at the end of the article) saying what
+in the top layer, so nothing around it moves; the plugin adds it at the end of the article) saying what
 `labreport explain` prints for that pointer (`contract.evidence`, so the terminal and the page say
 the same): the raw value and its unit, how it was measured, the command that shows it, when, on
 which testbed and at which commit, and the stand-in recipe of each base it rests on.
