@@ -11,6 +11,7 @@ import pytest
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 
+from labreport.report import derive
 from labreport.report.claims import claimsfile
 from labreport.report.claims.checks import Fact
 from labreport.report.claims.claimsfile import ClaimsError, load
@@ -232,3 +233,24 @@ def test_no_figure_of_the_report_is_written_in_the_source() -> None:
     telling = {value for value in values if value >= 1000 or value != int(value)}
     assert len(telling) >= 15
     assert not telling & _numbers_in_source()
+
+
+def test_a_fact_without_the_variant_its_check_needs_is_one_line_and_no_package_manager_means_the_final(
+    tmp_path: Path,
+) -> None:
+    fact = """
+[[claim]]
+key = "cgo"
+topic = "cgo fails"
+claimed = "no such file or directory"
+measure = "fact"
+check = "cgo-fails"
+expect = "no such file"
+page = "build.md"
+line = 3
+"""
+    with pytest.raises(ClaimsError, match="claim 'cgo': field 'of': missing"):
+        load(_write(tmp_path, fact))
+    quiet = fact.replace('"cgo-fails"', '"no-package-manager"').replace('expect = "no such file"\n', "")
+    (entry,) = load(_write(tmp_path, quiet)).entries
+    assert entry.of == derive.PRIMARY

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ...contract.schema import Measurements
-from ...contract.variants import BY_NAME
+from ...contract.variants import BY_NAME, PRIMARY
 from ..derive import (
     binary,
     is_standin,
@@ -196,6 +196,11 @@ def nothing_measures(data: Measurements, fact: Fact) -> Claim:
 
 
 Check = Callable[[Measurements, Fact], Claim]
+
+#: What a check cannot be judged without (the claims file's fields), and where it has a default:
+#: "no package manager" is said of the final image unless the entry names another.
+CHECK_NEEDS: dict[str, tuple[str, ...]] = {"cgo-fails": ("of", "expect"), "chown-needed": ("of",)}
+CHECK_DEFAULT_OF: dict[str, str] = {"no-package-manager": PRIMARY}
 
 #: Check name (a claim's `check`) -> the check. The one place a name maps to its function.
 FACTS: dict[str, Check] = {
