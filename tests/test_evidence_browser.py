@@ -55,7 +55,8 @@ COLLECT = r"""() => {
     base: e.dataset.base || null, weights: e.dataset.weights ? JSON.parse(e.dataset.weights) : null,
     formula: e.dataset.formula || null, inputs: e.dataset.inputs ? JSON.parse(e.dataset.inputs) : null,
     factor: Number(e.dataset.factor || 1)}));
-  const unit = '(?:B|kB|MB|GB|KiB|MiB|GiB|ms|s|%|x)(?![A-Za-z0-9])';
+  const unit = '(?:B|bytes?|kB|KB|MB|GB|KiB|MiB|GiB|ns|\\u00b5s|ms|s|sec|seconds?|min|minutes?' +
+    '|%|pp|x|\\u00d7)(?![A-Za-z0-9])';
   const number = new RegExp('[+\\-\\u2212]?\\d[\\d,]*(?:\\.\\d+)?[\\s\\u00a0]?' + unit, 'g');
   const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
   const carried = '[data-evidence], [data-claim], [data-history], [data-budget], [data-constant]';
