@@ -24,7 +24,7 @@ from ..derive import (
 )
 from ..escape import code
 from ..units import human_size
-from .judge import NO_VALUE, Claim, Verdict
+from .judge import NO_VALUE, Claim, Pointing, Verdict
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -174,9 +174,11 @@ def package_manager_claim(data: Measurements, fact: Fact) -> Claim:
 
 def copied_ca_claim(data: Measurements, fact: Fact) -> Claim:
     """A layer the report made with a package manager no stand-in has (`apk add ca-certificates`):
-    this build copies the builder's CA bundle instead, a different layer, shown beside the claim."""
+    this build copies the builder's CA bundle instead, a different layer, shown beside the claim.
+    The measured value is the bare size, so the page's evidence wraps a figure and nothing else;
+    the note says which layer it is."""
     copied = layer(variant_image(data, fact.of), "COPY", "ca-certificates")
-    measured = NO_VALUE if copied is None else f"{human_size(copied.size)} (a copied bundle)"
+    measured = NO_VALUE if copied is None else human_size(copied.size)
     return Claim(
         key=fact.key,
         topic=fact.topic,
@@ -187,6 +189,7 @@ def copied_ca_claim(data: Measurements, fact: Fact) -> Claim:
         note=fact.note,
         page=fact.page,
         standin=copied is not None and (base := _base(fact.of)) is not None and is_standin(data, base),
+        evidence=None if copied is None else Pointing(inputs=((copied, ("size",)),)),
     )
 
 
