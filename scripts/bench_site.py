@@ -3,7 +3,7 @@
 Prints figures, asserts nothing:
 
 1. `mkdocs build` of the report against a plain MkDocs Material build of the same pages with the
-   macro calls and figures removed (no macros plugin, no hooks), as a ratio per run, repeated;
+   macro calls and figures removed (no macros plugin, no labreport plugin), as a ratio per run, repeated;
    median, min and max. The target is a ratio of at most 3. Every report build draws every figure
    (nothing is kept between builds); measured with the figures drawn by forked worker processes
    (the default) and in the build's own process (`LABREPORT_FIGURE_WORKERS=0`).

@@ -18,18 +18,15 @@ MKDOCS = Path(sys.executable).parent / "mkdocs"
 
 def site_config(tmp: Path, docs: Path | None = None, *, plain: bool = False) -> Path:
     """Writes into `tmp` a copy of mkdocs.yml with every path in it made absolute, optionally over
-    another docs directory, and returns its path. `plain` drops the hooks and every plugin but
-    search: MkDocs Material on the same pages, with nothing of ours."""
+    another docs directory, and returns its path. `plain` drops every plugin but search (ours and
+    mkdocs-macros): MkDocs Material on the same pages, with nothing of ours."""
     config = mkdocs_config.load()
     config["docs_dir"] = str(docs or REPO / "docs")
     config["watch"] = [str(REPO / path) for path in config["watch"]]
     if "custom_dir" in config.get("theme", {}):
         config["theme"]["custom_dir"] = str(REPO / config["theme"]["custom_dir"])
     if plain:
-        config.pop("hooks", None)
         config["plugins"] = ["search"]
-    else:
-        config["hooks"] = [str(REPO / hook) for hook in config["hooks"]]
     path = tmp / ("plain.yml" if plain else "mkdocs.yml")
     path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     return path

@@ -81,3 +81,13 @@ def test_no_banner_when_nothing_runs_or_failed_since(tmp_path: Path, status: Mea
         assert status.updated_at < _measured_at()
     for html in _pages_with(tmp_path, status):
         assert RUNNING not in html and FAILED not in html
+
+
+def test_stale_data_of_another_project_says_the_command_that_measures_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from labreport.report.site import banner
+
+    assert banner._refresh() == "`make measure`"  # this repository's own project
+    monkeypatch.setattr(banner, "ROOT", tmp_path)
+    assert banner._refresh() == f"`labreport measure --project {tmp_path}`"

@@ -8,15 +8,17 @@ import re
 from pathlib import Path
 
 import pytest
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 
+from labreport.report import derive
 from labreport.report.claims import claimsfile
 from labreport.report.claims.checks import Fact
 from labreport.report.claims.claimsfile import ClaimsError, load
 from labreport.report.claims.judge import Quantity
 from labreport.report.claims.ledger import claimed_value, ledger
 from labreport.report.site import build as sitebuild
-from labreport.report.site import hooks
+from labreport.report.site.plugin import LabreportPlugin
 from records import fake_measurements, write_data
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -195,7 +197,7 @@ def test_a_bad_claims_file_fails_the_site_build_before_any_page(
     monkeypatch.setenv(sitebuild.DATA_ENV, str(write_data(fake_measurements(), tmp_path / "m.json")))
     monkeypatch.setenv(claimsfile.CLAIMS_ENV, str(_write(tmp_path, GOOD.replace("image-size", "image-sise"))))
     with pytest.raises(PluginError, match="field 'measure': unknown measure 'image-sise'"):
-        hooks.on_config(None)  # type: ignore[arg-type]
+        LabreportPlugin().on_config(MkDocsConfig(config_file_path=str(tmp_path / "mkdocs.yml")))
 
 
 def test_the_figures_mark_the_value_of_the_file_they_read(
@@ -231,3 +233,24 @@ def test_no_figure_of_the_report_is_written_in_the_source() -> None:
     telling = {value for value in values if value >= 1000 or value != int(value)}
     assert len(telling) >= 15
     assert not telling & _numbers_in_source()
+
+
+def test_a_fact_without_the_variant_its_check_needs_is_one_line_and_no_package_manager_means_the_final(
+    tmp_path: Path,
+) -> None:
+    fact = """
+[[claim]]
+key = "cgo"
+topic = "cgo fails"
+claimed = "no such file or directory"
+measure = "fact"
+check = "cgo-fails"
+expect = "no such file"
+page = "build.md"
+line = 3
+"""
+    with pytest.raises(ClaimsError, match="claim 'cgo': field 'of': missing"):
+        load(_write(tmp_path, fact))
+    quiet = fact.replace('"cgo-fails"', '"no-package-manager"').replace('expect = "no such file"\n', "")
+    (entry,) = load(_write(tmp_path, quiet)).entries
+    assert entry.of == derive.PRIMARY

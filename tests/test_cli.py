@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 import signal
 from collections.abc import Iterator
@@ -11,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from labreport import cli
+from labreport.cli import check_data
 from labreport.contract import schema
 from labreport.measure.engine import Engine
 from records import fake_measurements
@@ -136,10 +136,8 @@ def test_cli_ctrl_c_exits_130(monkeypatch: pytest.MonkeyPatch, capfd: pytest.Cap
 
 
 def _point_check_data_at(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
-    """`schema.load`'s default path is bound when the function is defined, so patching DATA_FILE alone
-    would not move what check-data validates: patch both what it reads and what it prints."""
-    monkeypatch.setattr(schema, "DATA_FILE", path)
-    monkeypatch.setattr(schema, "load", functools.partial(schema.load, path))
+    """check-data reads the loaded project's data file: point it at `path`."""
+    monkeypatch.setattr(check_data, "project_data", lambda: path)
 
 
 @pytest.mark.parametrize("content", [b"{", b'{"schema_version": 1}'], ids=["not-json", "missing-fields"])
@@ -212,6 +210,36 @@ def test_cli_unknown_variant_is_a_usage_error(capsys: pytest.CaptureFixture[str]
     with pytest.raises(SystemExit) as exited:
         cli.main(["measure", "--only", "ubuntu"])
     assert exited.value.code == 2
+
+
+@pytest.mark.parametrize("content", [None, b"{"], ids=["valid", "corrupt"])
+def test_cli_check_data_reads_the_project_it_is_pointed_at(tmp_path: Path, content: bytes | None) -> None:
+    """`--project DIR` checks DIR's data/measurements.json (run as a user runs it: the flag is read
+    before the modules load the project)."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from records import write_data
+    from records_example import EXAMPLE, example_measurements
+
+    folder = tmp_path / "quote-service"
+    shutil.copytree(EXAMPLE, folder, ignore=shutil.ignore_patterns("data", "site"))
+    data = write_data(example_measurements(), folder / "data" / "measurements.json")
+    if content is not None:
+        data.write_bytes(content)
+    result = subprocess.run(
+        [sys.executable, "-m", "labreport", "check-data", "--project", str(folder)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(Path(cli.__file__).parents[2])},
+    )
+    if content is None:
+        assert (result.returncode, result.stdout) == (0, f"{data}: valid\n"), result.stderr
+    else:
+        assert result.returncode == 1 and len(_lines(result.stderr)) == 1 and str(data) in result.stderr
 
 
 def test_another_projects_data_goes_beside_its_project_file() -> None:

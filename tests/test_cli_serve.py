@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from labreport.cli import serve as serve_command
 from labreport.cli.serve import options_from, port_in_use
 from labreport.contract.inputs import inputs_hash
 from labreport.contract.schema import DATA_FILE
@@ -74,6 +75,29 @@ def test_a_data_file_elsewhere_keeps_its_status_beside_it(tmp_path: Path) -> Non
     elsewhere = options_from(8000, [], tmp_path / "m.json")
     assert elsewhere.status == tmp_path / STATUS_FILE.name
     assert elsewhere.data == tmp_path / "m.json"
+
+
+def test_another_project_serves_its_own_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--project DIR` serves DIR's mkdocs.yml, or else the generic pages staged for the while."""
+    from labreport.contract.project import load
+    from records_example import EXAMPLE
+
+    monkeypatch.setattr(serve_command, "ROOT", EXAMPLE)
+    monkeypatch.setattr(serve_command, "PROJECT", load(EXAMPLE / "labreport.toml"))
+    with serve_command._site_config() as (config, cwd):
+        staged = config
+        assert (
+            config.name == "mkdocs.yml"
+            and config.parent != EXAMPLE
+            and (config.parent / "docs" / "ledger.md").is_file()
+        )
+        assert "quote-service" in config.read_text(encoding="utf-8")
+    assert not staged.exists()  # the staging folder goes when serve ends
+    own = tmp_path / "mkdocs.yml"
+    own.write_text("site_name: own\n", encoding="utf-8")
+    monkeypatch.setattr(serve_command, "ROOT", tmp_path)
+    with serve_command._site_config() as (config, cwd):
+        assert (config, cwd) == (own, tmp_path)
 
 
 def test_the_lock_admits_one_holder_and_names_it(tmp_path: Path) -> None:

@@ -1,6 +1,6 @@
 """`labreport verify`'s lines and exit codes: one line per figure, the differences named on stderr,
-2 for a bad data file and 3, in one line, when no engine answers. The real engine:
-tests/test_witness_docker.py."""
+2 for a bad data file and 3, in one line, when no engine answers. The real engine, after a fresh
+measurement: tests/test_docker.py."""
 
 from __future__ import annotations
 

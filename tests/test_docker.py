@@ -18,6 +18,7 @@ from labreport.contract import schema
 from labreport.contract.variants import VARIANTS
 from labreport.measure import buildkit, standins
 from labreport.measure.engine import LABEL, Engine
+from labreport.measure.witness import NOT_HERE
 
 pytestmark = pytest.mark.docker
 
@@ -60,12 +61,18 @@ def run_measure(tmp: Path, *arguments: str) -> tuple[subprocess.CompletedProcess
 
 
 @pytest.fixture(scope="module")
-def every_variant(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> schema.Measurements:
-    """One reduced run over every variant: one repeat, with the publish phase."""
+def every_variant_file(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One reduced run over every variant: one repeat, with the publish phase; the file it wrote."""
     only = [argument for variant in VARIANTS for argument in ("--only", variant.name)]
-    result, measurements = run_measure(tmp_path_factory.mktemp("all"), *only)
+    folder = tmp_path_factory.mktemp("all")
+    result, _ = run_measure(folder, *only)
     assert result.returncode == 0, result.stderr[-3000:]
-    return measurements
+    return folder / "measurements.json"
+
+
+@pytest.fixture(scope="module")
+def every_variant(every_variant_file: Path) -> schema.Measurements:
+    return schema.load(every_variant_file)
 
 
 def test_standins_are_labelled_and_reused(engine: Engine) -> None:
@@ -197,6 +204,60 @@ def test_the_rebuilds_binary_hash_is_the_binary_docker_cp_reads(
             _docker("rm", "--force", container)
         assert build.binary_sha256 == f"sha256:{hashlib.sha256(copied.read_bytes()).hexdigest()}"
         assert copied.stat().st_size > MiB  # the program, not a symlink or a stub
+
+
+def _verify(data: Path) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "labreport", "verify", "--data", str(data)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
+
+
+def test_verify_agrees_with_a_fresh_run_and_names_a_byte_and_a_layer(
+    every_variant: schema.Measurements, every_variant_file: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Issue 21: `labreport verify` after a real measurement, before a later run replaces its images."""
+    data = every_variant_file
+    result = _verify(data)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr
+    assert "DIFFERS" not in result.stdout and NOT_HERE not in result.stdout
+    # Every figure that names an image is checked: per image its size, layer count and each layer's
+    # size; per stand-in base three labels; per rebuild its binary and each diff ID. Pushes need
+    # --registry (the measurement's registry stopped with it).
+    assert every_variant.rebuild is not None
+    expected = sum(2 + len(image.layers) for image in every_variant.images)
+    expected += sum(3 if base.source == "standin" else 1 for base in every_variant.provenance.bases)
+    expected += sum(1 + len(build.diff_ids) for build in every_variant.rebuild.builds)
+    pushes = len(every_variant.publish)
+    skipped = f"; {pushes} push(es) skipped (registry not running)" if pushes else ""
+    assert (
+        result.stdout.splitlines()[-1] == f"{expected} figure(s) checked: {expected} agree, 0 differ{skipped}"
+    )
+
+    # A copy with the primary image a byte bigger and one of its layers gone, edited as JSON.
+    raw = json.loads(data.read_text())
+    index = next(i for i, image in enumerate(raw["images"]) if image["variant"] == "alpine")
+    image = raw["images"][index]
+    instructions = [layer["instruction"] for layer in image["layers"]]
+    gone = next(
+        i for i, text in enumerate(instructions) if text.startswith("RUN ") and instructions.count(text) == 1
+    )
+    image["size"] += 1
+    del image["layers"][gone]
+    changed = tmp_path_factory.mktemp("changed") / "measurements.json"
+    changed.write_text(json.dumps(raw))
+    result = _verify(changed)
+    assert result.returncode == 1, result.stdout[-3000:] + result.stderr
+    # The engine's side, read by the test's own docker CLI call.
+    size = _docker("image", "inspect", "--format", "{{.Size}}", image["image_id"]).stdout.strip()
+    at = f"/images/{index}"
+    lines = result.stdout.splitlines()
+    assert f"  DIFFERS  {at}/size  recorded {int(size) + 1} bytes; on this engine {size} bytes" in lines
+    count = len(instructions)
+    assert f"  DIFFERS  {at}/layers  recorded {count - 1} layers; on this engine {count} layers" in lines
+    missing = [line for line in lines if line.startswith(f"  DIFFERS  {at}/layers  recorded no such layer")]
+    assert len(missing) == 1 and f"on this engine layer {gone}, " in missing[0], missing
+    assert instructions[gone] in missing[0]
+    assert sum(line.startswith("  DIFFERS ") for line in lines) == 3
+    assert result.stderr == f"labreport: 3 figure(s) differ from this engine: {at}/size, {at}/layers\n"
 
 
 def test_run_leaves_nothing_behind(engine: Engine, every_variant: schema.Measurements) -> None:

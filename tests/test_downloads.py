@@ -42,14 +42,14 @@ def _data() -> Measurements:
 
 
 @pytest.fixture
-def published(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Measurements, Path]]:
+def published(tmp_path: Path) -> Iterator[tuple[Measurements, Path]]:
     """A site build's state for `downloads.files()`: the data on disk and its ledger; no figures."""
     data = _data()
     path = write_data(data, tmp_path / "measurements.json")
     site = sitebuild.SiteData(path=path, data=data, current_inputs_hash=None, stale=None)
     build = sitebuild.Build(site=site, status=None, figures=None)  # type: ignore[arg-type]
-    monkeypatch.setattr(sitebuild, "_current", build)
-    yield data, path
+    with sitebuild.using(build):
+        yield data, path
 
 
 def _rows(name: str) -> list[Row]:
@@ -222,11 +222,11 @@ def test_the_csv_reads_back_as_the_data(published: tuple[Measurements, Path], na
 
 
 def test_on_standin_follows_the_bases(
-    published: tuple[Measurements, Path], monkeypatch: pytest.MonkeyPatch
+    published: tuple[Measurements, Path],
 ) -> None:
     """With every base pulled, no image rests on a stand-in: the column turns False throughout."""
     data, path = published
     pulled = with_base_source(data, "pulled")
     site = sitebuild.SiteData(path=path, data=pulled, current_inputs_hash=None, stale=None)
-    monkeypatch.setattr(sitebuild, "_current", sitebuild.Build(site=site, status=None, figures=None))  # type: ignore[arg-type]
-    assert {r["on_standin"] for r in _rows("sizes")} == {"False"}
+    with sitebuild.using(sitebuild.Build(site=site, status=None, figures=None)):  # type: ignore[arg-type]
+        assert {r["on_standin"] for r in _rows("sizes")} == {"False"}

@@ -55,7 +55,8 @@ COLLECT = r"""() => {
     base: e.dataset.base || null, weights: e.dataset.weights ? JSON.parse(e.dataset.weights) : null,
     formula: e.dataset.formula || null, inputs: e.dataset.inputs ? JSON.parse(e.dataset.inputs) : null,
     factor: Number(e.dataset.factor || 1)}));
-  const unit = '(?:B|kB|MB|GB|KiB|MiB|GiB|ms|s|%|x)(?![A-Za-z0-9])';
+  const unit = '(?:B|bytes?|kB|KB|MB|GB|KiB|MiB|GiB|ns|\\u00b5s|ms|s|sec|seconds?|min|minutes?' +
+    '|%|pp|x|\\u00d7)(?![A-Za-z0-9])';
   const number = new RegExp('[+\\-\\u2212]?\\d[\\d,]*(?:\\.\\d+)?[\\s\\u00a0]?' + unit, 'g');
   const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
   const carried = '[data-evidence], [data-claim], [data-history], [data-budget], [data-constant]';
@@ -284,6 +285,53 @@ def _axe(page: Any) -> list[str]:
     return found
 
 
+# Each popover on the page, opened by focus as a reader opens it, and each word in it broken across
+# lines though it would fit on one. A break after a hyphen or a slash, or inside a token longer than
+# the line (a digest), is one the text allows.
+BROKEN_WORDS = r"""() => {
+  const broken = [];
+  for (const button of document.querySelectorAll('article .evidence-value')) {
+    button.focus();
+    const pop = document.getElementById(button.getAttribute('aria-describedby'));
+    const style = getComputedStyle(pop);
+    const line = pop.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    const walker = document.createTreeWalker(pop, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const node = walker.currentNode, text = node.textContent, range = document.createRange();
+      for (const word of text.matchAll(/\S+/g)) {
+        range.setStart(node, word.index); range.setEnd(node, word.index + word[0].length);
+        const rects = [...range.getClientRects()].filter(r => r.width > 0);
+        if (rects.length < 2 || rects.reduce((sum, r) => sum + r.width, 0) > line) continue;
+        for (let i = 1; i < word[0].length; i++) {
+          range.setStart(node, word.index + i - 1); range.setEnd(node, word.index + i);
+          const before = range.getClientRects()[0];
+          range.setStart(node, word.index + i); range.setEnd(node, word.index + i + 1);
+          const after = range.getClientRects()[0];
+          if (before && after && after.top > before.top + 2 && !/[-\/]/.test(word[0][i - 1]))
+            broken.push(word[0].slice(0, i) + '|' + word[0].slice(i));
+        }
+      }
+    }
+    button.blur();
+  }
+  return broken;
+}"""
+
+
+# A point on the article's text in the window, off the open popover and every figure: "elsewhere".
+# (Tapping the title scrolled it into view, and the popover, which follows its figure, could cover it.)
+ELSEWHERE = r"""() => {
+  const pop = document.querySelector('.evidence-pop:popover-open').getBoundingClientRect();
+  for (let y = 60; y < window.innerHeight; y += 8) for (let x = 20; x < window.innerWidth; x += 20) {
+    if (x >= pop.left && x <= pop.right && y >= pop.top && y <= pop.bottom) continue;
+    const at = document.elementFromPoint(x, y);
+    if (at && at.closest('article') && !at.closest('.evidence-pop, .evidence-value, a, button, table'))
+      return [x, y];
+  }
+  throw new Error('no point on the article outside the popover');
+}"""
+
+
 def _palette(context: Any, scheme: str) -> None:
     index = 0 if scheme == "default" else 1
     context.add_init_script(
@@ -340,8 +388,12 @@ def test_the_popover_opens_by_keyboard_and_by_tap(site: tuple[str, list[str]]) -
                 assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= NARROW["width"]
                 page.screenshot(path=str(SHOTS / f"popover-{name}-390.png"))
                 problems += [f"{name} 390 px: axe {each}" for each in _axe(page)]
-                page.locator("h1").first.tap()  # a tap elsewhere closes it
+                page.touchscreen.tap(*page.evaluate(ELSEWHERE))  # a tap elsewhere closes it
                 assert _open(page).count() == 0
+                for url in ("/sizes/", "/ledger/"):  # commands, pointers, the claims file's lines
+                    page.goto(base + url, wait_until="networkidle")
+                    broken = page.evaluate(BROKEN_WORDS)
+                    problems += [f"{name} 390 px {url}: a word broken mid-line: {each}" for each in broken]
                 phone.close()
         finally:
             browser.close()

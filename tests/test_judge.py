@@ -160,6 +160,16 @@ def test_unmeasurable_claims_say_why() -> None:
     assert found["ca-layer"].verdict == "not measurable here" and "apk add" in found["ca-layer"].note
 
 
+def test_the_copied_ca_bundle_is_shown_as_a_bare_size_with_its_layer() -> None:
+    """The page wraps the measured value in its evidence: a figure and its pointer, no words beside it."""
+    data = fake_measurements()
+    image = next(image for image in data.images if image.variant == "alpine")
+    bundle = next(layer for layer in image.layers if "ca-certificates" in layer.instruction)
+    found = claims(data)["ca-layer"]
+    assert found.evidence is not None and found.evidence.inputs == ((bundle, ("size",)),)
+    assert found.measured == f"{bundle.size / 1000:.0f} kB"
+
+
 def test_verdict_not_measurable_when_data_is_missing() -> None:
     found = claims(fake_measurements(publish=[], binaries=[]))
     assert found["deploy"].verdict == "not measurable here" and found["deploy"].measured == "\u2013"

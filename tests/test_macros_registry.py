@@ -12,6 +12,10 @@ import pytest
 from mkdocs.utils.yaml import yaml_load
 
 from labreport.report.macros import registry
+from labreport.report.site import build as sitebuild
+from labreport.report.site import generic
+from labreport.report.site.plugin import LabreportPlugin
+from records import fake_measurements
 from site_fixtures import REPO
 
 MACROS_MODULE = "labreport.report.macros.env"
@@ -19,11 +23,16 @@ CALL = re.compile(r"\{\{-?\s*([a-z_]+)\s*\(")
 
 
 class FakeEnv:
-    """What `define_env` uses of mkdocs-macros' env: `macro` and the page being rendered."""
+    """What `define_env` uses of mkdocs-macros' env: `macro`, the page being rendered and the
+    MkDocs configuration, whose plugin collection holds the labreport plugin and its build."""
 
     def __init__(self, page_uri: str) -> None:
         self.page = SimpleNamespace(file=SimpleNamespace(src_uri=page_uri))
         self.macros: dict[str, Callable[..., str]] = {}
+        self.plugin = LabreportPlugin()
+        site = sitebuild.SiteData(path=REPO, data=fake_measurements(), current_inputs_hash=None, stale=None)
+        self.plugin.build = sitebuild.Build(site=site, status=None, figures=None)  # type: ignore[arg-type]
+        self.conf = SimpleNamespace(plugins={"labreport": self.plugin})
 
     def macro(self, function: Callable[..., str], name: str) -> None:
         self.macros[name] = function
@@ -46,7 +55,8 @@ def test_mkdocs_yml_loads_the_macros_by_import_name() -> None:
 
 
 def test_every_macro_a_page_calls_is_registered() -> None:
-    called = {name for page in (REPO / "docs").glob("**/*.md") for name in CALL.findall(page.read_text())}
+    pages = [*(REPO / "docs").glob("**/*.md"), *generic.PAGES.glob("*.md")]
+    called = {name for page in pages for name in CALL.findall(page.read_text())}
     registered = set(_define_env("index.md").macros)
     assert called and called <= registered, called - registered
     assert registered == set(registry.MACROS) | set(registry.PAGE_MACROS)
@@ -62,6 +72,21 @@ def test_a_page_macro_is_given_the_calling_page(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setitem(registry.PAGE_MACROS, "where", where)
     _define_env("results/sizes.md").macros["where"]("a", "b")
     assert seen == [("results/sizes.md", "a", "b")]
+
+
+def test_a_macro_runs_in_the_build_the_plugin_holds(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[sitebuild.Build] = []
+
+    def which() -> str:
+        seen.append(sitebuild.current())
+        return ""
+
+    monkeypatch.setitem(registry.MACROS, "which", which)
+    env = _define_env("index.md")
+    env.macros["which"]()
+    assert seen == [env.plugin.build]
+    with pytest.raises(RuntimeError, match="no site build in use"):
+        sitebuild.current()  # only while the macro ran
 
 
 def test_a_macro_defined_twice_is_an_error() -> None:

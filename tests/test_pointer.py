@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from labreport.contract.pointer import PointerError, escape, pointer, resolve, tokens
+from labreport.contract.pointer import PointerError, escape, locations, pointer, resolve, tokens
+from records import fake_measurements
 
 # RFC 6901, section 5: the document and what each pointer names.
 RFC_DOCUMENT = {
@@ -66,3 +67,16 @@ def test_escaping_is_tilde_first_and_undone_slash_first() -> None:
 def test_a_pointer_that_names_nothing_says_which_token(text: str, complaint: str) -> None:
     with pytest.raises(PointerError, match=complaint.replace("(", r"\(").replace(")", r"\)")):
         resolve(RFC_DOCUMENT, text)
+
+
+def test_locations_name_every_record_by_its_pointer() -> None:
+    data = fake_measurements()
+    found = locations(data)
+    document = data.model_dump(mode="json")
+    image = data.images[2]
+    assert found[id(image)] == "/images/2" and found[id(image.layers)] == "/images/2/layers"
+    assert found[id(image.layers[1])] == "/images/2/layers/1"
+    # Every pointer resolves, in the dumped file, to the record it was found for.
+    records = {id(image.layers[1]): image.layers[1], id(data.provenance): data.provenance}
+    for ident, record in records.items():
+        assert resolve(document, found[ident]) == record.model_dump(mode="json")

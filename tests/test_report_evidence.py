@@ -28,14 +28,14 @@ from records import fake_measurements, write_data
 
 
 @pytest.fixture
-def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Measurements]:
+def data(tmp_path: Path) -> Iterator[Measurements]:
     """A site build's state for the evidence: the fake run on disk and its ledger; no figures."""
     measured = fake_measurements()
     path = write_data(measured, tmp_path / "measurements.json")
     site = sitebuild.SiteData(path=path, data=measured, current_inputs_hash=None, stale=None)
     build = sitebuild.Build(site=site, status=None, figures=None)  # type: ignore[arg-type]
-    monkeypatch.setattr(sitebuild, "_current", build)
-    yield measured
+    with sitebuild.using(build):
+        yield measured
 
 
 def resolve(document: Any, text: str) -> Any:

@@ -1,7 +1,7 @@
 """The witness's comparisons, fed recorded docker CLI output of one real image (tests/data/witness/)
 beside what docker-py recorded of the same image: every figure must agree as recorded, and each
 change to the data must show up as exactly the difference it is, named by its JSON Pointer.
-The same path through a real engine: tests/test_witness_docker.py."""
+The same path through a real engine, after a fresh measurement: tests/test_docker.py."""
 
 from __future__ import annotations
 

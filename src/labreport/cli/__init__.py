@@ -29,6 +29,7 @@ from . import (
     measure,
     outcomes,
     serve,
+    site,
     standins,
     verify,
     write_schema,
@@ -50,6 +51,7 @@ COMMANDS: dict[str, ModuleType] = {
     "claims": claims,
     "budgets": budgets,
     "check": check,
+    "site": site,
 }
 
 #: The outcome of an error a wing raises: the wings know nothing of exit codes. (A HistoryError is

@@ -38,6 +38,8 @@ ENGINE_BUSY = Outcome(
 NOTHING_RECOGNISED = Outcome(6, "`claims draft` recognised no figure in the report")
 NO_DOCKERFILE = Outcome(7, "`init` found no Dockerfile in the folder")
 CLAIMS_DIFFER = Outcome(8, "a claim differs from the measurement (`claims judge`, `check`)")
+NO_PROJECT = Outcome(9, "no project file (labreport.toml) where --project points")
+NO_DATA = Outcome(10, "the project has no data file yet (`labreport measure --project DIR` writes it)")
 INTERRUPTED = Outcome(130, "interrupted", "the measurement was interrupted; the recorded data is unchanged")
 
 OUTCOMES = (
@@ -50,6 +52,8 @@ OUTCOMES = (
     NOTHING_RECOGNISED,
     NO_DOCKERFILE,
     CLAIMS_DIFFER,
+    NO_PROJECT,
+    NO_DATA,
     INTERRUPTED,
 )
 

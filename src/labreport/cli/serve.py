@@ -25,14 +25,16 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..contract.project import PROJECT_ENV
 from ..contract.schema import DATA_FILE
 from ..contract.status import STATUS_FILE
-from ..contract.variants import REPO_ROOT
+from ..contract.variants import PROJECT, PROJECT_PATH, REPO_ROOT, ROOT
 from ..measure.polling import poll
 from .outcomes import OUTCOMES
 
@@ -64,6 +66,14 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     parser.add_argument("--port", type=int, default=8000, help="the port on 127.0.0.1 (default 8000)")
     parser.add_argument("--data", type=Path, default=None, help="the data file to serve and re-measure")
+    parser.add_argument(
+        "--project",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="the project file, or its folder, to serve and re-measure (default: ./labreport.toml, else "
+        "this repository's); its own mkdocs.yml, else the generic pages",
+    )
     parser.add_argument(
         "--measure-args",
         default="",
@@ -121,6 +131,7 @@ def supervise(
     *,
     environment: Mapping[str, str],
     measure_stop_seconds: float = MEASURE_STOP_SECONDS,
+    cwd: Path = REPO_ROOT,
 ) -> int:
     """Runs the site (and the measurement, unless None) until the site exits or we are stopped.
 
@@ -129,7 +140,7 @@ def supervise(
     measurement: subprocess.Popen[bytes] | None = None
     try:
         site = subprocess.Popen(
-            site_command, cwd=REPO_ROOT, env=environment, start_new_session=True, preexec_fn=_ctrl_c_restored
+            site_command, cwd=cwd, env=environment, start_new_session=True, preexec_fn=_ctrl_c_restored
         )
         if measure_command is not None:
             measurement = subprocess.Popen(
@@ -169,17 +180,38 @@ def serve(options: ServeOptions) -> int:
         **os.environ,
         "LABREPORT_DATA": str(options.data),
         "LABREPORT_STATUS": str(options.status),
+        # Both children start in another folder than ours: name the project, not ./labreport.toml.
+        PROJECT_ENV: str(PROJECT_PATH),
         "NO_MKDOCS_2_WARNING": "1",
         # site_url names the Pages address, and mkdocs serve would mount the site under its path:
         # locally the site lives at the root of the port.
         "LABREPORT_SITE_URL": f"http://127.0.0.1:{options.port}/",
     }
+    with _site_config() as (config, cwd):
+        return _serve(options, environment, config, cwd)
+
+
+@contextlib.contextmanager
+def _site_config() -> Iterator[tuple[Path, Path]]:
+    """The project's own mkdocs.yml and its folder, else the generic pages staged for the while."""
+    own = ROOT / "mkdocs.yml"
+    if own.is_file():
+        yield own, ROOT
+        return
+    from ..report.site import generic
+
+    with tempfile.TemporaryDirectory(prefix="labreport-pages-") as staging:
+        folder = Path(staging)
+        yield generic.stage(PROJECT, ROOT, folder, folder / "site"), REPO_ROOT
+
+
+def _serve(options: ServeOptions, environment: dict[str, str], config: Path, cwd: Path) -> int:
     bin_dir = Path(sys.executable).parent
     site_command = [
         str(bin_dir / "mkdocs"),
         "serve",
         "--config-file",
-        str(REPO_ROOT / "mkdocs.yml"),
+        str(config),
         "-a",
         f"127.0.0.1:{options.port}",
         "--watch",
@@ -198,12 +230,13 @@ def serve(options: ServeOptions) -> int:
         *options.measure_args,
     ]
     _say(f"serving the recorded data on http://127.0.0.1:{options.port}")
-    return supervise(site_command, measure_command if options.measure else None, environment=environment)
+    measuring = measure_command if options.measure else None
+    return supervise(site_command, measuring, environment=environment, cwd=cwd)
 
 
 def options_from(port: int, measure_args: Sequence[str], data: Path | None = None) -> ServeOptions:
-    """SERVE_MEASURE=0 turns the background measurement off; a data file elsewhere than the
-    repository's keeps its status file beside it."""
+    """SERVE_MEASURE=0 turns the background measurement off; the data file is the project's
+    (data/measurements.json in its folder) unless chosen, and its status file lies beside it."""
     chosen = data or DATA_FILE
     status = STATUS_FILE if chosen == DATA_FILE else chosen.with_name(STATUS_FILE.name)
     return ServeOptions(

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import BaseModel
+
 
 class PointerError(ValueError):
     """The pointer is malformed, or names nothing in the document; the message says which token."""
@@ -58,3 +60,22 @@ def resolve(document: Any, text: str) -> Any:
         else:
             raise PointerError(f"{text}: {parent} is a {type(value).__name__}, which has no {token!r}")
     return value
+
+
+def locations(node: Any) -> dict[int, str]:
+    """The pointer of every model and list inside `node` (a loaded data file), by the object's
+    identity: a judgment holds the record a figure came from, and a reader needs its pointer."""
+    found: dict[int, str] = {}
+
+    def walk(node: Any, at: str) -> None:
+        if isinstance(node, BaseModel):
+            found[id(node)] = at
+            for name in type(node).model_fields:
+                walk(getattr(node, name), f"{at}{pointer(name)}")
+        elif isinstance(node, list):
+            found[id(node)] = at
+            for number, each in enumerate(node):
+                walk(each, f"{at}{pointer(number)}")
+
+    walk(node, "")
+    return found

@@ -4,7 +4,7 @@
 other figures (a reduction, a ratio, a saving). Either returns an inline element a reader can
 point at, focus or tap: a `<button>` carrying `data-evidence`, the JSON Pointer (RFC 6901) of the
 figure in the published measurements.json, and described by a popover (the Popover API: it opens
-in the top layer, so nothing around it moves; the hooks add it at the end of the article) saying what
+in the top layer, so nothing around it moves; the plugin adds it at the end of the article) saying what
 `labreport explain` prints for that pointer (`contract.evidence`, so the terminal and the page say
 the same): the raw value and its unit, how it was measured, the command that shows it, when, on
 which testbed and at which commit, and the stand-in recipe of each base it rests on.
@@ -26,10 +26,8 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from pydantic import BaseModel
-
 from ..contract.evidence import Evidence, explain, facts
-from ..contract.pointer import pointer
+from ..contract.pointer import locations, pointer
 from ..contract.schema import Measurements
 from .claims import claimsfile
 from .claims.judge import Claim, NoteFigure, show_difference
@@ -63,23 +61,10 @@ def _data() -> Measurements:
     return sitebuild.current().data
 
 
-def _walk(node: Any, at: str, found: dict[int, str]) -> None:
-    if isinstance(node, BaseModel):
-        found[id(node)] = at
-        for name in type(node).model_fields:
-            _walk(getattr(node, name), f"{at}{pointer(name)}", found)
-    elif isinstance(node, list):
-        found[id(node)] = at
-        for number, each in enumerate(node):
-            _walk(each, f"{at}{pointer(number)}", found)
-
-
 def _indexed(data: Measurements) -> tuple[Measurements | None, dict[int, str], Any]:
     global _index
     if _index[0] is not data:
-        found: dict[int, str] = {}
-        _walk(data, "", found)
-        _index = (data, found, data.model_dump(mode="json"))
+        _index = (data, locations(data), data.model_dump(mode="json"))
         POPOVERS.clear()  # a new build's data: the previous build's pages are gone
     return _index
 

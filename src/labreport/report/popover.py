@@ -3,7 +3,7 @@ hold: the project's own words and limits (budgets), the code's constants, the hi
 `evidence` builds on it for the figures of measurements.json.
 
 Each `_popover` is a `<button>` a reader can point at, focus or tap, described by a popover that
-waits in `POPOVERS` until the hooks put it at the end of the page (`popovers`). This module reads no
+waits in `POPOVERS` until the plugin puts it at the end of the page (`popovers`). This module reads no
 site build, so the history's macros can use it (the build imports them through the figures).
 """
 
@@ -45,7 +45,7 @@ def line(label: str, said: str, *, code: bool = False) -> str:
 
 
 def popover(attributes: dict[str, str], showing: str, lines: list[str]) -> str:
-    """The button a page shows; its popover waits in `POPOVERS` for `popovers`, which the hooks put
+    """The button a page shows; its popover waits in `POPOVERS` for `popovers`, which the plugin puts
     at the end of the page: Markdown then parses one tag and a figure, not every popover's text."""
     ident = f"evidence-{next(_ids)}"
     attrs = "".join(f' {name}="{html.escape(value, quote=True)}"' for name, value in attributes.items())

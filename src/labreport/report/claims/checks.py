@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ...contract.schema import Measurements
-from ...contract.variants import BY_NAME
+from ...contract.variants import BY_NAME, PRIMARY
 from ..derive import (
     binary,
     is_standin,
@@ -24,7 +24,7 @@ from ..derive import (
 )
 from ..escape import code
 from ..units import human_size
-from .judge import NO_VALUE, Claim, Verdict
+from .judge import NO_VALUE, Claim, Pointing, Verdict
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -174,9 +174,11 @@ def package_manager_claim(data: Measurements, fact: Fact) -> Claim:
 
 def copied_ca_claim(data: Measurements, fact: Fact) -> Claim:
     """A layer the report made with a package manager no stand-in has (`apk add ca-certificates`):
-    this build copies the builder's CA bundle instead, a different layer, shown beside the claim."""
+    this build copies the builder's CA bundle instead, a different layer, shown beside the claim.
+    The measured value is the bare size, so the page's evidence wraps a figure and nothing else;
+    the note says which layer it is."""
     copied = layer(variant_image(data, fact.of), "COPY", "ca-certificates")
-    measured = NO_VALUE if copied is None else f"{human_size(copied.size)} (a copied bundle)"
+    measured = NO_VALUE if copied is None else human_size(copied.size)
     return Claim(
         key=fact.key,
         topic=fact.topic,
@@ -187,6 +189,7 @@ def copied_ca_claim(data: Measurements, fact: Fact) -> Claim:
         note=fact.note,
         page=fact.page,
         standin=copied is not None and (base := _base(fact.of)) is not None and is_standin(data, base),
+        evidence=None if copied is None else Pointing(inputs=((copied, ("size",)),)),
     )
 
 
@@ -196,6 +199,11 @@ def nothing_measures(data: Measurements, fact: Fact) -> Claim:
 
 
 Check = Callable[[Measurements, Fact], Claim]
+
+#: What a check cannot be judged without (the claims file's fields), and where it has a default:
+#: "no package manager" is said of the final image unless the entry names another.
+CHECK_NEEDS: dict[str, tuple[str, ...]] = {"cgo-fails": ("of", "expect"), "chown-needed": ("of",)}
+CHECK_DEFAULT_OF: dict[str, str] = {"no-package-manager": PRIMARY}
 
 #: Check name (a claim's `check`) -> the check. The one place a name maps to its function.
 FACTS: dict[str, Check] = {

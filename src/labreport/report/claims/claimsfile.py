@@ -20,7 +20,7 @@ from ...contract.project import project_path
 from ...contract.schema import DataError
 from ...contract.variants import PROJECT, VARIANTS
 from ..derive import BASES
-from .checks import FACTS, Fact
+from .checks import CHECK_DEFAULT_OF, CHECK_NEEDS, FACTS, Fact
 from .judge import Quantity
 from .measures import DOMAINS, MEASURES, Arguments
 from .printed import UnreadableValue, read_tolerance, read_value
@@ -224,13 +224,15 @@ class _Reader:
         for field in ("of", "against"):
             if field in self.table:
                 self.known(field, self.get(field, str), tuple(variant.name for variant in VARIANTS))
+        for field in CHECK_NEEDS.get(check, ()):
+            self.get(field, str)  # one line naming the field when it is missing
         return Fact(
             key=self.get("key", str),
             topic=self.get("topic", str),
             claimed=self.get("claimed", str),
             page=self.page(),
             check=check,
-            of=self.get("of", str, ""),
+            of=self.get("of", str, CHECK_DEFAULT_OF.get(check, "")),
             against=self.get("against", str, ""),
             expect=self.get("expect", str, ""),
             note=self.get("note", str, ""),

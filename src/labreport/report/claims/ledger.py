@@ -28,6 +28,11 @@ def _judged(data: Measurements, entry: claimsfile.Entry, claims: claimsfile.Clai
     return judge(data, entry, claims.reported_bases)
 
 
+def numeric_keys() -> set[str]:
+    """The keys of the claims file's numeric claims."""
+    return {entry.key for entry in claimsfile.current().entries if not isinstance(entry, Fact | Text)}
+
+
 def claimed_value(key: str) -> float | tuple[float, float]:
     """The number the report printed for a numeric claim, for the figures to mark beside the bars."""
     for entry in claimsfile.current().entries:

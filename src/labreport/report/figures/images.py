@@ -84,7 +84,7 @@ def _sizes_draw(payload: dict[str, object], figure: Figure, palette: Palette) ->
 
 def _layers_input(data: Measurements) -> dict[str, object]:
     stacks = []
-    for name in (derive.PRIMARY, AS_REPORTED):
+    for name in (n for n in (derive.PRIMARY, AS_REPORTED) if n):  # "": a role no variant plays
         found = derive.variant_image(data, name)
         if found is not None:
             base, own = derive.split_base(data, found)
@@ -178,7 +178,7 @@ def _binaries_draw(payload: dict[str, object], figure: Figure, palette: Palette)
 
 def _pulls_input(data: Measurements) -> dict[str, object]:
     rows = []
-    for name in (SINGLE_STAGE, derive.PRIMARY):
+    for name in (n for n in (SINGLE_STAGE, derive.PRIMARY) if n):
         found = derive.publish(data, name)
         if found is not None:
             spread = found.pull_seconds

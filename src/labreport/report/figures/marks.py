@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from ...contract.schema import Measurements
 from .. import derive
-from ..claims.ledger import claimed_value
+from ..claims.ledger import claimed_value, numeric_keys
 from ..units import seconds
 from .style import BAR, ROW, TEXT, WIDTH, Palette
 
@@ -23,7 +23,10 @@ CLAIM_COLOUR = 5
 
 
 def claimed(key: str) -> list[float]:
-    """The report's figure for a numeric claim: one value, or both ends of a range."""
+    """The report's figure for a numeric claim: one value, or both ends of a range; none when the
+    claims file has no numeric claim of that key (another project's report names its claims its way)."""
+    if key not in numeric_keys():
+        return []
     value = claimed_value(key)
     return list(value) if isinstance(value, tuple) else [value]
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..site import build as sitebuild
+from ..site.plugin import plugin_of
 from . import blocks, budget_view, downloads, tables, values
 from . import builds as build_view
 from . import history as history_view
@@ -20,16 +22,22 @@ from .registry import MACROS, PAGE_MACROS, Macro
 MACRO_MODULES = (history_view, values, tables, tables_reshaped, blocks, budget_view, downloads, build_view)
 
 
-def _on_current_page(env: Any, function: Macro) -> Macro:
-    def on_page(*args: Any, **kwargs: Any) -> str:
-        return function(env.page.file.src_uri, *args, **kwargs)
+def _in_build(env: Any, function: Macro, *, page: bool = False) -> Macro:
+    """`function` run in the build the labreport plugin holds (found through `env.conf`, the
+    MkDocs configuration mkdocs-macros hands us), with the page's source path first if `page`."""
 
-    on_page.__name__, on_page.__doc__ = function.__name__, function.__doc__
-    return on_page
+    def call(*args: Any, **kwargs: Any) -> str:
+        with sitebuild.using(plugin_of(env.conf).current()):
+            if page:
+                return function(env.page.file.src_uri, *args, **kwargs)
+            return function(*args, **kwargs)
+
+    call.__name__, call.__doc__ = function.__name__, function.__doc__
+    return call
 
 
 def define_env(env: Any) -> None:
     for name, function in MACROS.items():
-        env.macro(function, name)
+        env.macro(_in_build(env, function), name)
     for name, function in PAGE_MACROS.items():
-        env.macro(_on_current_page(env, function), name)
+        env.macro(_in_build(env, function, page=True), name)

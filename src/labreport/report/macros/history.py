@@ -1,7 +1,7 @@
 """The history page's data and tables: data/history.json, read once per build and validated.
 
 A missing history is "no history yet"; a malformed one raises `HistoryError` (a `DataError`, so
-the hooks fail the build with one line naming the file and the field).
+the plugin fails the build with one line naming the file and the field).
 """
 
 from __future__ import annotations

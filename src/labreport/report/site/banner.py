@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from urllib.parse import quote
 
 from labreport.contract.status import MeasureStatus
+from labreport.contract.variants import REPO_ROOT, ROOT
 from labreport.report.derive import standins
 from labreport.report.escape import code, text
 from labreport.report.macros.downloads import DATA_PATH, data_sha256
@@ -107,7 +108,7 @@ def _staleness(build: Build) -> str:
         return (
             '!!! warning "The inputs changed since this measurement"\n'
             f"    The Dockerfiles, service or pipeline now hash to `{site.current_inputs_hash}`, "
-            f"the data was measured at `{origin.inputs_hash}`: run `make measure` to refresh it.\n\n"
+            f"the data was measured at `{origin.inputs_hash}`: run {_refresh()} to refresh it.\n\n"
         )
     if site.stale is None:
         return (
@@ -115,6 +116,13 @@ def _staleness(build: Build) -> str:
             "    The repository's inputs hash could not be computed in this build.\n\n"
         )
     return ""
+
+
+def _refresh() -> str:
+    """The command that re-measures the project: this repository's make target, else the CLI's."""
+    if ROOT == REPO_ROOT:
+        return "`make measure`"
+    return code(f"labreport measure --project {ROOT}")
 
 
 def _failures(build: Build) -> str:

@@ -1,16 +1,19 @@
 """The one object a site build works from, made afresh for every build.
 
-The hooks' `on_config` starts a `Build`: the validated data, the status of any measurement running in
-the background, the figures being drawn, and the per-page figure numbers. The macros and the
-banner reach it through `current()`. MkDocs loads the hooks and mkdocs-macros loads the macros
-from their file paths, each as a module of its own, so the build lives here, in a module both import
-by name. Under `mkdocs serve` every rebuild starts a new `Build` and closes the previous one's
-figure worker.
+The plugin's `on_config` (`plugin.LabreportPlugin`) starts a `Build`: the validated data, the
+status of any measurement running in the background, the figures being drawn, and the per-page
+figure numbers. The plugin holds it, and under `mkdocs serve` closes the previous one's figure
+worker when a rebuild starts the next. The macros find it through what mkdocs-macros hands them
+(`env.conf.plugins`, see `macros.env`), which makes it `current()` only while a macro runs, with
+`using`: a context variable, so no build outlives its call or leaks into the next build.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -70,17 +73,18 @@ class Build:
         self.figures.close()
 
 
-_current: Build | None = None
+#: The build a macro (or the plugin's own call into the macros' modules) is running in, if any.
+_in_use: ContextVar[Build] = ContextVar("labreport_site_build")
 
 
-def data_path() -> Path:
+def data_path(default: Path = DATA_FILE) -> Path:
     chosen = os.environ.get(DATA_ENV)
-    return Path(chosen).resolve() if chosen else DATA_FILE
+    return Path(chosen).resolve() if chosen else default
 
 
-def status_path() -> Path:
+def status_path(default: Path = STATUS_FILE) -> Path:
     chosen = os.environ.get(STATUS_ENV)
-    return Path(chosen).resolve() if chosen else STATUS_FILE
+    return Path(chosen).resolve() if chosen else default
 
 
 def repository_inputs_hash() -> str | None:
@@ -95,27 +99,29 @@ def load_site_data(path: Path | None = None) -> SiteData:
     return SiteData(path=chosen, data=data, current_inputs_hash=current_hash, stale=stale(data, current_hash))
 
 
-def start() -> Build:
-    """Loads the data and the claims (raises `DataError`), starts drawing the figures, and makes this
-    the current build."""
-    global _current
-    site = load_site_data()
+def start(data: Path | None = None, status: Path | None = None) -> Build:
+    """A new build: loads the data and the claims (raises `DataError`) and starts drawing the
+    figures. The caller (the plugin) holds it and closes it."""
+    site = load_site_data(data)
     claimsfile.current()  # a bad claims file fails the build here, naming the claim and the field
-    finish()  # a previous build that ended before collecting its figures
     # Drawing starts now, in a worker, while MkDocs reads and renders the pages.
-    _current = Build(site=site, status=read_status(status_path()), figures=Batch(site.data))
-    return _current
+    return Build(site=site, status=read_status(status or status_path()), figures=Batch(site.data))
+
+
+@contextmanager
+def using(build: Build) -> Iterator[Build]:
+    """Makes `build` the current one for the code run inside (a macro, the plugin's files)."""
+    token = _in_use.set(build)
+    try:
+        yield build
+    finally:
+        _in_use.reset(token)
 
 
 def current() -> Build:
-    if _current is None:
-        raise RuntimeError("no site build started: the hooks' on_config must run first")
-    return _current
-
-
-def finish() -> None:
-    """Closes the current build's figure worker, if a build was started, and forgets the build."""
-    global _current
-    if _current is not None:
-        _current.close()
-    _current = None
+    try:
+        return _in_use.get()
+    except LookupError:
+        raise RuntimeError(
+            "no site build in use: the labreport plugin (mkdocs.yml `plugins:`) makes one for each build"
+        ) from None

@@ -1,6 +1,6 @@
 """The figures as SVG files: each drawn once, to light and dark SVG, memoised, in worker processes.
 
-A build starts the drawing in a `Batch` (from the hooks' `on_config`), in one forked worker process
+A build starts the drawing in a `Batch` (from the plugin's `on_config`), in one forked worker process
 when that is safe, so matplotlib's import and the drawing overlap with MkDocs reading and rendering
 the pages. The worker imports matplotlib, then forks the processes that draw, which inherit the
 import rather than pay it again. `Batch.result` collects the SVGs (from `on_post_build`) and
@@ -33,8 +33,8 @@ WORKERS_ENV = "LABREPORT_FIGURE_WORKERS"
 class Memo:
     """Both themes' SVGs of every figure drawn in this process, by `memo_key`, and how many were drawn.
 
-    The one piece of state kept from build to build: `mkdocs serve` reloads the hooks and the macros
-    for every rebuild, but not this package.
+    The one piece of state kept from build to build: each rebuild of `mkdocs serve` starts a new
+    build, but this package stays loaded.
     """
 
     def __init__(self) -> None:
