@@ -72,7 +72,7 @@ def test_an_entry_holds_only_what_is_set_in_vocabulary_order() -> None:
         ("claimed", "9 MB"),
         ("measure", "layer-size"),
         ("of", "app"),
-        ("instruction", "COPY x"),
+        ("instruction", ["COPY", "x"]),  # each word found on its own
         ("line", 4),
         ("text", "row"),
     ]

@@ -95,7 +95,11 @@ class DraftedClaim:
 
     def entry(self) -> dict[str, Any]:
         """The claims-file table: every field that is set, in FIELDS order."""
-        values = {name: getattr(self, name) for name in FIELDS}
+        values: dict[str, Any] = {name: getattr(self, name) for name in FIELDS}
+        if self.instruction and " " in self.instruction:
+            # The words, not one phrase: a layer or step is the one whose instruction holds each of
+            # them ("COPY", "quote-service" in "COPY /out/quote-service /quote-service").
+            values["instruction"] = self.instruction.split()
         return {name: value for name, value in values.items() if value is not None and value != ""}
 
 
