@@ -42,7 +42,8 @@ JUDGE_BOTH = textwrap.dedent(
         tables = {table["key"]: table for table in tomllib.loads(path.read_text())["claim"]}
         found[name] = [
             {**{k: tables[c.key].get(k) for k in ("line", "measure", "of", "against", "kind", "check",
-               "endpoint", "field", "flavour")}, "key": c.key, "verdict": c.verdict, "measured": c.measured}
+               "endpoint", "field", "flavour")}, "key": c.key, "verdict": c.verdict, "measured": c.measured,
+               "standin": c.standin, "ruled": any(k in tables[c.key] for k in ("vary", "held", "rests_on"))}
             for c in ledger(data, claims)
         ]
     print(json.dumps(found))
@@ -94,6 +95,11 @@ def test_check_writes_the_project_and_claims_measures_and_builds_the_site(
 def test_the_drafted_claims_get_the_verdicts_of_the_authors_claims_on_the_same_run(
     checked: tuple[Path, subprocess.CompletedProcess[str]],
 ) -> None:
+    """Each of the author's claims the drafter also wrote (same line, measure and arguments) gets
+    the same verdict on the same data. One difference is by design: an author's claim that carries
+    a stand-in rule (`vary`, `held`, `rests_on`: a person's weighing of the report's base figures,
+    which the drafter does not guess) is a "stand-in" verdict, where the drafted one is judged on
+    the raw value; that drafted claim must then be marked as resting on a stand-in."""
     repo, done = checked
     assert (repo / "data" / "measurements.json").is_file(), done.stderr[-2000:]
     judged = subprocess.run(
@@ -105,7 +111,7 @@ def test_the_drafted_claims_get_the_verdicts_of_the_authors_claims_on_the_same_r
     )
     both = json.loads(judged.stdout)
     arguments = ("line", "measure", "of", "against", "kind", "check", "endpoint", "field")
-    compared = 0
+    compared, equal = 0, 0
     for theirs in both["authors"]:
         same = [
             mine
@@ -115,5 +121,11 @@ def test_the_drafted_claims_get_the_verdicts_of_the_authors_claims_on_the_same_r
         if not same:
             continue  # not drafted (tests/test_drafting_example.py grades how many are)
         compared += 1
-        assert theirs["verdict"] in {mine["verdict"] for mine in same}, (theirs, same)
+        if theirs["verdict"] in {mine["verdict"] for mine in same}:
+            equal += 1
+            continue
+        assert theirs["ruled"] and theirs["verdict"] == "stand-in", (theirs, same)
+        assert any(mine["standin"] and mine["verdict"] != "differs" for mine in same), (theirs, same)
+    print(f"{compared} of {len(both['authors'])} author's claims drafted; {equal} with the same verdict")
     assert compared >= 0.7 * len(both["authors"]), (compared, len(both["authors"]))
+    assert equal >= 0.5 * compared
