@@ -6,7 +6,7 @@ import pytest
 
 from labreport.contract.schema import Measurements
 from labreport.report import derive, evidence
-from labreport.report.macros import builds as build_view
+from labreport.report.macros import builds as build_macros
 from records import fake_measurements, with_buildkit
 from site_fixtures import visible
 
@@ -14,7 +14,7 @@ from site_fixtures import visible
 @pytest.fixture
 def data(monkeypatch: pytest.MonkeyPatch) -> Measurements:
     measured = with_buildkit(fake_measurements())
-    monkeypatch.setattr(build_view, "_data", lambda: measured)
+    monkeypatch.setattr(build_macros, "_data", lambda: measured)
     monkeypatch.setattr(evidence, "_data", lambda: measured)
     return measured
 
@@ -39,7 +39,7 @@ def test_an_unknown_builder_or_variant_fails_the_build() -> None:
 
 
 def test_builders_table_puts_the_three_columns_side_by_side(data: Measurements) -> None:
-    table = visible(build_view.builders_table())
+    table = visible(build_macros.builders_table())
     header, _, *rows = table.strip().splitlines()
     assert "legacy builder" in header and "BuildKit + cache mounts" in header
     change = next(row for row in rows if row.startswith("| code change"))
@@ -54,7 +54,7 @@ def test_builders_table_puts_the_three_columns_side_by_side(data: Measurements) 
 def test_base_pulls_says_the_bases_were_local_offline_and_gives_the_pull_time_where_measured(
     data: Measurements, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert "already on the engine" in build_view.base_pulls()
+    assert "already on the engine" in build_macros.base_pulls()
     from records import spread
 
     builds = [
@@ -64,11 +64,11 @@ def test_base_pulls_says_the_bases_were_local_offline_and_gives_the_pull_time_wh
         for build in data.builds
     ]
     pulled = data.model_copy(update={"builds": builds})
-    monkeypatch.setattr(build_view, "_data", lambda: pulled)
+    monkeypatch.setattr(build_macros, "_data", lambda: pulled)
     monkeypatch.setattr(evidence, "_data", lambda: pulled)  # the evidence names the same records
     assert (
-        "5.0 s" in visible(build_view.base_pulls())
-        and "pulled into a fresh engine" in build_view.base_pulls()
+        "5.0 s" in visible(build_macros.base_pulls())
+        and "pulled into a fresh engine" in build_macros.base_pulls()
     )
 
 
@@ -78,25 +78,25 @@ def test_rebuild_rows_compare_binary_each_layer_and_image(data: Measurements) ->
     assert rows[-1].what == derive.REBUILT_IMAGE and not rows[-1].same
     layers = rows[1:-1]
     assert [row.same for row in layers] == [True, True, False, False, False, False]
-    table = build_view.rebuild_table()
+    table = build_macros.rebuild_table()
     assert "**differs**" in table and table.count("| same |") == 3
     assert f"`sha256:{'e' * 16}\u2026`" in table and "e" * 17 not in table  # digests cut for the eye
-    assert build_view.rebuild_verdict().startswith("Built without `SOURCE_DATE_EPOCH`")
+    assert build_macros.rebuild_verdict().startswith("Built without `SOURCE_DATE_EPOCH`")
     assert "byte for byte the same; 2 of 6 layers are the same; the image ID does not repeat" in (
-        build_view.rebuild_verdict()
+        build_macros.rebuild_verdict()
     )
 
 
 def test_a_binary_that_differs_is_said_so(monkeypatch: pytest.MonkeyPatch) -> None:
     differing = with_buildkit(fake_measurements(), binary_repeats=False)
-    monkeypatch.setattr(build_view, "_data", lambda: differing)
-    assert "the binary is **not** the same" in build_view.rebuild_verdict()
+    monkeypatch.setattr(build_macros, "_data", lambda: differing)
+    assert "the binary is **not** the same" in build_macros.rebuild_verdict()
 
 
 def test_without_buildkit_data_the_new_macros_say_not_measured(monkeypatch: pytest.MonkeyPatch) -> None:
     legacy_only = fake_measurements()
-    monkeypatch.setattr(build_view, "_data", lambda: legacy_only)
+    monkeypatch.setattr(build_macros, "_data", lambda: legacy_only)
     assert derive.rebuild_rows(legacy_only) == []
-    assert "not measured" in build_view.rebuild_table()
-    assert "not measured" in build_view.buildkit_log()
-    assert "not measured" in build_view.base_pulls()
+    assert "not measured" in build_macros.rebuild_table()
+    assert "not measured" in build_macros.buildkit_log()
+    assert "not measured" in build_macros.base_pulls()

@@ -12,7 +12,7 @@ import pytest
 from labreport.contract import history
 from labreport.contract.history import History, HistoryError
 from labreport.report.figures import FIGURES
-from labreport.report.macros import history as history_view
+from labreport.report.macros import history as history_macros
 from records import fake_measurements
 
 FIRST = history.record(fake_measurements(), None)
@@ -26,13 +26,13 @@ def later(hours: int, **changes: object) -> history.HistoryRecord:
 @pytest.fixture
 def history_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "history.json"
-    monkeypatch.setenv(history_view.HISTORY_ENV, str(path))
+    monkeypatch.setenv(history_macros.HISTORY_ENV, str(path))
     return path
 
 
 def test_no_history_yet(history_file: Path) -> None:
-    assert history_view.history_changes() == history_view.NO_HISTORY
-    assert history_view.history_count() == "no runs yet"
+    assert history_macros.history_changes() == history_macros.NO_HISTORY
+    assert history_macros.history_count() == "no runs yet"
     payload = FIGURES["history-image"][0](fake_measurements())
     assert payload["runs"] == []
 
@@ -40,7 +40,7 @@ def test_no_history_yet(history_file: Path) -> None:
 def test_a_malformed_history_names_the_file_and_the_field(history_file: Path) -> None:
     history_file.write_text('{"schema_version": 1, "records": [{}]}', encoding="utf-8")
     with pytest.raises(HistoryError, match=r"history\.json: field records\.0\.run_id"):
-        history_view.site_history()
+        history_macros.site_history()
 
 
 def test_each_change_is_put_down_to_its_cause(history_file: Path) -> None:
@@ -52,7 +52,7 @@ def test_each_change_is_put_down_to_its_cause(history_file: Path) -> None:
     testbed = testbed.model_copy(update={"testbed": FIRST.testbed.model_copy(update={"cpu_model": "Other"})})
     history.save(History(records=[FIRST, moved, new_inputs, testbed]), history_file)
     # As a reader sees it: the cells are made inert with character references (escape.text).
-    table = html.unescape(history_view.history_changes())
+    table = html.unescape(history_macros.history_changes())
     assert f"base {base.ref}" in table and "→" in table
     assert f"commit {FIRST.commit[:7]} → abcdef0" in table
     assert "the testbed (Other" in table
@@ -62,7 +62,7 @@ def test_each_change_is_put_down_to_its_cause(history_file: Path) -> None:
 
 
 def test_the_same_inputs_bases_and_testbed_is_noise() -> None:
-    assert history_view.causes(FIRST, later(1))[0].startswith("nothing recorded")
+    assert history_macros.causes(FIRST, later(1))[0].startswith("nothing recorded")
 
 
 def test_the_legend_names_every_testbed_even_one_missing_from_the_first_panel() -> None:
@@ -87,6 +87,6 @@ def test_a_testbed_label_with_markup_stays_text_in_one_cell(history_file: Path) 
     """A CPU model is the machine's to name: a pipe would split the row, asterisks make emphasis."""
     odd = FIRST.model_copy(update={"testbed": FIRST.testbed.model_copy(update={"cpu_model": "A|B *x* <i>"})})
     history.save(History(records=[odd]), history_file)
-    row = history_view.history_testbeds().splitlines()[2]
+    row = history_macros.history_testbeds().splitlines()[2]
     assert row.count("|") == 4 and "*x*" not in row and "<i>" not in row
     assert "A|B *x* <i>" in html.unescape(row)

@@ -1,1 +1,1 @@
-"""The macros the pages call, one module per part of the data they show; `env` registers them."""
+"""The macros the pages call, one module per topic of the data they show; `env` registers them."""

@@ -1,7 +1,6 @@
-"""Macros for the build page's two builders: BuildKit (the builder of record) beside the legacy
-builder, the cache-mount Dockerfile, BuildKit's own log, and whether a rebuild gives the same bytes.
-
-A page calls one on a line of its own, e.g. `{{ builders_table() }}`.
+"""Macros on the builds: each build kind's steps and totals, BuildKit (the builder of record)
+beside the legacy builder and the cache-mount Dockerfile, the pulls before a cold build, both
+builders' logs, and whether a rebuild from nothing gives the same bytes.
 """
 
 from __future__ import annotations
@@ -9,14 +8,93 @@ from __future__ import annotations
 from labreport.contract.schema import BuildTiming, Measurements
 from labreport.report import derive, units
 from labreport.report.evidence import shown, where
+from labreport.report.macros.formatting import seconds_range
 from labreport.report.macros.registry import macro
-from labreport.report.macros.tables import seconds_range
-from labreport.report.markup import NOT_MEASURED, code, fenced, table, text
+from labreport.report.markup import NOT_MEASURED, clip, code, fenced, table, text
 from labreport.report.site import build as sitebuild
 
 
 def _data() -> Measurements:
     return sitebuild.current().data
+
+
+@macro
+def build_total(kind: str, statistic: str = "median") -> str:
+    found = derive.build(_data(), kind)
+    if found is None:
+        return NOT_MEASURED
+    return shown(units.seconds(float(getattr(found.total, statistic))), where(found.total, statistic))
+
+
+@macro
+def build_step(kind: str, words: str) -> str:
+    found = derive.step(derive.build(_data(), kind), *words.split())
+    return (
+        NOT_MEASURED
+        if found is None
+        else shown(units.seconds(found.seconds.median), where(found.seconds, "median"))
+    )
+
+
+@macro
+def repeats() -> str:
+    return shown(str(_data().provenance.repeats), "/provenance/repeats")
+
+
+@macro
+def build_table(kind: str, builder: str | None = None) -> str:
+    """One build kind's steps on `builder` ("buildkit" or "legacy"; None: the builder of record)."""
+    found = derive.build(_data(), kind, derive.PRIMARY, builder)
+    if found is None:
+        return f"{NOT_MEASURED}\n"
+    rows = [
+        (
+            str(s.number),
+            code(clip(s.instruction, 80)),
+            "cache" if s.cached else "run",
+            shown(units.seconds(s.seconds.median), where(s.seconds, "median")),
+            seconds_range(s.seconds),
+        )
+        for s in found.steps
+    ]
+    rows.append(
+        (
+            "",
+            "**whole build**",
+            "",
+            f"**{shown(units.seconds(found.total.median), where(found.total, 'median'))}**",
+            seconds_range(found.total),
+        )
+    )
+    return table(("step", "instruction", "cache", "median", "range"), rows, "rllrr")
+
+
+@macro
+def builds_summary_table() -> str:
+    rows = []
+    for kind in derive.BUILD_KINDS:
+        found = derive.build(_data(), kind)
+        if found is not None:
+            cached = sum(s.cached for s in found.steps)
+            rows.append(
+                (
+                    kind.replace("_", " "),
+                    *(
+                        shown(units.seconds(getattr(found.total, each)), where(found.total, each))
+                        for each in ("median", "min", "max")
+                    ),
+                    f"{cached} of {len(found.steps)}",
+                    str(len(found.total.samples)),
+                )
+            )
+    return table(("build", "median", "min", "max", "steps from cache", "runs"), rows, "lrrrrr")
+
+
+@macro
+def build_log(limit: int = 0) -> str:
+    """The cold build's output; its lines wrap (see extra.css) rather than run off the box."""
+    lines = _data().cold_build_log
+    return fenced("\n".join(lines[-limit:] if limit else lines))
 
 
 def _median_range(found: BuildTiming | None) -> str:

@@ -1,25 +1,31 @@
-"""The data in the reader's hands: the data file the site was built from, and a CSV per main table.
+"""What the site publishes beside its pages, and the page macros that link to it: the data file
+the site was built from, a CSV per main table (`{{ download("sizes") }}` under its table), and each
+figure, its two SVGs and the values it was drawn from (`{{ figure(...) }}`).
 
-The hooks add these to the site in `on_files` as generated files (never written into `docs/`); a
-page links one under its table with `{{ download("sizes") }}`. The CSVs hold raw numbers (bytes,
-seconds) rather than the tables' formatted text, so a reader can compute with them.
+The plugin adds these files in `on_files` as generated files (never written into `docs/`). The CSVs
+hold raw numbers (bytes, seconds) rather than the tables' formatted text, so a reader can compute
+with them. A page macro is handed the calling page, as its links are relative to it.
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
+import html
+import inspect
 import io
 import json
+import posixpath
 from collections.abc import Callable, Iterable, Sequence
+from urllib.parse import quote
 
 from labreport.contract.schema import Measurements, Spread
 from labreport.report import derive, evidence, popover
 from labreport.report.claims import budgets, claimsfile
 from labreport.report.figures import FIGURES
-from labreport.report.macros.blocks import site_link
 from labreport.report.macros.registry import page_macro
 from labreport.report.site import build as sitebuild
+from labreport.report.site.rendering import THEMES
 
 #: Where the site serves the exact data file it was built from.
 DATA_PATH = "data/measurements.json"
@@ -199,3 +205,53 @@ def download(page_uri: str, name: str) -> str:
         raise KeyError(f"unknown table {name!r}; known: {', '.join(TABLES)}")
     link = site_link(page_uri, f"data/{name}.csv")
     return f'<p class="download">Download this table: <a href="{link}" download>{name}.csv</a> (CSV)</p>\n'
+
+
+def site_link(page_uri: str, target: str) -> str:
+    """`target` (a path in the built site) relative to the page built from `page_uri`, for raw HTML,
+    which MkDocs does not rewrite. Every page is a directory (`use_directory_urls`)."""
+    stem = posixpath.splitext(page_uri)[0]
+    folder = posixpath.dirname(stem) if posixpath.basename(stem) == "index" else stem
+    return posixpath.relpath(target, folder or ".")
+
+
+@page_macro
+def figure(page_uri: str, name: str, caption: str, alt: str) -> str:
+    """Figure `name` in both palettes, numbered per page, with its caption and alt text. The
+    palette's CSS shows one of the two."""
+    if name not in FIGURES:
+        raise KeyError(f"unknown figure {name!r}; known: {', '.join(FIGURES)}")
+    number = sitebuild.current().next_figure_number(page_uri)
+
+    images = "\n".join(
+        f'  <img class="figure-{theme}" src="{site_link(page_uri, f"figures/{name}-{theme}.svg")}"'
+        f' alt="{html.escape(alt)}">'
+        for theme in THEMES
+    )
+    return (
+        f'<figure id="figure-{name}">\n{images}\n'
+        f"  <figcaption>Figure {number}: {html.escape(caption)}</figcaption>\n</figure>\n"
+        f"{making(page_uri, name)}"
+    )
+
+
+def making(page_uri: str, name: str) -> str:
+    """The line under a figure: the values it was drawn from (published as data/figures/NAME.json)
+    and the function that drew it, linked at the measured commit under `repo_url`."""
+    draw = FIGURES[name][1]
+    path = f"src/{draw.__module__.replace('.', '/')}.py"
+    function = f"{draw.__module__}.{draw.__name__}"
+    build = sitebuild.current()
+    if build.repo_url:
+        line = inspect.getsourcelines(draw)[1]
+        commit = build.data.provenance.git_commit
+        # The commit is read from the data file: quoted, it cannot leave the link's path.
+        source = html.escape(f"{build.repo_url}/blob/{quote(commit, safe='')}/{path}#L{line}")
+        drawn = f'<a href="{source}"><code>{function}</code></a>'
+    else:
+        drawn = f"<code>{function}</code>"
+    data = site_link(page_uri, f"data/figures/{name}.json")
+    return (
+        f'<p class="download figure-making">Drawn from <a href="{data}" download>{name}.json</a> '
+        f"(the values the drawing read, from measurements.json) by {drawn}</p>\n"
+    )

@@ -1,9 +1,12 @@
 """mkdocs-macros' entry point (mkdocs.yml `modules:`, by import name): every macro the pages call.
 
-The macros themselves live in `values` (single numbers and sentences), `tables`, `blocks` (code
-blocks and figures), `budget_view` (budgets.toml) and `build_view` (the two builders, the rebuild
-check), each marked with `@macro` from `registry`; importing those modules is what collects them.
-Pages hold prose and calls to these macros; an unknown name fails the build.
+The macros live one module per topic of the data, as the figures do: `images` (sizes, layers,
+reductions, savings, the binary, the bases), `security` (what an image holds, lint), `builds`,
+`service` (the running container), `publishing`, `claims` (the ledger, the budgets) and
+`history`; `downloads` holds the page macros that link to the published files (`figure`,
+`download`). Each macro is marked with `@macro` or `@page_macro` from `registry`; importing the
+modules is what collects them. Pages hold prose and calls to these macros; an unknown name fails
+the build.
 """
 
 from __future__ import annotations
@@ -12,14 +15,11 @@ from typing import Any
 
 from ..site import build as sitebuild
 from ..site.plugin import plugin_of
-from . import blocks, budget_view, downloads, tables, values
-from . import builds as build_view
-from . import history as history_view
-from . import reshaped as tables_reshaped
+from . import builds, claims, downloads, history, images, publishing, security, service
 from .registry import MACROS, PAGE_MACROS, Macro
 
 #: The modules whose `@macro` functions the pages call; imported for that registration.
-MACRO_MODULES = (history_view, values, tables, tables_reshaped, blocks, budget_view, downloads, build_view)
+MACRO_MODULES = (images, security, builds, service, publishing, claims, history, downloads)
 
 
 def _in_build(env: Any, function: Macro, *, page: bool = False) -> Macro:

@@ -89,9 +89,9 @@ def test_the_data_file_is_published_byte_for_byte(published: tuple[Measurements,
     _, path = published
     files = downloads.files()
     drawn = {f"data/figures/{name}.json" for name in FIGURES}
-    published = {"data/measurements.json", "data/claims.toml", "data/budgets.toml"}
-    published |= {f"data/{name}.csv" for name in CHECKED}
-    assert set(files) == {*published, *drawn}
+    expected = {"data/measurements.json", "data/claims.toml", "data/budgets.toml"}
+    expected |= {f"data/{name}.csv" for name in CHECKED}
+    assert set(files) == {*expected, *drawn}
     assert files["data/measurements.json"] == path.read_bytes()
     # The claims the ledger judged, as they are: the report's values' witness on the site.
     assert files["data/claims.toml"] == claimsfile.current().path.read_bytes()
