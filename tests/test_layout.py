@@ -250,3 +250,14 @@ def test_no_figure_of_a_report_is_in_the_code() -> None:
         if re.search(rf"(?<![\d.]){re.escape(figure)}\s*{re.escape(unit)}\b", line)
     ]
     assert found == []
+
+
+def test_no_module_is_over_400_lines() -> None:
+    """A module a reader takes in at one sitting: the package's, the scripts' and the tests' own
+    (tests/records.py included; the vendored files are not ours)."""
+    root = PACKAGE.parents[1]
+    files = [*_modules(), *(root / "scripts").glob("*.py"), *(root / "tests").glob("*.py")]
+    long = {
+        str(path.relative_to(root)): n for path in files if (n := len(path.read_text().splitlines())) > 400
+    }
+    assert len(files) > 200 and long == {}
