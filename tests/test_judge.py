@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from labreport.contract.schema import Measurements
 from labreport.report import derive
+from labreport.report.claims import claimsfile
 from labreport.report.claims import judge as judging
-from labreport.report.claims.judge import Claim
+from labreport.report.claims.judge import Claim, Quantity
 from labreport.report.claims.ledger import ledger
 from records import fake_measurements, with_base_source, with_variant_size
 
@@ -94,6 +97,19 @@ def test_a_claim_the_base_weight_decides_stays_stand_in() -> None:
     present = claims(with_base_source(fake_measurements(), "present"))
     assert "stand-in" not in {claim.verdict for claim in present.values()}
     assert not any(claim.standin for claim in present.values())
+
+
+def test_a_claim_with_no_stand_in_rule_is_judged_raw_but_marked_when_it_rests_on_one() -> None:
+    """A drafted claim names no base to weigh: it is judged on the measured value, and the mark
+    still says the value rests on a stand-in (the final image is built on the alpine stand-in);
+    once the bases are real images, no mark."""
+    entry = next(e for e in claimsfile.current().entries if e.key == "final")
+    assert isinstance(entry, Quantity) and entry.vary  # the file's own claim weighs alpine
+    raw = dataclasses.replace(entry, vary=(), held=(), rests_on=(), claimed=8_150_000.0)
+    found = judging.judge(fake_measurements(), raw, {})
+    assert found.verdict == "reproduced" and found.measured == "8.15 MB" and found.standin
+    real = judging.judge(with_base_source(fake_measurements(), "pulled"), raw, {})
+    assert real.verdict == "reproduced" and not real.standin
 
 
 def test_a_claim_that_holds_for_every_base_weight_is_reproduced() -> None:

@@ -20,8 +20,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ...contract.schema import Measurements
-from ..derive import is_standin, relative_difference
+from ...contract.schema import ImageSize, Measurements
+from ..derive import is_standin, relative_difference, resting_on_standin
 from ..units import human_size
 
 #: A measured value within this relative distance of the claimed one reproduces the claim.
@@ -257,6 +257,17 @@ def judge(data: Measurements, quantity: Quantity, reported: Weights) -> Claim:
     if deciding:
         verdict = "stand-in"
         notes.insert(0, f"decided by the stand-in for {', '.join(deciding)}")
+    evidence = None if quantity.point is None else quantity.point(data)
+    # A claim with no stand-in rule (a drafted one, say) is judged on the raw value, but a value that
+    # rests on a stand-in base is still marked as such where it is shown.
+    unruled = (
+        not (quantity.vary or quantity.held or quantity.rests_on)
+        and evidence is not None
+        and any(
+            isinstance(record, ImageSize) and resting_on_standin(data, record)
+            for record, _ in evidence.inputs
+        )
+    )
     return Claim(
         key=quantity.key,
         topic=quantity.topic,
@@ -268,9 +279,9 @@ def judge(data: Measurements, quantity: Quantity, reported: Weights) -> Claim:
         page=quantity.page,
         tolerance=tolerance,
         points=quantity.points,
-        standin=bool(corners or deciding),
+        standin=bool(corners or deciding or unruled),
         value=value,
-        evidence=None if quantity.point is None else quantity.point(data),
+        evidence=evidence,
         weighed=weighed,
         figures=tuple(figures),
     )
