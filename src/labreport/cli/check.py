@@ -20,9 +20,9 @@ from pathlib import Path
 
 from ..contract import project
 from ..contract.schema import write_atomically
-from .claims import project_images
+from .claims import draft_into, project_images
 from .init import draft as draft_project
-from .outcomes import FAILED, NO_DOCKERFILE, NOTHING_RECOGNISED, SUCCESS, USAGE, CommandError
+from .outcomes import FAILED, NO_DOCKERFILE, SUCCESS, USAGE, CommandError
 
 #: Where a report is looked for when `--report` names none, in this order.
 REPORT_NAMES = ("REPORT.md", "report.md", "LAB.md", "README.md")
@@ -99,15 +99,9 @@ def _report(repo: Path, named: Path | None) -> Path:
 
 
 def _draft(repo: Path, report: Path, project_file: Path, claims_file: Path) -> None:
-    from ..drafting.claims_file import write_claims
-    from ..drafting.draft import draft
-
-    drafted = draft(report.read_text(encoding="utf-8", errors="replace"), project_images(project_file))
-    if not drafted:
-        raise CommandError(
-            NOTHING_RECOGNISED, f"{report}: no figure, image table, build log or service answer recognised"
-        )
-    written = write_claims(claims_file, drafted, [], report=report.relative_to(repo).as_posix())
+    text = report.read_text(encoding="utf-8", errors="replace")
+    name = report.relative_to(repo).as_posix()
+    written = draft_into(claims_file, report, text, project_images(project_file), report_name=name)
     print(
         f"check: wrote {claims_file} (claims draft): {written.drafted} claims drafted, "
         f"{written.unmatched} figures not matched"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..contract import project, schema
 from ..contract.variants import PROJECT_PATH
-from ..drafting.claims_file import ClaimsFileError, read_claims, write_claims
+from ..drafting.claims_file import ClaimsFileError, Written, read_claims, write_claims
 from ..drafting.draft import draft
 from .outcomes import CLAIMS_DIFFER, FAILED, NOTHING_RECOGNISED, SUCCESS, CommandError
 
@@ -99,6 +99,19 @@ def run(arguments: argparse.Namespace) -> int:
     except OSError as error:
         raise CommandError(FAILED, f"cannot read the report {report}: {error.strerror}") from None
     known = project_images(report_project(report)) | dict(arguments.image)
+    written = draft_into(arguments.output, report, text, known)
+    print(
+        f"wrote {arguments.output}: {written.drafted + written.kept} claims ({written.drafted} drafted, "
+        f"{written.kept} kept as edited or confirmed), {written.unmatched} figures not matched"
+    )
+    return SUCCESS.code
+
+
+def draft_into(
+    output: Path, report: Path, text: str, known: dict[str, str], *, report_name: str = ""
+) -> Written:
+    """Drafts `text`'s claims into `output`, keeping a person's edits there; the one line and exit
+    code when the report holds nothing the drafter recognises or a file cannot be read or written."""
     drafted = draft(text, known)
     if not drafted:
         raise CommandError(
@@ -107,16 +120,11 @@ def run(arguments: argparse.Namespace) -> int:
             "nothing drafted",
         )
     try:
-        written = write_claims(arguments.output, drafted, read_claims(arguments.output), report=str(report))
+        return write_claims(output, drafted, read_claims(output), report=report_name or str(report))
     except ClaimsFileError as error:
         raise CommandError(FAILED, str(error)) from None
     except OSError as error:
-        raise CommandError(FAILED, f"cannot write {arguments.output}: {error.strerror}") from None
-    print(
-        f"wrote {arguments.output}: {written.drafted + written.kept} claims ({written.drafted} drafted, "
-        f"{written.kept} kept as edited or confirmed), {written.unmatched} figures not matched"
-    )
-    return SUCCESS.code
+        raise CommandError(FAILED, f"cannot write {output}: {error.strerror}") from None
 
 
 def judge(data_path: Path) -> int:

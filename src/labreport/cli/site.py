@@ -22,6 +22,7 @@ from ..contract import project, schema
 from ..contract.project import REPO_ROOT
 from ..contract.variants import ROOT
 from ..report.site import generic, locations
+from ..report.site.build import DATA_ENV, STATUS_ENV
 from .outcomes import FAILED, NO_DATA, NO_PROJECT, SUCCESS, CommandError
 
 #: How long one site build may take (a cold build draws every figure: about 10 s here).
@@ -104,9 +105,9 @@ def _mkdocs(config: Path, out: Path, project_file: Path, data: Path, *, cwd: Pat
         **os.environ,
         "NO_MKDOCS_2_WARNING": "1",
         project.PROJECT_ENV: str(project_file),
-        "LABREPORT_DATA": str(data),
+        DATA_ENV: str(data),
         # The project's own status file: a measurement running for it shows on its pages.
-        "LABREPORT_STATUS": str(locations.status_file(project_file.parent)),
+        STATUS_ENV: str(locations.status_file(project_file.parent)),
     }
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(config)]
     try:
