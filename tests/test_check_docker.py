@@ -2,9 +2,8 @@
 claims files removed: init and the drafter write them, the engine measures, the site builds, and the
 drafted claims get the verdicts the author's own claims file gets on the same measurement.
 
-One run (`--repeat 1 --no-publish`, a few minutes) serves every test here. The verdicts of both
-claims files are judged on that run's data in a child process on the copied project (the modules
-read the project they work on as they load), with the author's claims named by LABREPORT_CLAIMS.
+One run (`--repeat 1 --no-publish`, a few minutes) serves every test here; both claims files are
+judged on its data by `tests/verdicts.py`.
 """
 
 from __future__ import annotations
@@ -13,42 +12,16 @@ import json
 import shutil
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 
 from labreport.cli.outcomes import CLAIMS_DIFFER, SUCCESS
+from verdicts import judge_both
 
 pytestmark = pytest.mark.docker
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "quote-service"
-
-#: In the copied project: each claim file judged on the same data, and the drafted claim that stands
-#: for each of the author's (on the same report line, with the same measure and arguments).
-JUDGE_BOTH = textwrap.dedent(
-    """
-    import json, sys, tomllib
-    from pathlib import Path
-    from labreport.contract.schema import DATA_FILE, load
-    from labreport.report.claims import claimsfile
-    from labreport.report.claims.ledger import ledger
-
-    data = load(DATA_FILE)
-    found = {}
-    for name in ("drafted", "authors"):
-        path = Path(sys.argv[1 if name == "drafted" else 2])
-        claims = claimsfile.load(path)
-        tables = {table["key"]: table for table in tomllib.loads(path.read_text())["claim"]}
-        found[name] = [
-            {**{k: tables[c.key].get(k) for k in ("line", "measure", "of", "against", "kind", "check",
-               "endpoint", "field", "flavour")}, "key": c.key, "verdict": c.verdict, "measured": c.measured,
-               "standin": c.standin, "ruled": any(k in tables[c.key] for k in ("vary", "held", "rests_on"))}
-            for c in ledger(data, claims)
-        ]
-    print(json.dumps(found))
-    """
-)
 
 
 @pytest.fixture(scope="module")
@@ -96,36 +69,13 @@ def test_the_drafted_claims_get_the_verdicts_of_the_authors_claims_on_the_same_r
     checked: tuple[Path, subprocess.CompletedProcess[str]],
 ) -> None:
     """Each of the author's claims the drafter also wrote (same line, measure and arguments) gets
-    the same verdict on the same data. One difference is by design: an author's claim that carries
-    a stand-in rule (`vary`, `held`, `rests_on`: a person's weighing of the report's base figures,
-    which the drafter does not guess) is a "stand-in" verdict, where the drafted one is judged on
-    the raw value; that drafted claim must then be marked as resting on a stand-in."""
+    the same verdict on the same fresh measurement, stand-in rules included: the drafter weighs the
+    report's own base figures as the author did (drafting/rules.py)."""
     repo, done = checked
     assert (repo / "data" / "measurements.json").is_file(), done.stderr[-2000:]
-    judged = subprocess.run(
-        [sys.executable, "-c", JUDGE_BOTH, str(repo / "claims.toml"), str(EXAMPLE / "claims.toml")],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        check=True,
+    pairing = judge_both(repo, repo / "claims.toml", EXAMPLE / "claims.toml")
+    print(
+        f"{len(pairing.twins)} of {len(pairing.authors)} author's claims drafted, all with the same verdict"
     )
-    both = json.loads(judged.stdout)
-    arguments = ("line", "measure", "of", "against", "kind", "check", "endpoint", "field")
-    compared, equal = 0, 0
-    for theirs in both["authors"]:
-        same = [
-            mine
-            for mine in both["drafted"]
-            if all(theirs[name] is None or mine[name] == theirs[name] for name in arguments)
-        ]
-        if not same:
-            continue  # not drafted (tests/test_drafting_example.py grades how many are)
-        compared += 1
-        if theirs["verdict"] in {mine["verdict"] for mine in same}:
-            equal += 1
-            continue
-        assert theirs["ruled"] and theirs["verdict"] == "stand-in", (theirs, same)
-        assert any(mine["standin"] and mine["verdict"] != "differs" for mine in same), (theirs, same)
-    print(f"{compared} of {len(both['authors'])} author's claims drafted; {equal} with the same verdict")
-    assert compared >= 0.7 * len(both["authors"]), (compared, len(both["authors"]))
-    assert equal >= 0.5 * compared
+    assert pairing.differing() == []
+    assert len(pairing.twins) >= 0.8 * len(pairing.authors), (len(pairing.twins), len(pairing.authors))

@@ -11,7 +11,13 @@ from typing import Any
 import pytest
 
 from labreport.drafting.claim import UNMATCHED, DraftedClaim
-from labreport.drafting.claims_file import ClaimsFileError, read_claims, stamp, write_claims
+from labreport.drafting.claims_file import (
+    ClaimsFileError,
+    read_claims,
+    read_reported_bases,
+    stamp,
+    write_claims,
+)
 
 
 def _claim(key: str, line: int, claimed: str, measure: str = "image-size", **arguments: Any) -> DraftedClaim:
@@ -161,3 +167,31 @@ def test_a_file_that_is_not_toml_is_named_with_what_to_do(tmp_path: Path) -> Non
     with pytest.raises(ClaimsFileError, match=r"`claim` must be an array of tables"):
         read_claims(path)
     assert read_claims(tmp_path / "absent.toml") == []
+
+
+def test_the_reports_base_figures_are_written_and_a_persons_figure_is_kept(tmp_path: Path) -> None:
+    path = tmp_path / "claims.toml"
+    ruled = [replace(DRAFT[0], vary=("golang:1.24",)), *DRAFT[1:]]
+    write_claims(path, ruled, reported_bases={"golang:1.24": "850 MB"})
+    written = _file(path)
+    assert written["reported_bases"] == {"golang:1.24": "850 MB"}
+    assert written["claim"][0]["vary"] == ["golang:1.24"] and "held" not in written["claim"][0]
+    # The person corrects the base's figure; the next draft adds a new base and keeps theirs.
+    path.write_text(path.read_text().replace('"golang:1.24" = "850 MB"', '"golang:1.24" = "880 MB"'))
+    write_claims(
+        path,
+        ruled,
+        read_claims(path),
+        reported_bases={"golang:1.24": "850 MB", "alpine:9": "8 MB"},
+        existing_bases=read_reported_bases(path),
+    )
+    assert _file(path)["reported_bases"] == {"golang:1.24": "880 MB", "alpine:9": "8 MB"}
+
+
+def test_no_base_figure_writes_no_reported_bases_table(tmp_path: Path) -> None:
+    path = tmp_path / "claims.toml"
+    write_claims(path, DRAFT)
+    assert "reported_bases" not in _file(path)
+    path.write_text('reported_bases = "850 MB"\n')
+    with pytest.raises(ClaimsFileError, match=r"\[reported_bases\] must be a table"):
+        read_reported_bases(path)

@@ -62,6 +62,13 @@ def test_judge_number_signed_difference() -> None:
     assert judging.difference(30.0, (20.0, 30.0), points=False) == 0.0
 
 
+def test_a_claimed_zero_is_judged_with_no_percentage_of_it() -> None:
+    """A report's "FROM scratch (0 MB)": a value off 0 differs, by no percentage of the claim."""
+    assert judging.judge_number(6_000_000.0, 0.0) == ("differs", None)
+    assert judging.judge_number(0.0, 0.0) == ("reproduced", 0.0)
+    assert judging.judge_number(0.4, 0.0, 0.5, points=True) == ("reproduced", pytest.approx(0.4))
+
+
 def test_verdict_reproduced_and_differs_on_final_image_once_bases_are_real() -> None:
     real = with_base_source(fake_measurements(), "pulled")
     assert claims(with_variant_size(real, "alpine", 30_500_000))["final"].verdict == "reproduced"

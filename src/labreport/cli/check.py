@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ..contract import project
 from ..contract.schema import write_atomically
-from .claims import draft_into, project_images
+from .claims import draft_into
 from .init import draft as draft_project
 from .outcomes import FAILED, NO_DOCKERFILE, SUCCESS, USAGE, CommandError
 
@@ -101,7 +101,7 @@ def _report(repo: Path, named: Path | None) -> Path:
 def _draft(repo: Path, report: Path, project_file: Path, claims_file: Path) -> None:
     text = report.read_text(encoding="utf-8", errors="replace")
     name = report.relative_to(repo).as_posix()
-    written = draft_into(claims_file, report, text, project_images(project_file), report_name=name)
+    written = draft_into(claims_file, report, text, project_file, report_name=name)
     print(
         f"check: wrote {claims_file} (claims draft): {written.drafted} claims drafted, "
         f"{written.unmatched} figures not matched"

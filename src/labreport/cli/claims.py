@@ -13,8 +13,9 @@ from pathlib import Path
 
 from ..contract import project, schema
 from ..contract.variants import PROJECT_PATH
-from ..drafting.claims_file import ClaimsFileError, Written, read_claims, write_claims
+from ..drafting.claims_file import ClaimsFileError, Written, read_claims, read_reported_bases, write_claims
 from ..drafting.draft import draft
+from ..drafting.rules import reported_bases, with_rules
 from .outcomes import CLAIMS_DIFFER, FAILED, NOTHING_RECOGNISED, SUCCESS, CommandError
 
 
@@ -30,6 +31,19 @@ def project_images(project_file: Path = PROJECT_PATH) -> dict[str, str]:
         build, runtime, _ = project.bases(chosen, entry, project_file.parent)
         known |= {base: base for base in (build, runtime) if base is not None}
     return known
+
+
+def project_bases(project_file: Path = PROJECT_PATH) -> dict[str, tuple[str, ...]]:
+    """The bases each of a project's images rests on, by the claims vocabulary's name: a variant
+    its final stage's base (none for `scratch`), the builder stage the primary's build base."""
+    chosen = project.load(project_file)
+    rests: dict[str, tuple[str, ...]] = {}
+    for entry in chosen.variant:
+        build, runtime, _ = project.bases(chosen, entry, project_file.parent)
+        rests[entry.name] = (runtime,) if runtime is not None else ()
+        if entry.name == chosen.primary.name and build is not None:
+            rests["builder"] = (build,)
+    return rests
 
 
 def report_project(report: Path) -> Path:
@@ -98,8 +112,7 @@ def run(arguments: argparse.Namespace) -> int:
         text = report.read_text(encoding="utf-8", errors="replace")
     except OSError as error:
         raise CommandError(FAILED, f"cannot read the report {report}: {error.strerror}") from None
-    known = project_images(report_project(report)) | dict(arguments.image)
-    written = draft_into(arguments.output, report, text, known)
+    written = draft_into(arguments.output, report, text, report_project(report), dict(arguments.image))
     print(
         f"wrote {arguments.output}: {written.drafted + written.kept} claims ({written.drafted} drafted, "
         f"{written.kept} kept as edited or confirmed), {written.unmatched} figures not matched"
@@ -108,11 +121,22 @@ def run(arguments: argparse.Namespace) -> int:
 
 
 def draft_into(
-    output: Path, report: Path, text: str, known: dict[str, str], *, report_name: str = ""
+    output: Path,
+    report: Path,
+    text: str,
+    project_file: Path,
+    images: dict[str, str] | None = None,
+    *,
+    report_name: str = "",
 ) -> Written:
-    """Drafts `text`'s claims into `output`, keeping a person's edits there; the one line and exit
-    code when the report holds nothing the drafter recognises or a file cannot be read or written."""
-    drafted = draft(text, known)
+    """Drafts `text`'s claims into `output`, keeping a person's edits there, with the stand-in rules
+    the project's bases call for; `images` adds names for the report's images (`--image`). The one
+    line and exit code when the report holds nothing the drafter recognises or a file cannot be
+    read or written."""
+    drafted = draft(text, project_images(project_file) | (images or {}))
+    bases = project_bases(project_file)
+    reported = reported_bases(drafted, bases)
+    drafted = with_rules(drafted, bases, reported)
     if not drafted:
         raise CommandError(
             NOTHING_RECOGNISED,
@@ -120,7 +144,14 @@ def draft_into(
             "nothing drafted",
         )
     try:
-        return write_claims(output, drafted, read_claims(output), report=report_name or str(report))
+        return write_claims(
+            output,
+            drafted,
+            read_claims(output),
+            report=report_name or str(report),
+            reported_bases=reported,
+            existing_bases=read_reported_bases(output),
+        )
     except ClaimsFileError as error:
         raise CommandError(FAILED, str(error)) from None
     except OSError as error:

@@ -44,6 +44,9 @@ FIELDS = (
     "field",
     "check",
     "tolerance",
+    "vary",
+    "held",
+    "rests_on",
     "line",
     "text",
     "note",
@@ -69,6 +72,11 @@ class DraftedClaim:
     check: str | None = None
     tolerance: str | None = None
     note: str | None = None
+    #: Stand-in rules (drafting/rules.py): bases weighed from 0 to the report's figure, held at it,
+    #: or deciding the value outright.
+    vary: tuple[str, ...] = ()
+    held: tuple[str, ...] = ()
+    rests_on: tuple[str, ...] = ()
 
     @property
     def matched(self) -> bool:
@@ -100,7 +108,8 @@ class DraftedClaim:
             # The words, not one phrase: a layer or step is the one whose instruction holds each of
             # them ("COPY", "quote-service" in "COPY /out/quote-service /quote-service").
             values["instruction"] = self.instruction.split()
-        return {name: value for name, value in values.items() if value is not None and value != ""}
+        values |= {name: list(values[name]) for name in ("vary", "held", "rests_on")}
+        return {name: value for name, value in values.items() if value not in (None, "", [])}
 
 
 def _normal(claimed: str) -> str:

@@ -6,7 +6,9 @@ entry whose stamp still matches its fields is the drafter's and is drafted anew;
 fields no longer match its stamp was edited, and one without a stamp was confirmed (the person
 deleted the line) or written by hand: both are kept as they are. A drafted claim finds its entry
 by key, else by the report line and text it was read from. Figures no measure was found for are
-listed under `[[unmatched]]`, drafted anew each run.
+listed under `[[unmatched]]`, drafted anew each run. The report's own figure for each base
+(`[reported_bases]`, what the stand-in rules weigh a base at) is drafted too; a figure the file
+already holds for a base is kept as it is (delete it to have it drafted again).
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ _HEADER = """\
 # An entry that still has its `drafted` line is the drafter's and is drafted anew on the next run.
 # Delete that line to confirm an entry; an entry you edit or confirm is kept as you left it.
 # [[unmatched]]: figures no measure was found for; copy one into a [[claim]] to have it judged.
+# [reported_bases]: the report's own figure for each base, which `vary` and `held` weigh it at;
+# a figure kept here is yours (delete it to have it drafted again).
 
 """
 
@@ -61,20 +65,32 @@ def _fresh(claim: DraftedClaim, key: str) -> dict[str, Any]:
 
 def read_claims(path: Path) -> list[dict[str, Any]]:
     """The `[[claim]]` entries of an existing claims file; none when there is no file."""
+    claims = _read(path).get("claim", [])
+    if not isinstance(claims, list) or not all(isinstance(entry, dict) for entry in claims):
+        raise ClaimsFileError(
+            f"{path}: `claim` must be an array of tables ([[claim]]); fix it or move it away"
+        )
+    return claims
+
+
+def read_reported_bases(path: Path) -> dict[str, Any]:
+    """The `[reported_bases]` table of an existing claims file; empty when there is none."""
+    table = _read(path).get("reported_bases", {})
+    if not isinstance(table, dict):
+        raise ClaimsFileError(f"{path}: [reported_bases] must be a table of base reference = size")
+    return table
+
+
+def _read(path: Path) -> dict[str, Any]:
     if not path.exists():
-        return []
+        return {}
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ClaimsFileError(
             f"{path}: not a TOML claims file ({error}); fix it or write to another file"
         ) from error
-    claims = data.get("claim", [])
-    if not isinstance(claims, list) or not all(isinstance(entry, dict) for entry in claims):
-        raise ClaimsFileError(
-            f"{path}: `claim` must be an array of tables ([[claim]]); fix it or move it away"
-        )
-    return claims
+    return data
 
 
 def _find(claim: DraftedClaim, existing: Sequence[Mapping[str, Any]], used: set[int]) -> int | None:
@@ -137,9 +153,14 @@ def write_claims(
     existing: Sequence[Mapping[str, Any]] | None = None,
     *,
     report: str = "the report",
+    reported_bases: Mapping[str, str] | None = None,
+    existing_bases: Mapping[str, Any] | None = None,
 ) -> Written:
-    """Writes the claims file atomically; `existing` is what it held (`read_claims`), if anything."""
+    """Writes the claims file atomically; `existing` is what it held (`read_claims`), if anything,
+    and `existing_bases` its `[reported_bases]` (`read_reported_bases`), kept over the draft's."""
     claims, unmatched, written = merge(drafted, existing or [])
-    text = _HEADER.format(report=report) + tomli_w.dumps({"claim": claims, "unmatched": unmatched})
+    bases = dict(reported_bases or {}) | dict(existing_bases or {})
+    tables: dict[str, Any] = {"reported_bases": bases} if bases else {}
+    text = _HEADER.format(report=report) + tomli_w.dumps(tables | {"claim": claims, "unmatched": unmatched})
     write_atomically(path, text)
     return written

@@ -126,8 +126,9 @@ def band(claimed: float | tuple[float, float], tolerance: float, points: bool) -
     return low * (1 - tolerance), high * (1 + tolerance)
 
 
-def difference(value: float, claimed: float | tuple[float, float], points: bool) -> float:
-    """Signed distance from the claim, or from the nearer end of a claimed range (0 inside it)."""
+def difference(value: float, claimed: float | tuple[float, float], points: bool) -> float | None:
+    """Signed distance from the claim, or from the nearer end of a claimed range (0 inside it);
+    None for a value off a claimed 0, which no percentage of the claim measures."""
     if isinstance(claimed, tuple):
         low, high = claimed
         if low <= value <= high:
@@ -135,12 +136,16 @@ def difference(value: float, claimed: float | tuple[float, float], points: bool)
         nearest = low if value < low else high
     else:
         nearest = claimed
-    return value - nearest if points else relative_difference(value, nearest)
+    if points:
+        return value - nearest
+    if nearest == 0:
+        return 0.0 if value == 0 else None
+    return relative_difference(value, nearest)
 
 
 def judge_number(
     measured: float, claimed: float | tuple[float, float], tolerance: float = TOLERANCE, points: bool = False
-) -> tuple[Verdict, float]:
+) -> tuple[Verdict, float | None]:
     """Reproduced when inside the claim's band (see `band`), else differs; with the signed difference."""
     low, high = band(claimed, tolerance, points)
     verdict: Verdict = "reproduced" if low <= measured <= high else "differs"
@@ -231,7 +236,8 @@ def judge(data: Measurements, quantity: Quantity, reported: Weights) -> Claim:
         elif within_low <= low and high <= within_high:
             verdict = "reproduced"
             # The worst case over every admissible weight, which still lies within the tolerance.
-            off = max((difference(v, quantity.claimed, quantity.points) for v in (low, high)), key=abs)
+            ends = [difference(v, quantity.claimed, quantity.points) for v in (low, high)]
+            off = max((end for end in ends if end is not None), key=abs, default=None)
             weighed = True
             reason = f"with {_weights_phrase(quantity, data, reported)} it is "
             reason += f"{quantity.show(low)} to {quantity.show(high)}, within {claimed} {tolerance}"
