@@ -21,6 +21,7 @@ from .push import is_push_output, parse_push
 from .responses import parse_answers, shown
 from .units import Value
 
+_EMPHASIS = re.compile(r"\*\*(?P<value>[^*]+)\*\*")  # a figure the writer put in bold
 _SAME_BUILD = re.compile(r"\bsame build\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?:](?:\*\*)?\s")
 _DOCKERFILE = ("FROM ", "RUN ", "COPY ", "ADD ", "WORKDIR ", "USER ", "CMD ", "ENTRYPOINT ", "ENV ", "ARG ")
@@ -85,6 +86,7 @@ def _history(segment: Segment, images: ReportImages, setting: Setting) -> tuple[
         setting.layers.append(row.instruction)
         named = words(row.instruction)
         setting.layer_of.setdefault(named, image)
+        setting.layer_sizes[row.size.value] = (named, image)  # the block read last speaks for a size
         claims.append(
             _figure(row.line, row.size, "layer-size", f"layer {named}", of=image, instruction=named)
         )
@@ -140,12 +142,13 @@ def _push(segment: Segment, images: ReportImages) -> tuple[list[DraftedClaim], s
     return claims, consumed
 
 
-def _answers(segment: Segment) -> tuple[list[DraftedClaim], set[int]]:
+def _answers(segment: Segment, setting: Setting) -> tuple[list[DraftedClaim], set[int]]:
     claims: list[DraftedClaim] = []
     consumed: set[int] = set()
     for answer in parse_answers(segment.output, segment.command_text):
         problems = "; ".join(answer.problems)
         for index, value in enumerate(answer.fields):
+            setting.answered.setdefault(shown(value.value), []).append((answer.endpoint, value.field))
             notes = ["the spec pins this value"] if value.pinned else []
             if index == 0 and problems:
                 notes.append(f"the report's answer differs from the spec: {problems}")
@@ -198,7 +201,7 @@ def _block(
             found, used = _push(segment, images)
             claims += found
             consumed |= used
-        found, used = _answers(segment)
+        found, used = _answers(segment, setting)
         claims += found
         consumed |= used
         place = Place(headings=block.headings, parent=block.before, build_kind=kind)
@@ -234,20 +237,49 @@ def draft(report_text: str, known_images: Mapping[str, str]) -> list[DraftedClai
     ]
     for line, place in sorted(to_read, key=lambda item: item[0].number):
         claims += read_line(line, place, setting)
+        claims += _restated(line, setting)
         if place.build_kind is None:
-            claims += read_facts(line, " ".join([*place.headings, place.parent]))
+            following = by_number.get(line.number + 1)
+            tail = following.text if following is not None and not _starts_item(following) else ""
+            claims += read_facts(line, " ".join([*place.headings, place.parent]), tail)
     return with_keys(deduplicated(claims))
+
+
+def _restated(line: Line, setting: Setting) -> list[DraftedClaim]:
+    """A value the service answered, said again in a sentence beside its field's name ("it answers
+    as version **2.4.1** with its **12** items"): the same probe-field claim, on this line."""
+    claims: list[DraftedClaim] = []
+    for span in _EMPHASIS.finditer(line.text):
+        said = span.group("value").strip()
+        window = line.text[max(0, span.start() - 30) : span.end() + 30]
+        for endpoint, name in setting.answered.get(said, []):
+            if re.search(rf"\b{re.escape(name)}\b", window, re.IGNORECASE):
+                claims.append(
+                    DraftedClaim(
+                        key="",
+                        topic=f"{endpoint} answers {name}",
+                        claimed=said,
+                        measure="probe-field",
+                        endpoint=endpoint,
+                        field=name,
+                        line=line.number,
+                        text=line.raw,
+                    )
+                )
+                break
+    return claims
+
+
+def _starts_item(line: Line) -> bool:
+    """A list item's first line or a table row: not the sentence of the line above going on."""
+    return line.text.lstrip().startswith(("-", "*", "|", "#")) or line.text.strip()[:2].isdigit()
 
 
 def _lead(prose: dict[int, Line], line: Line) -> str:
     """The words of the sentence a line continues: the line above from its last sentence's start,
     when it is prose of the same paragraph (not a list item's start or a table row)."""
     above = prose.get(line.number - 1)
-    if (
-        above is None
-        or line.text.lstrip().startswith(("-", "*", "|", "#"))
-        or line.text.strip()[:2].isdigit()
-    ):
+    if above is None or _starts_item(line):
         return ""
     ends = list(_SENTENCE_END.finditer(above.text))
     return above.text[ends[-1].end() :] if ends else above.text

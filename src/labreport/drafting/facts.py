@@ -61,11 +61,13 @@ def _said(line: str) -> str:
     return _LIST_MARK.sub("", plain)[:_LONGEST]
 
 
-def read_facts(line: Line, around: str) -> list[DraftedClaim]:
-    """The facts a line states; `around` is the headings and the lines next to it."""
+def read_facts(line: Line, around: str, following: str = "") -> list[DraftedClaim]:
+    """The facts a line states; `around` is the headings and the lines next to it, `following` the
+    next line of its paragraph, where a fact begun on this line may end ("no package / manager")."""
     claims: list[DraftedClaim] = []
     for fact in FACTS:
-        if not fact.said.search(line.text):
+        said = fact.said.search(f"{line.text} {following}")
+        if said is None or said.start() >= len(line.text):
             continue
         if fact.near is not None and not fact.near.search(" ".join([line.text, around])):
             continue

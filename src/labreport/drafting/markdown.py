@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 _FENCE = re.compile(r"^\s*(?P<fence>`{3,}|~{3,})\s*(?P<info>[^`\s]*)")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _HEADING = re.compile(r"^\s{0,3}(?P<level>#{1,6})\s+(?P<title>.*?)\s*#*\s*$")
 _PROMPT = re.compile(r"^\s*(?:\$|%|\u276f|PS [^>]*>)\s+(?P<command>\S.*)$")
 _LIST_ITEM = re.compile(r"^(?P<indent>\s*)(?:[-*+]|\d+[.)])\s+")
@@ -46,7 +47,7 @@ class Block:
     info: str  # the fence's language, e.g. "bash", "dockerfile", "json"
     lines: tuple[Line, ...]
     headings: tuple[str, ...]  # the heading chain above it, outermost first
-    before: str  # the prose line just above it ("First build failed with:")
+    before: str  # the sentence just above it, over as many lines as it takes ("The same build ... this:")
 
     @property
     def segments(self) -> tuple[Segment, ...]:
@@ -112,7 +113,10 @@ def read_document(text: str) -> Document:
     headings: list[tuple[int, str]] = []
     items: list[tuple[int, str]] = []  # open list items: (indent, text)
     fence: str | None = None
-    info, before, last_prose = "", "", ""
+    info, before = "", ""
+    paragraph: list[str] = []  # the last paragraph's prose lines (since a heading or block)
+    ended = False  # a blank line closed it: the next prose line starts another
+    in_item = False  # the paragraph is a list item's
     inside: list[Line] = []
     for line in lines:
         if fence is not None:
@@ -126,16 +130,23 @@ def read_document(text: str) -> Document:
             continue
         opening = _FENCE.match(line.text)
         if opening:
-            fence, info, inside, before = opening.group("fence")[0] * 3, opening.group("info"), [], last_prose
+            fence, info, inside, before = (
+                opening.group("fence")[0] * 3,
+                opening.group("info"),
+                [],
+                _last(paragraph),
+            )
+            paragraph = []
             continue
         heading = _HEADING.match(line.text)
         if heading:
             level = len(heading.group("level"))
             headings = [(lvl, title) for lvl, title in headings if lvl < level]
             headings.append((level, heading.group("title")))
-            items, last_prose = [], ""
+            items, paragraph = [], []
             continue
         if not line.text.strip():
+            ended = True
             continue
         item = _LIST_ITEM.match(line.text)
         indent = len(line.text) - len(line.text.lstrip())
@@ -144,8 +155,17 @@ def read_document(text: str) -> Document:
         if item:
             items.append((len(item.group("indent")), line.text.strip()))
         prose.append(ProseLine(line=line, headings=tuple(title for _, title in headings), parent=parent))
-        last_prose = line.text.strip()
+        # A list item, and a line after one that is not indented under it, begin anew.
+        if ended or item or (in_item and indent == 0):
+            paragraph = []
+        paragraph.append(line.text.strip())
+        ended, in_item = False, item is not None or (in_item and indent > 0)
     if fence is not None:  # an unclosed fence runs to the end, as Markdown renders it
         chain = tuple(title for _, title in headings)
         blocks.append(Block(info=info, lines=tuple(inside), headings=chain, before=before))
     return Document(lines=lines, blocks=tuple(blocks), prose=tuple(prose))
+
+
+def _last(paragraph: list[str]) -> str:
+    """The paragraph's last sentence: the words that lead into a block."""
+    return _SENTENCE.split(" ".join(paragraph))[-1] if paragraph else ""

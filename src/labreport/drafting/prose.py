@@ -18,12 +18,26 @@ from .markdown import Line
 from .units import Found, find_values
 
 _ARROW = re.compile(r"^\s*(?:→|->|=>|⟶|➜|to|into)\s*$")
-_CONTAINERS = re.compile(r"\b(\d[\d,]*)\s+(?:containers|instances|replicas|copies|pods)\b", re.IGNORECASE)
+#: Counts people spell out ("ten containers").
+_NUMBER_WORDS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "twenty": 20, "fifty": 50, "hundred": 100, "a hundred": 100, "thousand": 1000, "a thousand": 1000,
+}  # fmt: skip
+_CONTAINERS = re.compile(
+    rf"\b(\d[\d,]*|{'|'.join(sorted(_NUMBER_WORDS, key=len, reverse=True))})\s+"
+    r"(?:containers|instances|replicas|copies|pods)\b",
+    re.IGNORECASE,
+)
+#: What a saving over many containers is called: "saves 4.2 GB", "would cost 3.5 GB more".
+_SAVING = re.compile(r"\bsav(?:e|es|ed|ing|ings)\b|\bcosts?\b.*\bmore\b|\binstead of\b", re.IGNORECASE)
 _COUNTED = re.compile(r"^\W*(?:packages?|pkgs?|steps)\b", re.IGNORECASE)
 _STEPS = re.compile(r"^\W*steps\b", re.IGNORECASE)
 _AGAINST = re.compile(
     r"\b(?:vs\.?|versus|than|compared (?:to|with)|against|over)\s+(?P<rest>.*)", re.IGNORECASE
 )
+_ASIDE = re.compile(r"\([^)]*(?:\)|$)")
+#: A bare count compared with a package count before it ("7 packages ... against 23 in the other").
+_COMPARED_COUNT = re.compile(r"\b(?:against|vs\.?|versus|compared (?:to|with))\W*$", re.IGNORECASE)
 _GENERIC = {"apk", "add", "apt-get", "install", "run", "copy", "go", "the", "and", "mod"}
 
 
@@ -42,6 +56,10 @@ class Setting:
     last_history: list[str] = field(default_factory=list)  # the last history block's instructions
     layer_of: dict[str, str] = field(default_factory=dict)  # a history block's instruction -> its image
     last_build_kind: str | None = None  # the kind of the build log read last ("the same build")
+    #: A layer size a history block printed -> that layer's instruction words and image.
+    layer_sizes: dict[float, tuple[str, str]] = field(default_factory=dict)
+    #: A value the service answered, as claims print it -> the (endpoint, field) pairs it answered.
+    answered: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -107,10 +125,11 @@ def _against(words: str, line: str, place: Place, setting: Setting) -> str | Non
     return setting.against
 
 
-def _named_variant(words: str, setting: Setting) -> str | None:
-    """A variant named outright ("than single-stage"), the caller's name or the report's word."""
+def _named_variant(words: str, setting: Setting, besides: str | None = None) -> str | None:
+    """A variant named outright ("than single-stage"), the caller's name or the report's word;
+    other than `besides` when it is given (the image a comparison is of)."""
     for name in setting.images.variants():
-        if _has(rf"\b{re.escape(name)}\b", words):
+        if name != besides and _has(rf"\b{re.escape(name)}\b", words):
             return name
     if _has(r"\b(?:build|builder) stage\b", words):
         return "builder"
@@ -139,12 +158,19 @@ def _binary_layer(setting: Setting) -> str | None:
     return copies[0] if len(copies) == 1 else None
 
 
+def _sized_layer(size: float, setting: Setting) -> tuple[str, str] | None:
+    """The layer a history block printed at this size (to within its rounding), if one was."""
+    near = [printed for printed in setting.layer_sizes if abs(printed - size) <= 0.005 * max(printed, size)]
+    return setting.layer_sizes[min(near, key=lambda printed: abs(printed - size))] if near else None
+
+
 def _size(
     line: Line, found: Found, said: tuple[str, str], place: Place, setting: Setting, after: Found | None
 ) -> DraftedClaim:
     before, words = said[0], " ".join(said)
     text, images = line.text, setting.images
-    containers = _CONTAINERS.search(text)
+    sentence = f"{place.lead} {text}"  # "ten containers of the" may end the line above
+    containers = _CONTAINERS.search(sentence)
     variant = _variant_section(place, setting)
     named = [of for ref in mentioned(words, images) if (of := images.of(ref))]
     subject = (  # the words before a figure name its subject first ("`scratch` is 6.6 MB. distroless ...")
@@ -154,9 +180,11 @@ def _size(
         or _named_variant(words, setting)
         or setting.sizes.get(found.value.value)
     )
-    if containers and _has(r"\bsav(e|es|ed|ing|ings)\b", text):
-        count = int(containers.group(1).replace(",", ""))
-        against = _against(words, text, place, setting)
+    if containers and _SAVING.search(sentence):
+        spelled = containers.group(1).lower()
+        count = _NUMBER_WORDS[spelled] if spelled in _NUMBER_WORDS else int(spelled.replace(",", ""))
+        # "ten containers of the single-stage image instead of ten of ours": the other image named
+        against = _against(words, text, place, setting) or _named_variant(sentence, setting, images.final)
         return _claim(
             line,
             found,
@@ -187,6 +215,10 @@ def _size(
         # The words just before the figure say which build it is: "the plain binary is 9.7 MB".
         flavour = "default" if _has(r"\b(?:plain|unstripped|debug|default)\b", before) else "stripped"
         return _claim(line, found, "binary-size", f"binary size ({flavour})", flavour=flavour)
+    if _has(r"\blayers?\b", words) and (sized := _sized_layer(found.value.value, setting)):
+        # "the only layer with content is the binary, 6.1 MB": the history row of that size
+        instruction, of = sized
+        return _claim(line, found, "layer-size", f"layer {instruction}", of=of, instruction=instruction)
     if variant is None and not named and (layer := _layer(words, setting)):
         of = setting.layer_of.get(layer, images.final)
         return _claim(line, found, "layer-size", f"layer {layer}", of=of, instruction=layer)
@@ -263,13 +295,16 @@ def _ratio(line: Line, found: Found, words: str, place: Place, setting: Setting)
 
 
 def _packages(line: Line, found: Found, words: str, place: Place, setting: Setting) -> DraftedClaim:
+    # "7 packages in the distroless image (five Debian packages of the base, ...)": an aside in
+    # brackets says what the packages are, not whose
+    words = _ASIDE.sub(" ", words)
     context = " ".join([words, place.parent])
     if _has(r"\bbuilder\b|\bbuild stage\b", context):
         of: str | None = "builder"
     elif _has(r"runtime|final|production", context):
         of = setting.images.final
     else:
-        of = _image(words, line.text, place, setting)
+        of = _image(words, line.text, place, setting) or _named_variant(words, setting)
     if of is None:
         return _unmatched(line, found, words)
     return _claim(line, found, "package-count", f"packages in {of}", of=of)
@@ -277,10 +312,13 @@ def _packages(line: Line, found: Found, words: str, place: Place, setting: Setti
 
 def read_line(line: Line, place: Place, setting: Setting) -> list[DraftedClaim]:
     """A claim, matched or not, for every figure with a unit (or a package count) on the line."""
+    counted = _has(r"\bpackages?\b", f"{place.lead} {line.text}")
     figures = [
         found
         for found in find_values(line.text, counts=True)
-        if found.value.kind != "count" or _COUNTED.match(line.text[found.end :])
+        if found.value.kind != "count"
+        or _COUNTED.match(line.text[found.end :])
+        or (counted and _COMPARED_COUNT.search(line.text[: found.start]))
     ]
     claims: list[DraftedClaim] = []
     setting.line_subject = setting.line_measure = None
@@ -312,7 +350,9 @@ def read_line(line: Line, place: Place, setting: Setting) -> list[DraftedClaim]:
                 _claim(line, found, "step-count", f"steps of a {kind_named} build", kind=kind_named)
             )
         else:
-            claims.append(_packages(line, found, words, place, setting))
+            # "against 23 in the single-stage one": what is compared is named after the figure
+            compared = _COMPARED_COUNT.search(line.text[: found.start])
+            claims.append(_packages(line, found, after_text if compared else words, place, setting))
     return claims
 
 
