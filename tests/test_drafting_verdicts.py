@@ -41,7 +41,9 @@ def test_the_examples_drafted_claims_get_the_authors_verdicts(tmp_path: Path) ->
     _labreport("claims", "draft", "REPORT.md", cwd=repo)
     pairing = judge_both(repo, repo / "claims.toml", EXAMPLE / "claims.toml")
     assert pairing.differing() == []
-    assert len(pairing.twins) >= 0.8 * len(pairing.authors), (len(pairing.twins), len(pairing.authors))
+    # The bar is 80 %; the drafter holds 46 of the 47 (the 47th, the package-manager fact,
+    # it drafts where the report first states it, a line the author did not pick).
+    assert len(pairing.twins) >= 46, (len(pairing.twins), len(pairing.authors))
     # The rules are what made them agree: the author weighed 24 claims on the report's base figures.
     drafted = tomllib.loads((repo / "claims.toml").read_text())
     assert drafted["reported_bases"] == tomllib.loads((EXAMPLE / "claims.toml").read_text())[
