@@ -84,7 +84,8 @@ def test_the_services_answer_said_again_beside_its_field() -> None:
 
 def test_a_fact_broken_over_two_lines_is_read_on_the_line_it_begins() -> None:
     facts = [row for row in _drafted() if row[1] == "fact"]
-    assert [(row[0], row[9]) for row in facts] == [(27, "no-package-manager")]
+    # said of the report's own image (its `docker build -t`): the claim names it
+    assert [(row[0], row[9], row[3]) for row in facts] == [(27, "no-package-manager", "slim")]
 
 
 def test_a_build_log_takes_the_kind_its_sentence_began_to_say_on_the_line_above() -> None:

@@ -62,4 +62,4 @@ def test_the_seed_reports_drafted_claims_get_the_ledgers_verdicts(tmp_path: Path
     _labreport("claims", "draft", str(SEED), "-o", str(claims), "--image", SEED_IMAGE, cwd=REPO)
     pairing = judge_both(REPO, claims, REPO / "claims.toml")
     assert pairing.differing() == []
-    assert len(pairing.twins) >= 25, len(pairing.twins)
+    assert len(pairing.twins) >= 26, len(pairing.twins)  # the issue asks 25 of the ledger's 32

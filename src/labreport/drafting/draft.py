@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 from .buildlogs import BuildLog, build_kind, parse_build
 from .claim import UNMATCHED, DraftedClaim, deduplicated, with_keys
-from .context import ReportImages, read_images
+from .context import FINAL, ReportImages, read_images
 from .facts import read_facts
 from .history import history_ref, is_history_output, parse_history
 from .images import is_images_output, parse_images
@@ -241,7 +241,8 @@ def draft(report_text: str, known_images: Mapping[str, str]) -> list[DraftedClai
         if place.build_kind is None:
             following = by_number.get(line.number + 1)
             tail = following.text if following is not None and not _starts_item(following) else ""
-            claims += read_facts(line, " ".join([*place.headings, place.parent]), tail)
+            final = None if images.final == FINAL else images.final
+            claims += read_facts(line, " ".join([*place.headings, place.parent]), tail, final)
     return with_keys(deduplicated(claims))
 
 

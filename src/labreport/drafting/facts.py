@@ -19,6 +19,7 @@ class Fact:
     topic: str
     said: re.Pattern[str]  # the words (or the error message) that state it
     near: re.Pattern[str] | None = None  # words the headings or nearby lines must hold too
+    of_final: bool = False  # said of the report's own image: the claim names it
 
 
 FACTS = (
@@ -41,6 +42,7 @@ FACTS = (
         check="no-package-manager",
         topic="no package manager in the final image",
         said=re.compile(r"\bno\b\W*(?:\w+\W+){0,2}package manager", re.IGNORECASE),
+        of_final=True,
     ),
     Fact(
         check="fewer-cves",
@@ -61,9 +63,10 @@ def _said(line: str) -> str:
     return _LIST_MARK.sub("", plain)[:_LONGEST]
 
 
-def read_facts(line: Line, around: str, following: str = "") -> list[DraftedClaim]:
+def read_facts(line: Line, around: str, following: str = "", final: str | None = None) -> list[DraftedClaim]:
     """The facts a line states; `around` is the headings and the lines next to it, `following` the
-    next line of its paragraph, where a fact begun on this line may end ("no package / manager")."""
+    next line of its paragraph, where a fact begun on this line may end ("no package / manager");
+    `final` what the report's own image is called, when the caller knows."""
     claims: list[DraftedClaim] = []
     for fact in FACTS:
         said = fact.said.search(f"{line.text} {following}")
@@ -78,6 +81,7 @@ def read_facts(line: Line, around: str, following: str = "") -> list[DraftedClai
                 claimed=_said(line.text),
                 measure="fact",
                 check=fact.check,
+                of=final if fact.of_final else None,
                 line=line.number,
                 text=line.raw,
             )
