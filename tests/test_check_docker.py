@@ -12,11 +12,12 @@ import json
 import shutil
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
 
-from labreport.cli.outcomes import CLAIMS_DIFFER, SUCCESS
+from labreport.cli.outcomes import CLAIMS_DIFFER, FAILED, SUCCESS
 from verdicts import judge_both
 
 pytestmark = pytest.mark.docker
@@ -79,3 +80,58 @@ def test_the_drafted_claims_get_the_verdicts_of_the_authors_claims_on_the_same_r
     )
     assert pairing.differing() == []
     assert len(pairing.twins) >= 0.8 * len(pairing.authors), (len(pairing.twins), len(pairing.authors))
+
+
+SERVICE = {
+    "go.mod": "module example.com/tiny\n\ngo 1.22\n",
+    "main.go": textwrap.dedent(
+        """\
+        package main
+
+        import "net/http"
+
+        func main() {
+        \thttp.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("{}")) })
+        \t_ = http.ListenAndServe(":8080", nil)
+        }
+        """
+    ),
+    "REPORT.md": "# Tiny\n\nThe final image is **9.9 MB** uncompressed.\n",
+}
+
+
+def _tiny(tmp_path: Path, dockerfile: str) -> Path:
+    repo = tmp_path / "tiny"
+    repo.mkdir()
+    for name, text in {**SERVICE, "Dockerfile": dockerfile}.items():
+        (repo / name).write_text(text)
+    return repo
+
+
+def _check(repo: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "labreport", "check", str(repo), "--repeat", "1", "--no-publish"],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+
+
+def test_a_dockerfile_that_fails_is_named_and_exits_1_after_the_site_is_written(tmp_path: Path) -> None:
+    repo = _tiny(tmp_path, "FROM golang:1.25-alpine AS builder\nWORKDIR /src\nCOPY . .\nRUN exit 3\n")
+    done = _check(repo)
+    assert done.returncode == FAILED.code, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "Traceback" not in done.stderr
+    assert "returned a non-zero code: 3" in done.stdout + done.stderr
+    assert "check: the measurement recorded a failure (exit 1" in done.stderr
+    data = json.loads((repo / "data" / "measurements.json").read_text())
+    assert data["failures"], "the failure is recorded in the data the site shows"
+    assert (repo / "site" / "index.html").is_file()
+
+
+def test_a_base_with_no_stand_in_offline_is_one_line_naming_it(tmp_path: Path) -> None:
+    repo = _tiny(tmp_path, "FROM registry.invalid/nobody/sdk:1 AS builder\nRUN true\n")
+    done = _check(repo)
+    assert done.returncode != SUCCESS.code and "Traceback" not in done.stderr, done.stderr[-3000:]
+    assert "registry.invalid/nobody/sdk:1 needs the network" in done.stdout + done.stderr

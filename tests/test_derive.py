@@ -271,3 +271,28 @@ def test_what_rests_on_a_stand_in_base_by_role() -> None:
     real = with_one_base_source(data, derive.DISTROLESS, "pulled")
     assert not derive.surface_on_standin(real, "distroless")
     assert not derive.surface_on_standin(fake_measurements(images=[]), "alpine")
+
+
+@pytest.mark.parametrize(
+    ("instruction", "words", "held"),
+    [
+        ("RUN CGO_ENABLED=0 go build -o /out/app .", ("go", "build"), True),
+        ("RUN CGO_ENABLED=0 go build -o /out/app .", ("go build",), True),
+        # the stage's name in BuildKit's label is not the step's: "[build 3/6]" holds no "build"
+        ("[build 3/6] COPY go.mod ./", ("go", "build"), False),
+        ("FROM golang:1.25-alpine AS builder", ("go", "build"), False),
+        ("ARG BUILDER_IMAGE=golang:1.25-alpine", ("go", "build"), False),
+        ("RUN go mod download", ("go", "build"), False),
+        (
+            "COPY --from=builder /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/",
+            ("COPY", "ca-certificates"),
+            True,
+        ),
+        ("COPY /out/quote-service /quote-service # buildkit", ("copy", "quote-service"), True),
+        ("COPY /out/quote-service-debug /srv/", ("COPY", "quote-service"), False),
+    ],
+)
+def test_an_instruction_holds_whole_words_not_pieces_of_them(
+    instruction: str, words: tuple[str, ...], held: bool
+) -> None:
+    assert derive.holds(instruction, words) is held

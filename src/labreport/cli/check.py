@@ -7,8 +7,10 @@ measure itself when the data is current), `site --project REPO --out OUT`, `clai
 measuring and rendering steps run as child processes, because the modules read the project they
 work on as they load.
 
-Exits 0 when every claim is judged and none differs; 8 when one differs; the first failing step's
-code otherwise (3 no engine, 6 a report with nothing to parse, 7 no Dockerfile...).
+Exits 0 when every claim is judged and none differs; 8 when one differs; 1 when the measurement
+recorded a failure (a Dockerfile that does not build, a base with no stand-in offline), after the
+site and the verdicts on what was measured are written; the first failing step's code otherwise
+(3 no engine, 6 a report with nothing to parse, 7 no Dockerfile...).
 """
 
 from __future__ import annotations
@@ -73,6 +75,13 @@ def run(arguments: argparse.Namespace) -> int:
         return built
     judged = _step(["claims", "judge"], repo)
     print(f"check: the site is in {out}")
+    if measured != SUCCESS.code:  # what failed outweighs the verdicts on what did not
+        print(
+            f"check: the measurement recorded a failure (exit {measured}, named above and on the site); "
+            "fix the build and run check again",
+            file=sys.stderr,
+        )
+        return measured
     return judged
 
 

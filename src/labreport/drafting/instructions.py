@@ -33,8 +33,11 @@ def tidy(instruction: str) -> str:
 
 
 def _plain(token: str) -> str | None:
-    """A token that names something, not a flag, a path, an assignment or a number."""
-    token = _TRUNCATED.sub("", token.strip("'\""))
+    """A token that names something, not a flag, a path, an assignment, a number or the stump
+    `docker history` cut short ("go b…": the word is not "b")."""
+    if _TRUNCATED.search(token):
+        return None
+    token = token.strip("'\"")
     if not token or token.startswith("-") or token.isdigit():
         return None
     if any(mark in token for mark in "/=:.\"'$<>()[]{}") or not re.match(r"^[A-Za-z]", token):

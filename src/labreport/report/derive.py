@@ -7,6 +7,7 @@ from records: reductions, ratios, savings. Pure functions, no MkDocs, no formatt
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import get_args
 
@@ -154,11 +155,23 @@ def publish(data: Measurements, variant: str) -> Publish | None:
     return next((item for item in data.publish if item.variant == variant), None)
 
 
+_STAGE_LABEL = re.compile(r"^(?:CACHED\s+)?\[[^\]]*\]\s*")
+
+
+def holds(instruction: str, words: tuple[str, ...]) -> bool:
+    """Whether every word (or phrase) is in the instruction as a whole word, case aside: "go" is
+    not the start of "golang" nor "build" of "builder", so `go build` as two words finds the
+    compile step, not `FROM golang:1.25-alpine AS builder`; a path or an extension may border it
+    ("ca-certificates" in `/etc/ssl/certs/ca-certificates.crt`)."""
+    bare = _STAGE_LABEL.sub("", instruction)  # BuildKit's "[build 3/6] " names the stage, not the step
+    return all(re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", bare, re.IGNORECASE) for word in words)
+
+
 def layer(item: ImageSize | None, *words: str) -> Layer | None:
-    """The last layer whose instruction holds every word (case-insensitive)."""
+    """The last layer whose instruction `holds` every word."""
     if item is None:
         return None
-    found = [each for each in item.layers if all(w.lower() in each.instruction.lower() for w in words)]
+    found = [each for each in item.layers if holds(each.instruction, words)]
     return found[-1] if found else None
 
 
@@ -210,9 +223,7 @@ def surface_on_standin(data: Measurements, variant: str) -> bool:
 def step(timing: BuildTiming | None, *words: str) -> StepTiming | None:
     if timing is None:
         return None
-    return next(
-        (each for each in timing.steps if all(w.lower() in each.instruction.lower() for w in words)), None
-    )
+    return next((each for each in timing.steps if holds(each.instruction, words)), None)
 
 
 # --- derived figures -------------------------------------------------------------------------
