@@ -3,6 +3,7 @@ was listed whatever finished first, a failure recorded in its part, and nothing 
 
 from __future__ import annotations
 
+import io
 import threading
 import time
 from pathlib import Path
@@ -15,19 +16,10 @@ from labreport.measure.progress import Progress
 
 
 def _run() -> record.Run:
-    options = record.Options(only=[], output=Path("/m.json"), progress=Progress(live=False, stream=_Null()))
-    return record.Run(engine=cast(Any, None), options=options)
-
-
-class _Null:
-    def write(self, text: str) -> int:
-        return len(text)
-
-    def flush(self) -> None:
-        pass
-
-    def isatty(self) -> bool:
-        return False
+    progress = Progress(live=False, stream=io.StringIO())
+    return record.Run(
+        engine=cast(Any, None), options=record.Options(only=[], output=Path("/m.json"), progress=progress)
+    )
 
 
 def test_two_at_a_time_and_put_back_in_the_order_they_were_listed() -> None:
