@@ -42,6 +42,17 @@ RECORDS = ("images", "builds", "binaries", "probes", "surfaces", "efficiency", "
 
 
 @dataclass(frozen=True, kw_only=True)
+class Pushed:
+    """A variant's image in the local registry, its pulls not yet timed (`phases.push`)."""
+
+    variant: str
+    target: str  # registry/repository:tag
+    digest: str
+    compressed_size: int  # the manifest's: config and compressed layers
+    docker_hub: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
 class Options:
     only: list[str]
     repeat: int = 3
@@ -79,6 +90,7 @@ class Run:
     # Each variant's inputs hash and the timings' (`carry.py`), and what was carried over unmeasured.
     variant_inputs: dict[str, str] = field(default_factory=dict)
     carried: list[CarriedOver] = field(default_factory=list)
+    pushed: list[Pushed] = field(default_factory=list)  # pushed, for the publish phase to time pulls
 
     def part(self) -> Run:
         """A run of its own records for one piece of work done apart (in a worker thread, or carried
@@ -100,6 +112,7 @@ class Run:
         for name in RECORDS:
             getattr(self, name).extend(getattr(part, name))
         self.failures.extend(part.failures)
+        self.pushed.extend(part.pushed)
         self.cached += [item.model_copy(update={"pointers": [moved(p) for p in item.pointers]})
                         for item in part.cached]  # fmt: skip
         self.carried += [item.model_copy(update={"pointers": [moved(p) for p in item.pointers]})

@@ -24,7 +24,7 @@ from ..contract.schema import (
     Provenance,
 )
 from ..contract.variants import BUILDER_REF, BY_NAME, PRIMARY, ROOT, VARIANTS
-from . import carry, phases, rebuilds, standins, tools
+from . import carry, phases, rebuilds, registry, standins, tools
 from .background import Background
 from .cache import AnalysisCache
 from .engine import Engine, EngineError
@@ -63,6 +63,7 @@ def measure(options: Options) -> Measurements | None:
     containers_before = engine.container_ids()
     previous = carry.previous(options, progress.say)
     background = Background(run)
+    registries = contextlib.ExitStack()  # the local registry, from the first push to the last pull
     try:
         with progress.phase("base images", total=len(bases)) as step:
             for ref in bases:
@@ -100,6 +101,9 @@ def measure(options: Options) -> Measurements | None:
         with progress.phase("binary built four ways", total=len(phases.BINARY_FLAVOURS)) as step:
             run.attempt("binaries", None, phases.binaries, run, step)
         builder_part: list[Future[Run]] = []
+        address = None
+        if options.publish and any(variant.published for variant in measured):
+            address = run.attempt("publish", None, registries.enter_context, registry.local_registry())
         with progress.phase("builds", total=1 + len(measured)) as step:
             run.attempt("build", "builder", phases.build_builder, run)
             if "builder" in run.built:  # a failed builder build leaves an older image under its tag
@@ -117,6 +121,11 @@ def measure(options: Options) -> Measurements | None:
                         background.submit("sizes", variant.name, f"analyse {variant.name}", phases.analyse,
                                           variant.ref, "variant", variant.name, image_id=image_id)
                     )  # fmt: skip
+                    if address is not None and variant.published:  # while it has its tag (`push`)
+                        parts[variant.name].append(
+                            background.submit("publish", variant.name, f"push {variant.name}", phases.push,
+                                              variant, address)
+                        )  # fmt: skip
                 step()
         with progress.phase("the analyses still running (nothing is timed beside them)"):
             background.wait()
@@ -141,12 +150,10 @@ def measure(options: Options) -> Measurements | None:
                 parts[variant.name] = [_done(carried[variant.name])]
         for future in [*(f for v in variants for f in parts[v.name]), *base_parts, *builder_part]:
             run.absorb(future.result())
-        # Before publishing: a push tags the image and then removes that tag, which deletes an
-        # image that has no other.
         run.attempt("images", None, retag_measured, run)
-        if options.publish:
-            with progress.phase("publish to a local registry and time pulls"):
-                run.attempt("publish", None, phases.publish, run, measured)
+        if address is not None:
+            with progress.phase("time pulls from the local registry"):
+                run.attempt("publish", None, phases.time_pulls, run, address)
     except KeyboardInterrupt:
         # The daemon finishes a build's current step after the client has gone: wait for those
         # builds, so the images they leave are there for the clean-up below to remove.
@@ -156,6 +163,8 @@ def measure(options: Options) -> Measurements | None:
         raise
     finally:
         background.close()
+        with contextlib.suppress(Exception):
+            registries.close()
         # Whatever happened above (a failure, Ctrl-C), nothing this run started stays behind.
         with contextlib.suppress(Exception):
             engine.remove_leftovers()
