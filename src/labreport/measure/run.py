@@ -98,8 +98,8 @@ def measure(options: Options) -> Measurements | None:
                 part.attempt("lint", variant.name, phases.lint, part, variant)
                 parts[variant.name].append(_done(part))
                 step()
-        with progress.phase("binary built four ways", total=len(phases.BINARY_FLAVOURS)) as step:
-            run.attempt("binaries", None, phases.binaries, run, step)
+        # go build four ways times nothing either: beside the image builds.
+        binaries = background.submit("binaries", None, "binary built four ways", phases.binaries, _no_steps)
         builder_part: list[Future[Run]] = []
         address = None
         if options.publish and any(variant.published for variant in measured):
@@ -148,6 +148,7 @@ def measure(options: Options) -> Measurements | None:
         for variant in variants:
             if variant.name in carried:
                 parts[variant.name] = [_done(carried[variant.name])]
+        run.absorb(binaries.result())
         for future in [*(f for v in variants for f in parts[v.name]), *base_parts, *builder_part]:
             run.absorb(future.result())
         run.attempt("images", None, retag_measured, run)
@@ -172,6 +173,10 @@ def measure(options: Options) -> Measurements | None:
             engine.remove_images(set(engine.dangling_images()) - dangling_before)
     run.attempt("images", None, measured_images_remain, run)
     return _assemble(run, current_hash, time.monotonic() - started)
+
+
+def _no_steps() -> None:
+    """The step counter of work in the background, which shows no bar."""
 
 
 def _done(part: Run) -> Future[Run]:
