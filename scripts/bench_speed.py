@@ -40,10 +40,12 @@ _PHASE_DONE = re.compile(
     r"^\[\s*[\d.]+s\] (?P<name>.+): (?:done in|failed after) (?P<seconds>[\d.]+)s"
     r"(?P<bg> \(in the background\))?$"
 )
-# What differs between two runs of the same inputs by nature: clocks, what a clock saw, the IDs
-# of images built from nothing (BuildKit stamps a time in each) and the logs that print them.
+# What differs between two runs of the same inputs by nature: clocks, what a clock saw, the logs
+# that print them, and the IDs (and pushed digests) of images the builder made again rather than
+# took from its cache (the legacy builder's cache prefers its newest match; BuildKit stamps a time).
 _TIMED = {"median", "min", "max", "samples"}
-_VOLATILE = {"logs", "cold_build_log", "buildkit_cold_log", "memory_bytes", "rebuild", "provenance"}
+_VOLATILE = {"logs", "cold_build_log", "buildkit_cold_log", "memory_bytes", "rebuild", "provenance", "image_id",
+             "digest"}  # fmt: skip
 
 
 @dataclass(frozen=True)
