@@ -44,8 +44,8 @@ _PHASE_DONE = re.compile(
 # that print them, and the IDs (and pushed digests) of images the builder made again rather than
 # took from its cache (the legacy builder's cache prefers its newest match; BuildKit stamps a time).
 _TIMED = {"median", "min", "max", "samples"}
-_VOLATILE = {"logs", "cold_build_log", "buildkit_cold_log", "memory_bytes", "rebuild", "provenance", "image_id",
-             "digest"}  # fmt: skip
+_VOLATILE = {"logs", "cold_build_log", "buildkit_cold_log", "memory_bytes", "rebuild", "provenance",
+             "image_id", "digest"}  # fmt: skip
 
 
 @dataclass(frozen=True)
