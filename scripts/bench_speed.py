@@ -42,10 +42,11 @@ _PHASE_DONE = re.compile(
 )
 # What differs between two runs of the same inputs by nature: clocks, what a clock saw, the logs
 # that print them, and the IDs (and pushed digests) of images the builder made again rather than
-# took from its cache (the legacy builder's cache prefers its newest match; BuildKit stamps a time).
+# took from its cache (the legacy builder's cache prefers its newest match; BuildKit stamps a time),
+# and what the service answers of its clock and its container (its hostname is the container's ID).
 _TIMED = {"median", "min", "max", "samples"}
 _VOLATILE = {"logs", "cold_build_log", "buildkit_cold_log", "memory_bytes", "rebuild", "provenance",
-             "image_id", "digest"}  # fmt: skip
+             "image_id", "digest", "hostname", "current_time", "timestamp", "uptime_human"}  # fmt: skip
 
 
 @dataclass(frozen=True)
