@@ -148,7 +148,11 @@ def analyse(run: Run, ref: str, role: Role, variant: str | None, *, image_id: st
         archive = Path(scratch) / "image.tar"
         run.engine.save_image(image_id, archive)
         with tools.TIMER.measure():
-            compressed_layers = analysis.compressed_layer_sizes(archive)
+            if run.cache is None:
+                compressed_layers = analysis.compressed_layer_sizes(archive)
+            else:  # a layer an image analysed before also has (its base's) is not gzipped again
+                known = run.cache.layers
+                compressed_layers = analysis.compressed_layer_sizes(archive, known.read, known.write)
             layers = _layers_with_compressed(info, analysis.history_has_layer(archive), compressed_layers)
         image = ImageSize(ref=ref, role=role, variant=named, image_id=info.id, size=info.size,
                           compressed_size=sum(compressed_layers), layers=layers)  # fmt: skip
