@@ -383,7 +383,7 @@ def test_a_layer_gzipped_for_one_image_is_not_gzipped_again_for_another_that_has
 def test_a_layer_size_from_another_zlib_or_naming_another_layer_or_unreadable_is_a_miss(
     tmp_path: Path,
 ) -> None:
-    diff_id = "sha256:" + "ab" * 32
+    diff_id, other = "sha256:" + "ab" * 32, "sha256:" + "cd" * 32
     sizes = cache.LayerSizes(tmp_path, "zlib 1.2.13, level 6, analysis 1")
     assert sizes.read(diff_id) is None
     sizes.write(diff_id, 1234)
@@ -391,14 +391,10 @@ def test_a_layer_size_from_another_zlib_or_naming_another_layer_or_unreadable_is
     assert cache.LayerSizes(tmp_path, "zlib 1.3, level 6, analysis 1").read(diff_id) is None
     path = cache.entry_path(tmp_path, diff_id)
     assert path is not None
-    other = "sha256:" + "cd" * 32
-    path.write_text(json.dumps({"diff_id": other, "version": sizes.version, "gzip_size": 1}))
-    assert sizes.read(diff_id) is None
-    for size in ("true", "-1", '"7"'):
-        path.write_text(f'{{"diff_id": "{diff_id}", "version": "{sizes.version}", "gzip_size": {size}}}')
-        assert sizes.read(diff_id) is None
-    for text in ("{", "[]"):
+    for text in ["{", "[]", json.dumps({"diff_id": other, "version": sizes.version, "gzip_size": 1}),
+                 *(f'{{"diff_id": "{diff_id}", "version": "{sizes.version}", "gzip_size": {size}}}'
+                   for size in ("true", "-1", '"7"'))]:  # fmt: skip
         path.write_text(text)
-        assert sizes.read(diff_id) is None
+        assert sizes.read(diff_id) is None, text
     sizes.write("not-an-id", 5)
     assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
