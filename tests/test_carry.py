@@ -169,3 +169,22 @@ def test_a_variants_hash_rests_on_its_own_bases_and_the_repeats() -> None:
     assert {name for name in before if before[name] != other[name]} == {carry.TIMINGS}
     repeats = carry.inputs_by_variant(files, bases, 1, variants)
     assert all(before[name] != repeats[name] for name in before)
+
+
+def test_every_record_of_the_data_file_is_a_variants_the_timings_or_the_whole_runs() -> None:
+    """A new schema field must be placed, or a carried-over variant would silently lose it."""
+    fields = set(Measurements.model_fields) - {"schema_version", "provenance"}
+    placed = [*carry.PER_VARIANT, *carry.OF_THE_TIMINGS, *carry.WHOLE_RUN]
+    assert len(placed) == len(set(placed)) and set(placed) == fields
+
+
+def test_a_carried_variant_brings_every_per_variant_record(
+    fake_run: Callable[..., FakeEngineClient], tmp_path: Path, inputs: dict[str, str]
+) -> None:
+    fake_run()
+    output = tmp_path / "m.json"
+    _measure(output, force=True)
+    inputs["cgo"] = "d" * 16
+    carried = {item.what: item for item in _measure(output).provenance.carried_over}
+    lists = {at.split("/")[1] for at in carried["alpine"].pointers}
+    assert lists == set(carry.PER_VARIANT) - {"publish"}  # this run publishes nothing

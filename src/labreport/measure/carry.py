@@ -24,6 +24,12 @@ from ..contract.variants import BY_NAME, CACHE_MOUNT, PRIMARY, VARIANTS, Variant
 from .record import Options, Run
 
 TIMINGS = "timings"  # the name the primary's build timings are carried under
+# Every record of the data file is one variant's, the timings' or the whole run's: a new schema
+# field goes in one of these (tests/test_carry.py holds them to the schema), so that a carried
+# variant does not lose it.
+PER_VARIANT = ("images", "probes", "surfaces", "efficiency", "lint", "publish")
+OF_THE_TIMINGS = ("builds", "cold_build_log", "buildkit_cold_log", "rebuild")
+WHOLE_RUN = ("binaries", "failures")  # measured again, or this run's own
 # The phases whose failure in the previous run means its timings are not whole.
 TIMING_PHASES = {"timings", "buildkit", "base pulls"}
 
@@ -85,7 +91,7 @@ def variant(run: Run, data: Measurements | None, chosen: Variant) -> Run | None:
         return None
     publish = chosen.published and run.options.publish
     images = [item for item in data.images if item.role == "variant" and item.variant == chosen.name]
-    found: dict[str, list[schema.Model]] = {
+    found: dict[str, list[schema.Model]] = {  # PER_VARIANT
         "images": list(images),
         "probes": [item for item in data.probes if item.variant == chosen.name],
         "surfaces": [item for item in data.surfaces if item.variant == chosen.name],
