@@ -94,7 +94,9 @@ def measure(tree: Path, output: Path, cache: Path, label: str, *, force: bool, r
         found = _PHASE_DONE.match(line)
         if found:
             phases.append((found["name"], float(found["seconds"]), bool(found["bg"])))
-    return Outcome(label, wall, schema.load(output), phases)
+    outcome = Outcome(label, wall, schema.load(output), phases)
+    show(outcome, None)  # at once, so a long series shows each figure as it comes
+    return outcome
 
 
 def comparable(node: Any) -> Any:
@@ -141,7 +143,7 @@ def show(outcome: Outcome, today: Outcome | None) -> None:
     cached = {item.image_id for item in data.cached_analyses}
     print(f"  {len(cached)} of {len(outcome.data.images)} images' analyses from the cache; "
           f"carried over: {', '.join(item.what for item in data.carried_over) or 'nothing'}; "
-          f"{len(outcome.data.failures)} failure(s)")  # fmt: skip
+          f"{len(outcome.data.failures)} failure(s)", flush=True)  # fmt: skip
 
 
 def edited_variant() -> str:
@@ -193,6 +195,7 @@ def main() -> int:
             today = {
                 outcome.label: outcome for outcome in series(tree, base, arguments.repeat, dockerfile=False)
             }
+        print("-- all together --")
         for outcome in ours:
             show(outcome, today.get(outcome.label))
         cold, warm, *rest = ours
