@@ -1,6 +1,6 @@
 """Benchmark: how long a measurement takes (issue 22), on a copy of the repository, never in it.
 
-    python scripts/bench_speed.py [--repeat 3] [--against REV]
+    python scripts/bench_speed.py [--repeat 3] [--against REV] [--cache DIR] [--keep DIR]
 
 Four runs of `labreport measure`, one after the other, on a temporary copy of the working tree
 (a git repository of its own, so the provenance names a commit) with an analysis cache of its own:
@@ -11,11 +11,13 @@ Four runs of `labreport measure`, one after the other, on a temporary copy of th
 4. a comment added to one comparison variant's Dockerfile, without --force: every other variant
    and the timings must be carried over (their records, unmeasured).
 
-Each prints its wall time, the phases that took longest (from the progress lines), what came from
-the analysis cache and what was carried over, and checks that the warm run's data is the cold
-run's apart from timings and the names of cached figures. `--against REV` runs 1-3 again on a copy
-of REV (today's code: main) in the same invocation, for the figures side by side. Run it under
-the engine lock; each run writes its data into the temporary folder only.
+With `--cache DIR` (an analysis cache an earlier run left, copied), the warm run comes first and
+the cold one last, on a fresh copy. Each prints its wall time as it ends, the phases that took
+longest (from the progress lines), what came from the analysis cache and what was carried over;
+at the end, whether the warm run's data is the cold run's apart from timings and the names of
+cached figures. `--against REV` does the same on a copy of REV (today's code: main) in the same
+invocation, for the figures side by side. Run it under the engine lock; each run writes its data
+into the temporary folder (or --keep's) only.
 """
 
 from __future__ import annotations
