@@ -142,3 +142,10 @@ def test_a_figure_the_words_do_not_place_is_kept_unmatched_with_its_words() -> N
     assert (claim.matched, claim.claimed, claim.line) == (False, "12%", 30)
     assert claim.note == "words around it: 'We spent of the afternoon on it'"
     assert _read("It took 20 minutes to read the docs") == [("unmatched", "20 minutes")]
+
+
+def test_a_time_under_a_report_title_about_builds_is_not_a_build_time() -> None:
+    title = Place(headings=("Lab: a faster multi-stage build", "1. The service"))
+    assert _read("It stops taking connections within 7 seconds", place=title)[0][0] == "unmatched"
+    section = Place(headings=("Lab: a faster multi-stage build", "4. Build times"))
+    assert _read("The whole run took 7 seconds", place=section) == [("build-total", "7 seconds", "cold")]

@@ -261,7 +261,10 @@ def _seconds(
     headings = " ".join([*place.headings, place.parent])
     # The words before a figure speak of it first ("a cold build took 4 s, a rebuild after a change 3 s").
     kind = place.build_kind or _kind(before) or _kind(after) or _kind(place.lead) or _kind(headings)
-    if kind is None and _has(r"\bbuild|\brebuild", " ".join([both, headings])):
+    # A section about builds: its own heading says so, not the report's title ("... a multi-stage
+    # build" over a sentence on how the server stops "within 5 seconds").
+    section = " ".join([*place.headings[1:], place.parent])
+    if kind is None and _has(r"\bbuild|\brebuild", " ".join([both, section])):
         kind = "cold"
     if kind is None:
         return _unmatched(line, found, both)
