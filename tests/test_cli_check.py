@@ -100,3 +100,19 @@ def test_the_steps_before_the_engine_write_a_project_and_claims_that_judge_loads
         check=True,
     )
     assert int(loaded.stdout) >= 30
+    # The report's answers from /quote/1 and /quote/9 are asked too: init's routes had only /quote,
+    # and without them the drafted claims on those answers were set aside, never judged.
+    written = tomllib.loads((bare / "labreport.toml").read_text())["service"]["endpoints"]
+    assert written == ["/", "/health", "/quote", "/quote/1", "/quote/9"]
+    assert "check: added the paths the report asks to the endpoints: /quote/1, /quote/9" in out
+
+
+def test_a_project_file_of_the_persons_own_is_not_amended(
+    bare: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(check, "_step", lambda command, repo: 0)
+    own = (EXAMPLE / "labreport.toml").read_text().replace('"/quote/1", ', "")
+    (bare / "labreport.toml").write_text(own)
+    assert main(["check", str(bare)]) == 0
+    assert (bare / "labreport.toml").read_text() == own
+    assert "added the paths" not in capsys.readouterr().out

@@ -149,3 +149,7 @@ def test_a_time_under_a_report_title_about_builds_is_not_a_build_time() -> None:
     assert _read("It stops taking connections within 7 seconds", place=title)[0][0] == "unmatched"
     section = Place(headings=("Lab: a faster multi-stage build", "4. Build times"))
     assert _read("The whole run took 7 seconds", place=section) == [("build-total", "7 seconds", "cold")]
+
+
+def test_the_multi_stage_image_is_the_reports_own_whatever_the_project_calls_it() -> None:
+    assert _read("The multi-stage result keeps the SDK out: 9.1 MB") == [("image-size", "9.1 MB", "app")]

@@ -18,6 +18,8 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
+import tomllib
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..contract import project
@@ -59,12 +61,15 @@ def run(arguments: argparse.Namespace) -> int:
     if not repo.is_dir():
         raise CommandError(USAGE, f"{arguments.repo}: not a folder; check takes a repository's folder")
     project_file = repo / project.PROJECT_FILE.name
-    if not project_file.is_file():
+    ours = not project_file.is_file()  # a project file this run writes is this run's to amend
+    if ours:
         _init(repo, project_file)
     chosen = project.load(project_file)
     claims_file = repo / chosen.claims
     if not claims_file.is_file():
         _draft(repo, _report(repo, arguments.report), project_file, claims_file)
+        if ours:
+            _ask_what_the_report_asked(repo, project_file, claims_file, chosen.service.endpoints)
     measure = ["measure", "--repeat", str(arguments.repeat), *(["--force"] if arguments.force else [])]
     measured = _step([*measure, *([] if arguments.publish else ["--no-publish"])], repo)
     if measured not in (SUCCESS.code, FAILED.code, 4):  # failures and broken budgets still have data
@@ -93,6 +98,23 @@ def _init(repo: Path, project_file: Path) -> None:
     for guess in found.guesses:
         print(f"check: guessed {guess}")
     print(f"check: wrote {project_file} (labreport init); confirm what it guessed")
+
+
+def _ask_what_the_report_asked(
+    repo: Path, project_file: Path, claims_file: Path, endpoints: Sequence[str]
+) -> None:
+    """Declares the paths the report's answers came from (`curl .../quote/1`) as endpoints, so the
+    probe asks them too and the drafted claims on their answers can be judged."""
+    claims = tomllib.loads(claims_file.read_text(encoding="utf-8")).get("claim", [])
+    asked = [
+        str(claim["endpoint"])
+        for claim in claims
+        if claim.get("measure") == "probe-field" and claim.get("endpoint") not in (None, *endpoints)
+    ]
+    found = draft_project(repo, list(dict.fromkeys(asked))) if asked else None
+    if found is not None:
+        write_atomically(project_file, found.text)
+        print(f"check: added the paths the report asks to the endpoints: {', '.join(dict.fromkeys(asked))}")
 
 
 def _report(repo: Path, named: Path | None) -> Path:

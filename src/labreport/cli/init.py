@@ -13,6 +13,7 @@ import argparse
 import json
 import re
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -134,7 +135,7 @@ def _variant(root: Path, path: Path, primary: bool, taken: set[str], guesses: li
     ]
 
 
-def _service(root: Path, primary: Path, guesses: list[str]) -> list[str]:
+def _service(root: Path, primary: Path, guesses: list[str], asked: Sequence[str]) -> list[str]:
     module, module_name = _module(root)
     code = _go_sources(module) if module else ""
     exposed = dockerfile.read(primary).exposed
@@ -150,6 +151,8 @@ def _service(root: Path, primary: Path, guesses: list[str]) -> list[str]:
     routes = _routes(code) or ["/"]
     if not _routes(code):
         guesses.append("endpoints: no route found in the Go code; '/' is a guess")
+    shown = [path for path in asked if path not in routes]
+    routes += shown
     health = next((path for path in routes if "health" in path), routes[0])
     if module is None:
         guesses.append("source: no go.mod found; '.' is a guess")
@@ -160,15 +163,17 @@ def _service(root: Path, primary: Path, guesses: list[str]) -> list[str]:
         f"image = {json.dumps(re.sub(r'[^a-z0-9._-]', '-', image.lower()))}",
         f"source = {json.dumps(source)}{'' if module else '  # guessed'}",
         f"port = {port}{port_note}",
-        f"endpoints = {json.dumps(routes)}  # guessed: the routes with no parameter",
+        f"endpoints = {json.dumps(routes)}  # guessed: the routes with no parameter"
+        + (", and the paths the report asks" if shown else ""),
         f"health = {json.dumps(health)}{'' if 'health' in health else '  # guessed'}",
         '# spec = "devops-info-service"  # the course\'s response spec, if the service follows it',
         "",
     ]
 
 
-def draft(root: Path) -> Found | None:
-    """The project file for `root`, or None when it has no Dockerfile."""
+def draft(root: Path, asked: Sequence[str] = ()) -> Found | None:
+    """The project file for `root`, or None when it has no Dockerfile; `asked`: paths a report
+    shows the service answering (`/quote/1`), declared as endpoints beside the routes."""
     files = _dockerfiles(root)
     if not files:
         return None
@@ -179,7 +184,7 @@ def draft(root: Path) -> Found | None:
         "# Written by `labreport init`; the format is PROJECT.md. Lines marked `# guessed` are",
         "# what it could not read for sure: check them.",
         "",
-        *_service(root, primary, guesses),
+        *_service(root, primary, guesses, asked),
     ]
     taken: set[str] = set()
     for path in [primary, *(path for path in files if path != primary)]:

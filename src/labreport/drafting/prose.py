@@ -133,8 +133,12 @@ def _named_variant(words: str, setting: Setting, besides: str | None = None) -> 
             return name
     if _has(r"\b(?:build|builder) stage\b", words):
         return "builder"
-    match = re.search(r"\b(single[\s-]stage|multi[\s-]stage)\b", words, re.IGNORECASE)
-    return match.group(1).lower().replace(" ", "-") if match else None
+    match = re.search(r"\b(single|multi)[\s-]stage\b", words, re.IGNORECASE)
+    if match is None:
+        return None
+    if match.group(1).lower() == "multi":  # the report's own image, whatever the project calls it
+        return setting.images.final if setting.images.final != besides else None
+    return "single-stage"
 
 
 def _layer(words: str, setting: Setting) -> str | None:
