@@ -9,7 +9,8 @@ work on as they load.
 
 Exits 0 when every claim is judged and none differs; 8 when one differs; 1 when the measurement
 recorded a failure (a Dockerfile that does not build, a base with no stand-in offline), after the
-site and the verdicts on what was measured are written; the first failing step's code otherwise
+site and the verdicts on what was measured are written (at once, with no site, when nothing could
+be measured); the first failing step's code otherwise
 (3 no engine, 6 a report with nothing to parse, 7 no Dockerfile...).
 """
 
@@ -22,7 +23,7 @@ import tomllib
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..contract import project
+from ..contract import project, schema
 from ..contract.schema import write_atomically
 from .claims import draft_into
 from .init import draft as draft_project
@@ -73,6 +74,13 @@ def run(arguments: argparse.Namespace) -> int:
     measure = ["measure", "--repeat", str(arguments.repeat), *(["--force"] if arguments.force else [])]
     measured = _step([*measure, *([] if arguments.publish else ["--no-publish"])], repo)
     if measured not in (SUCCESS.code, FAILED.code, 4):  # failures and broken budgets still have data
+        return measured
+    if not (project_file.parent / "data" / schema.DATA_FILE.name).is_file():  # nothing was measured
+        print(
+            "check: nothing could be measured (the failure is named above), so there is no site; "
+            "fix the build and run check again",
+            file=sys.stderr,
+        )
         return measured
     out = (arguments.out or repo / "site").resolve()
     built = _step(["site", "--out", str(out)], repo)
