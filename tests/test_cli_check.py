@@ -76,6 +76,9 @@ def test_the_steps_before_the_engine_write_a_project_and_claims_that_judge_loads
 
     def step(command: list[str], repo: Path) -> int:
         asked.append([*command, "--project", str(repo)])
+        if command[0] == "measure":  # what a run that measured something leaves for the site
+            (repo / "data").mkdir(exist_ok=True)
+            (repo / "data" / "measurements.json").write_text("{}\n")
         return 0
 
     monkeypatch.setattr(check, "_step", step)
@@ -116,3 +119,13 @@ def test_a_project_file_of_the_persons_own_is_not_amended(
     assert main(["check", str(bare)]) == 0
     assert (bare / "labreport.toml").read_text() == own
     assert "added the paths" not in capsys.readouterr().out
+
+
+def test_a_measurement_that_left_no_data_stops_before_the_site(
+    bare: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str] = []
+    monkeypatch.setattr(check, "_step", lambda command, repo: asked.append(command[0]) or 1)
+    assert main(["check", str(bare)]) == 1
+    assert asked == ["measure"]
+    assert "check: nothing could be measured" in capsys.readouterr().err
