@@ -23,8 +23,9 @@ import tomllib
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..contract import project, schema
+from ..contract import project
 from ..contract.schema import write_atomically
+from ..report.site import locations
 from .claims import draft_into
 from .init import draft as draft_project
 from .outcomes import FAILED, NO_DOCKERFILE, SUCCESS, USAGE, CommandError
@@ -75,7 +76,7 @@ def run(arguments: argparse.Namespace) -> int:
     measured = _step([*measure, *([] if arguments.publish else ["--no-publish"])], repo)
     if measured not in (SUCCESS.code, FAILED.code, 4):  # failures and broken budgets still have data
         return measured
-    if not (project_file.parent / "data" / schema.DATA_FILE.name).is_file():  # nothing was measured
+    if not locations.data_file(repo).is_file():  # nothing was measured
         print(
             "check: nothing could be measured (the failure is named above), so there is no site; "
             "fix the build and run check again",
@@ -114,15 +115,17 @@ def _ask_what_the_report_asked(
     """Declares the paths the report's answers came from (`curl .../quote/1`) as endpoints, so the
     probe asks them too and the drafted claims on their answers can be judged."""
     claims = tomllib.loads(claims_file.read_text(encoding="utf-8")).get("claim", [])
-    asked = [
-        str(claim["endpoint"])
-        for claim in claims
-        if claim.get("measure") == "probe-field" and claim.get("endpoint") not in (None, *endpoints)
-    ]
-    found = draft_project(repo, list(dict.fromkeys(asked))) if asked else None
+    asked = list(
+        dict.fromkeys(
+            str(claim["endpoint"])
+            for claim in claims
+            if claim.get("measure") == "probe-field" and claim.get("endpoint") not in (None, *endpoints)
+        )
+    )
+    found = draft_project(repo, asked) if asked else None
     if found is not None:
         write_atomically(project_file, found.text)
-        print(f"check: added the paths the report asks to the endpoints: {', '.join(dict.fromkeys(asked))}")
+        print(f"check: added the paths the report asks to the endpoints: {', '.join(asked)}")
 
 
 def _report(repo: Path, named: Path | None) -> Path:

@@ -153,17 +153,7 @@ def _answers(segment: Segment, setting: Setting) -> tuple[list[DraftedClaim], se
             if index == 0 and problems:
                 notes.append(f"the report's answer differs from the spec: {problems}")
             claims.append(
-                DraftedClaim(
-                    key="",
-                    topic=f"{answer.endpoint} answers {value.field}",
-                    claimed=shown(value.value),
-                    measure="probe-field",
-                    endpoint=answer.endpoint,
-                    field=value.field,
-                    line=value.line.number,
-                    text=value.line.raw,
-                    note="; ".join(notes) or None,
-                )
+                _answered(answer.endpoint, value.field, shown(value.value), value.line, "; ".join(notes))
             )
         consumed |= answer.consumed
     return claims, consumed
@@ -246,6 +236,21 @@ def draft(report_text: str, known_images: Mapping[str, str]) -> list[DraftedClai
     return with_keys(deduplicated(claims))
 
 
+def _answered(endpoint: str, name: str, claimed: str, line: Line, note: str = "") -> DraftedClaim:
+    """The claim that `endpoint` answers `claimed` in its field `name`, read on `line`."""
+    return DraftedClaim(
+        key="",
+        topic=f"{endpoint} answers {name}",
+        claimed=claimed,
+        measure="probe-field",
+        endpoint=endpoint,
+        field=name,
+        line=line.number,
+        text=line.raw,
+        note=note or None,
+    )
+
+
 def _restated(line: Line, setting: Setting) -> list[DraftedClaim]:
     """A value the service answered, said again in a sentence beside its field's name ("it answers
     as version **2.4.1** with its **12** items"): the same probe-field claim, on this line."""
@@ -255,18 +260,7 @@ def _restated(line: Line, setting: Setting) -> list[DraftedClaim]:
         window = line.text[max(0, span.start() - 30) : span.end() + 30]
         for endpoint, name in setting.answered.get(said, []):
             if re.search(rf"\b{re.escape(name)}\b", window, re.IGNORECASE):
-                claims.append(
-                    DraftedClaim(
-                        key="",
-                        topic=f"{endpoint} answers {name}",
-                        claimed=said,
-                        measure="probe-field",
-                        endpoint=endpoint,
-                        field=name,
-                        line=line.number,
-                        text=line.raw,
-                    )
-                )
+                claims.append(_answered(endpoint, name, said, line))
                 break
     return claims
 
