@@ -179,6 +179,9 @@ SITE_STANDIN = """
 import os, sys, time
 log = open(sys.argv[1], "a", buffering=1)
 log.write(f"site ready {os.getpid()}\\n")
+time.sleep(1)  # a first build: the measurement must wait for the site to answer
+log.write("site serving\\n")
+open(sys.argv[1] + ".serving", "w").close()
 try:
     time.sleep(120)
 except KeyboardInterrupt:
@@ -192,7 +195,10 @@ log, site, measurement, seconds = sys.argv[1:]
 stop_on_signals()
 open(log, "a").write(f"supervisor ready {os.getpid()}\\n")
 children = ([sys.executable, "-c", open(path).read(), log] for path in (site, measurement))
-sys.exit(supervise(*children, environment=dict(os.environ), measure_stop_seconds=float(seconds)))
+sys.exit(supervise(
+    *children, environment=dict(os.environ), measure_stop_seconds=float(seconds),
+    site_ready=lambda: os.path.exists(log + ".serving"),
+))
 """
 
 
@@ -259,7 +265,7 @@ def test_a_stop_waits_for_the_measurements_clean_up_however_often_it_is_repeated
     _, errors = supervisor.communicate(timeout=20)
     took = time.monotonic() - began
     assert supervisor.returncode == 0, errors
-    lines = [line for line in log.read_text().splitlines() if "ready" not in line]
+    lines = [line for line in log.read_text().splitlines() if "ready" not in line and "serving" not in line]
     # One SIGTERM reached the measurement, which finished its 2 s clean-up before the site stopped.
     assert lines == ["measure got SIGTERM", "measure cleaning", "measure cleaned", "site cleaned"], errors
     # Below the 60 s stop allowance: the clean-up was waited for, not sat out (a loaded CI runner
@@ -267,6 +273,18 @@ def test_a_stop_waits_for_the_measurements_clean_up_however_often_it_is_repeated
     assert 2.0 <= took < 30.0
     assert "still cleaning up" in errors
     assert "killing" not in errors
+
+
+def test_the_measurement_starts_once_the_site_answers(stand_ins: Path) -> None:
+    """mkdocs serve watches the data folder only once it serves: a status written before that would
+    reach no page until the next one (CI once waited a whole build step for the banner)."""
+    supervisor, log = _supervise(stand_ins, MEASUREMENT_STANDIN, ignore_sigint=False)
+    supervisor.send_signal(signal.SIGINT)
+    supervisor.communicate(timeout=20)
+    lines = log.read_text().splitlines()
+    served = lines.index("site serving")
+    started = next(index for index, line in enumerate(lines) if line.startswith("measure ready"))
+    assert served < started, lines
 
 
 def test_a_measurement_that_ignores_sigterm_is_killed_with_its_session(stand_ins: Path) -> None:

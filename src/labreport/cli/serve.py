@@ -27,7 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +45,9 @@ MEASURE_OUTCOMES = {outcome.code: outcome.serve_says for outcome in OUTCOMES if 
 MEASURE_STOP_SECONDS = 120.0
 #: How long `mkdocs serve` may take to remove its temporary site after Ctrl-C.
 SITE_STOP_SECONDS = 10.0
+#: How long the measurement waits for the site to answer before it starts anyway: a first build with
+#: every figure drawn takes seconds, a loaded runner's a minute.
+SITE_READY_SECONDS = 120.0
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -94,6 +97,16 @@ def port_in_use(port: int) -> bool:
     return False
 
 
+def _answers(port: int) -> bool:
+    """Whether something accepts connections on the port (binding to try, as port_in_use does,
+    could take the port from under a server about to bind it)."""
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
 def _say(message: str) -> None:
     print(f"serve: {message}", file=sys.stderr, flush=True)
 
@@ -132,8 +145,13 @@ def supervise(
     environment: Mapping[str, str],
     measure_stop_seconds: float = MEASURE_STOP_SECONDS,
     cwd: Path = REPO_ROOT,
+    site_ready: Callable[[], bool] = lambda: True,
 ) -> int:
     """Runs the site (and the measurement, unless None) until the site exits or we are stopped.
+
+    The measurement starts once `site_ready` says the site answers: `mkdocs serve` watches the data
+    folder only from then on, and a status the measurement wrote during the first build would
+    otherwise reach no page until its next one (a minute later, in a long build step).
 
     0 after a stop (KeyboardInterrupt: Ctrl-C or SIGTERM), the site's exit status otherwise."""
     site: subprocess.Popen[bytes] | None = None
@@ -142,14 +160,17 @@ def supervise(
         site = subprocess.Popen(
             site_command, cwd=cwd, env=environment, start_new_session=True, preexec_fn=_ctrl_c_restored
         )
-        if measure_command is not None:
-            measurement = subprocess.Popen(
-                measure_command, cwd=REPO_ROOT, env=environment, start_new_session=True
-            )
-            _say("checking the inputs in the background; a re-measurement reloads the pages when done")
-        else:
-            _say("background measurement off (SERVE_MEASURE=0)")
         running = site
+        if measure_command is None:
+            _say("background measurement off (SERVE_MEASURE=0)")
+        else:
+            answering = lambda: True if site_ready() or running.poll() is not None else None  # noqa: E731
+            poll(answering, SITE_READY_SECONDS, interval=0.2)
+            if running.poll() is None:  # a site that already exited is reported below
+                measurement = subprocess.Popen(
+                    measure_command, cwd=REPO_ROOT, env=environment, start_new_session=True
+                )
+                _say("checking the inputs in the background; a re-measurement reloads the pages when done")
 
         def site_exited() -> int | None:
             nonlocal measurement
@@ -231,7 +252,9 @@ def _serve(options: ServeOptions, environment: dict[str, str], config: Path, cwd
     ]
     _say(f"serving the recorded data on http://127.0.0.1:{options.port}")
     measuring = measure_command if options.measure else None
-    return supervise(site_command, measuring, environment=environment, cwd=cwd)
+    return supervise(
+        site_command, measuring, environment=environment, cwd=cwd, site_ready=lambda: _answers(options.port)
+    )
 
 
 def options_from(port: int, measure_args: Sequence[str], data: Path | None = None) -> ServeOptions:
