@@ -38,8 +38,9 @@ report: measure site ## measure, then build the site strictly
 picture: setup ## redraw the README's picture of the site (docs/assets/site-home.png) from the data
 	$(PY) scripts/screenshot.py
 
-bench: setup ## print the benchmarks: pipeline overhead and site build time against plain MkDocs
+bench: setup ## print the benchmarks: pipeline overhead, measurement time (cold, warm, one-line change; AGAINST=main too; ~40 min on the engine) and site build time against plain MkDocs
 	$(PY) scripts/bench_pipeline.py
+	$(PY) scripts/bench_speed.py $(if $(AGAINST),--against $(AGAINST))
 	$(PY) scripts/bench_site.py
 
 test: setup ## everything CI runs: lint, Go tests, Python unit, real-Docker and site tests

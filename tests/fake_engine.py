@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import tarfile
@@ -91,15 +92,19 @@ class FakeImage:
             for layer in self.spec.layers
         ]
         generator = random.Random(len(layers))
-        entries = [
-            ("manifest.json", json.dumps([{"Config": "config.json", "Layers": names}]).encode(), 0o644, 0),
-            ("config.json", json.dumps({"history": history}).encode(), 0o644, 0),
-        ]
-        for name, layer in zip(names, layers, strict=True):
+        tars = []
+        for layer in layers:
             half = layer.size // 2 if layer.random else 0
             content = generator.randbytes(half) + bytes(layer.size - half)
-            files = [("file", content, 0o644, 0)] if layer.size else []
-            entries.append((name, _tar(files), 0o644, 0))
+            tars.append(_tar([("file", content, 0o644, 0)] if layer.size else []))
+        # The diff IDs, as an engine's config lists them: each layer's uncompressed tar's sha256.
+        diff_ids = [f"sha256:{hashlib.sha256(tar).hexdigest()}" for tar in tars]
+        config = {"history": history, "rootfs": {"type": "layers", "diff_ids": diff_ids}}
+        entries = [
+            ("manifest.json", json.dumps([{"Config": "config.json", "Layers": names}]).encode(), 0o644, 0),
+            ("config.json", json.dumps(config).encode(), 0o644, 0),
+        ]
+        entries += [(name, tar, 0o644, 0) for name, tar in zip(names, tars, strict=True)]
         yield _tar(entries)
 
 

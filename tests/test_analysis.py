@@ -375,3 +375,22 @@ def test_syft_package_count_from_recorded_output() -> None:
 )
 def test_syft_package_count_of_nothing_is_zero(report: dict[str, Any]) -> None:
     assert analysis.syft_package_count(report) == 0
+
+
+def test_a_layer_known_by_its_diff_id_is_not_gzipped_and_each_one_gzipped_is_learned(tmp_path: Path) -> None:
+    first, second = _tar_bytes({"a": bytes(40_000)}), _tar_bytes({"b": random.Random(2).randbytes(9_000)})
+    ids = ["sha256:" + "1" * 64, "sha256:" + "2" * 64]
+    manifest = [{"Config": "config.json", "Layers": ["one/layer.tar", "two/layer.tar"]}]
+    config = {"rootfs": {"type": "layers", "diff_ids": ids}}
+    archive_path = tmp_path / "image.tar"
+    with tarfile.open(archive_path, "w") as archive:
+        for name, content in (("one/layer.tar", first), ("two/layer.tar", second),
+                              ("config.json", json.dumps(config).encode()),
+                              ("manifest.json", json.dumps(manifest).encode())):  # fmt: skip
+            info = tarfile.TarInfo(name)
+            info.size = len(content)
+            archive.addfile(info, io.BytesIO(content))
+    learned: dict[str, int] = {}
+    sizes = analysis.compressed_layer_sizes(archive_path, {ids[0]: 7}.get, learned.__setitem__)
+    assert sizes == [7, len(gzip.compress(second, compresslevel=6, mtime=0))]
+    assert learned == {ids[1]: sizes[1]}

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import html as html_text
 import os
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from labreport.contract.schema import CarriedOver
 from labreport.contract.status import MeasureStatus, State, write_status
 from records import fake_measurements, write_data
 from site_fixtures import build_site
@@ -91,3 +93,42 @@ def test_stale_data_of_another_project_says_the_command_that_measures_it(
     assert banner._refresh() == "`make measure`"  # this repository's own project
     monkeypatch.setattr(banner, "ROOT", tmp_path)
     assert banner._refresh() == f"`labreport measure --project {tmp_path}`"
+
+
+def _carried(what: str, measured_at: datetime, commit: str) -> CarriedOver:
+    return CarriedOver(what=what, inputs_hash="0" * 16, measured_at=measured_at, git_commit=commit,
+                       pointers=["/probes/0"])  # fmt: skip
+
+
+def test_the_carried_over_line_names_each_record_set_with_the_run_that_measured_it() -> None:
+    from labreport.report.site.banner import carried_over_line
+
+    first, second = datetime(2026, 11, 27, 9, 5, tzinfo=UTC), datetime(2026, 11, 28, 1, 0, tzinfo=UTC)
+    line = carried_over_line(
+        [_carried("alpine", first, "a" * 40), _carried("timings", second, "b" * 40),
+         _carried("scratch", first, "a" * 40)]
+    )  # fmt: skip
+    assert line == (
+        "Carried over unmeasured, their inputs unchanged since: `alpine`, `scratch` from the run of "
+        f"2026-11-27 09:05 UTC (commit `{'a' * 12}`); `timings` from the run of 2026-11-28 01:00 UTC "
+        f"(commit `{'b' * 12}`)."
+    )
+    assert carried_over_line([]) == ""
+
+
+def test_every_page_says_what_was_carried_over_and_from_which_run(tmp_path: Path) -> None:
+    measured = fake_measurements()
+    earlier = datetime(2026, 11, 27, 9, 5, tzinfo=UTC)
+    provenance = measured.provenance.model_copy(
+        update={"carried_over": [_carried("scratch", earlier, "c0ffee" + "0" * 34)]}
+    )
+    data = write_data(measured.model_copy(update={"provenance": provenance}), tmp_path / "m.json")
+    result = build_site(data, tmp_path / "site", env={"LABREPORT_STATUS": str(tmp_path / "none.json")})
+    assert result.returncode == 0, result.stderr
+    for page in PAGES:
+        html = (tmp_path / "site" / page / "index.html").read_text(encoding="utf-8")
+        shown = " ".join(html_text.unescape(re.sub(r"<[^>]+>", "", html)).split())
+        assert (
+            "Carried over unmeasured, their inputs unchanged since: scratch from the run of "
+            "2026-11-27 09:05 UTC (commit c0ffee000000)." in shown
+        )

@@ -16,7 +16,7 @@ import pytest
 from fake_engine import FakeEngineClient, FakeImageSpec, FakeLayer
 from labreport.contract.pointer import resolve
 from labreport.contract.schema import Surface
-from labreport.measure import cache, phases, tools
+from labreport.measure import analysis, cache, phases, tools
 from labreport.measure.engine import Engine
 from labreport.measure.record import Options, Run
 
@@ -294,8 +294,10 @@ def test_writes_are_whole_files_in_a_folder_git_ignores(
     folder = tmp_path / "cache"
     names = sorted(path.name for path in folder.iterdir())
     ids = sorted(engine[1].images.get(ref).id.replace(":", "-") + ".json" for ref in (BASE, VARIANT))
-    assert names == [".gitignore", *ids], "no temporary file is left beside the entries"
+    assert names == [".gitignore", "layers", *ids], "no temporary file is left beside the entries"
     assert (folder / ".gitignore").read_text().splitlines()[-1] == "*"
+    # The layers' sizes: the base's rootfs layer and the variant's binary layer, once each.
+    assert len([path for path in (folder / "layers").iterdir() if not path.name.startswith(".")]) == 2
 
 
 def test_a_cache_that_cannot_be_written_costs_no_figure(
@@ -350,3 +352,49 @@ def test_clear_removes_the_entries_and_leaves_other_files(
     run_once(BASE, folder=tmp_path / "alone")
     assert cache.clear(tmp_path / "alone") == 1 and not (tmp_path / "alone").exists()
     assert cache.clear(tmp_path / "never made") == 0
+
+
+def test_a_layer_gzipped_for_one_image_is_not_gzipped_again_for_another_that_has_it(
+    analyse: tuple[Analyse, Tools], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The variant is its base's rootfs layer plus its binary's: analysed after the base, only the
+    binary's layer is gzipped, and its figures are those of an analysis from nothing."""
+    run_once, _ = analyse
+    gzipped: list[int] = []
+    real = analysis.gzip_size
+
+    def counted(stream: Any) -> int:
+        size = real(stream)
+        gzipped.append(size)
+        return size
+
+    monkeypatch.setattr(analysis, "gzip_size", counted)
+    alone, _ = run_once(VARIANT, folder=tmp_path / "alone")
+    assert len(gzipped) == 2
+    gzipped.clear()
+    run_once(BASE, folder=tmp_path / "shared")
+    assert len(gzipped) == 1
+    after_base, _ = run_once(VARIANT, folder=tmp_path / "shared")
+    assert len(gzipped) == 2, "the binary's layer alone"
+    assert after_base.images == alone.images
+    assert 105_000 < gzipped[1] < 106_000  # the half-random 210_000-byte binary layer
+
+
+def test_a_layer_size_from_another_zlib_or_naming_another_layer_or_unreadable_is_a_miss(
+    tmp_path: Path,
+) -> None:
+    diff_id, other = "sha256:" + "ab" * 32, "sha256:" + "cd" * 32
+    sizes = cache.LayerSizes(tmp_path, "zlib 1.2.13, level 6, analysis 1")
+    assert sizes.read(diff_id) is None
+    sizes.write(diff_id, 1234)
+    assert sizes.read(diff_id) == 1234
+    assert cache.LayerSizes(tmp_path, "zlib 1.3, level 6, analysis 1").read(diff_id) is None
+    path = cache.entry_path(tmp_path, diff_id)
+    assert path is not None
+    for text in ["{", "[]", json.dumps({"diff_id": other, "version": sizes.version, "gzip_size": 1}),
+                 *(f'{{"diff_id": "{diff_id}", "version": "{sizes.version}", "gzip_size": {size}}}'
+                   for size in ("true", "-1", '"7"'))]:  # fmt: skip
+        path.write_text(text)
+        assert sizes.read(diff_id) is None, text
+    sizes.write("not-an-id", 5)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]

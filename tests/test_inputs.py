@@ -9,8 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from labreport.contract.inputs import git_dirty, git_output, input_files, inputs_hash, untracked_inputs
-from labreport.contract.variants import REPO_ROOT
+from labreport.contract.inputs import (
+    git_dirty,
+    git_output,
+    input_files,
+    inputs_hash,
+    untracked_inputs,
+    variant_inputs_hashes,
+)
+from labreport.contract.variants import BY_NAME, PRIMARY, PROJECT, REPO_ROOT
 
 
 @pytest.fixture
@@ -153,3 +160,34 @@ def test_git_output_is_what_git_prints_and_nothing_when_git_fails(committed_repo
     assert git_output(committed_repo, "rev-parse", "HEAD") == sha + "\n"
     assert git_output(committed_repo, "show", "no-such-revision:README.md") == ""
     assert git_output(committed_repo.parent, "status") == ""  # not a checkout
+
+
+def test_each_variants_hash_changes_with_its_own_dockerfile_the_source_and_the_tool(fake_repo: Path) -> None:
+    before = variant_inputs_hashes(fake_repo)
+    assert set(before) == {entry.name for entry in PROJECT.variant}
+    assert len(set(before.values())) == len(before), "each variant's entry is in its hash"
+
+    def changed_by(relative: str) -> set[str]:
+        path = fake_repo / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        original = path.read_bytes() if path.exists() else None
+        path.write_text((original or b"").decode() + "# edited\n")
+        after = variant_inputs_hashes(fake_repo)
+        if original is None:
+            path.unlink()
+        else:
+            path.write_bytes(original)
+        assert variant_inputs_hashes(fake_repo) == before
+        return {name for name in before if after[name] != before[name]}
+
+    # scratch's Dockerfile: scratch alone. The primary's: the primary and the variants that copy
+    # from its builder stage. The source, .dockerignore or the measuring code: every one.
+    assert changed_by("variants/scratch.Dockerfile") == {"scratch"}
+    builder_users = {variant.name for variant in BY_NAME.values() if variant.uses_builder_image}
+    assert builder_users and changed_by("Dockerfile") == {PRIMARY, *builder_users}
+    everyone = set(before)
+    assert changed_by("app/main.go") == everyone
+    assert changed_by(".dockerignore") == everyone
+    assert changed_by("src/labreport/measure/phases.py") == everyone
+    assert changed_by("src/labreport/report/figures.py") == set()
+    assert changed_by("docs/x.md") == set()

@@ -200,7 +200,9 @@ def test_publish_records_the_manifests_size_the_digest_and_each_pull(monkeypatch
     engine = _Pushes()
     engine.timer = SimpleNamespace(seconds=10.0)  # type: ignore[attr-defined]
     built = {name: SimpleNamespace(image_id=f"sha256:{name}") for name in ("alpine", "scratch")}
-    run = SimpleNamespace(engine=engine, built=built, options=SimpleNamespace(repeat=3), publish=[])
+    run = SimpleNamespace(
+        engine=engine, built=built, options=SimpleNamespace(repeat=3), publish=[], pushed=[]
+    )
     # scratch is built but not one of the published variants; single-stage is published but not built.
     phases.publish(cast(Any, run), [BY_NAME["alpine"], BY_NAME["scratch"], BY_NAME["single-stage"]])
     assert engine.pushed == [

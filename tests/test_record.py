@@ -1,7 +1,14 @@
-"""Repeated builds combined into one timing, the same way for both builders."""
+"""Repeated builds combined into one timing, the same way for both builders; parts of a run put back
+in order."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from pathlib import Path
+from typing import Any, cast
+
+from labreport.contract.pointer import pointer
+from labreport.contract.schema import CachedAnalysis, Failure, ImageSize
 from labreport.contract.variants import PRIMARY
 from labreport.measure import record
 from labreport.measure.buildlog import Build, BuildStep
@@ -34,3 +41,27 @@ def test_the_legacy_builder_is_the_default_and_a_step_a_repeat_did_not_reach_is_
     timing = record.timing(PRIMARY, "code_change", [_build(2.0, 1.5, False), short])
     assert timing.builder == "legacy" and [step.number for step in timing.steps] == [1]
     assert (timing.total.min, timing.total.max) == (1.0, 2.0)
+
+
+def _part(run: record.Run, ref: str, *, cached: bool) -> record.Run:
+    part = run.part()
+    part.images.append(ImageSize(ref=ref, role="base", variant=None, image_id=f"sha256:{ref}", size=1,
+                                 compressed_size=1, layers=[]))  # fmt: skip
+    if cached:
+        part.cached.append(CachedAnalysis(image_id=f"sha256:{ref}", ref=ref, analysed_at=datetime(2026, 1, 1),
+                                          tools={}, pointers=[pointer("images", 0)]))  # fmt: skip
+    part.failures.append(Failure(phase="sizes", variant=ref, error="x"))
+    return part
+
+
+def test_absorb_appends_a_parts_records_and_moves_its_pointers_to_where_they_land() -> None:
+    run = record.Run(engine=cast(Any, None), options=record.Options(only=[], output=Path("/m.json")))
+    first, second = _part(run, "a", cached=False), _part(run, "b", cached=True)
+    assert second.bases is run.bases and second.built is run.built and second.images is not run.images
+    run.absorb(first)
+    run.absorb(second)
+    assert [image.ref for image in run.images] == ["a", "b"]
+    assert [failure.variant for failure in run.failures] == ["a", "b"]
+    (hit,) = run.cached
+    assert hit.pointers == ["/images/1"]  # /images/0 in its part, the second record here
+    assert second.cached[0].pointers == ["/images/0"]  # the part itself is left as it was

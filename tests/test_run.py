@@ -3,21 +3,27 @@ failed, and the wait for in-flight builds after an interrupt."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, cast
 
 import pytest
 
 from fake_engine import FakeEngineClient, FakeImageSpec
+from fake_run import fake_run as fake_run  # the fixture, used by name below
 from labreport.contract import schema
 from labreport.contract.schema import BaseImage, ImageSize, Rebuild, RebuiltImage
 from labreport.contract.variants import BUILDER_REF, BY_NAME, VARIANTS
-from labreport.measure import phases
+from labreport.measure import phases, registry
 from labreport.measure import run as run_module
 from labreport.measure.buildlog import Build, BuildFailed
 from labreport.measure.engine import Engine
+from labreport.measure.progress import Progress
 from labreport.measure.record import Options, Run
 from labreport.measure.run import is_up_to_date, settle
 from records import fake_measurements
@@ -191,3 +197,50 @@ def test_an_image_the_data_names_that_is_gone_is_a_failure() -> None:
     run.rebuild = None
     run_module.measured_images_remain(run)
     assert run.failures == []
+
+
+def test_pushes_go_beside_the_builds_and_the_timed_pulls_come_after_every_build(
+    fake_run: Callable[..., FakeEngineClient], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 22: a push times nothing, so it runs in the background once its variant is built; the
+    pulls are timed, so they wait until every build, timing and probe is done."""
+    client = fake_run()
+    events: list[str] = []
+
+    @contextlib.contextmanager
+    def local_registry() -> Iterator[str]:
+        events.append("registry up")
+        yield "127.0.0.1:5999"
+        events.append("registry down")
+
+    @contextlib.contextmanager
+    def fresh_daemon() -> Iterator[object]:
+        def timed_pull(ref: str) -> float:
+            events.append(f"pull {ref} after {len(client.api.builds)} builds")
+            return 0.5
+
+        yield SimpleNamespace(timed_pull=timed_pull, timer=SimpleNamespace(seconds=0.0))
+
+    def push(engine: Engine, ref: str, target: str, auth: object = None) -> str:
+        events.append(f"push {target} after {len(client.api.builds)} builds")
+        return "sha256:" + "d" * 64
+
+    monkeypatch.setattr(registry, "local_registry", local_registry)
+    monkeypatch.setattr(registry, "fresh_daemon", fresh_daemon)
+    monkeypatch.setattr(registry, "manifest_size", lambda *where: 4_000)
+    monkeypatch.setattr(Engine, "push", push)
+    options = Options(only=["alpine", "cgo"], repeat=2, force=True, output=tmp_path / "m.json",
+                      progress=Progress(live=False, stream=io.StringIO()))  # fmt: skip
+    data = run_module.measure(options)
+    assert data is not None and data.failures == []
+    # builder, alpine: the push (beside cgo's build); then the timings' 2 x 3 builds; the pulls
+    # after all 9.
+    target = "127.0.0.1:5999/devops-info-service:alpine"
+    assert events[1] in {f"push {target} after 2 builds", f"push {target} after 3 builds"}
+    assert [events[0], *events[2:]] == [
+        "registry up", *[f"pull {target} after 9 builds"] * 2, "registry down",
+    ]  # fmt: skip
+    (published,) = data.publish
+    assert (published.variant, published.compressed_size, published.pull_seconds.samples) == (
+        "alpine", 4_000, [0.5, 0.5],
+    )  # fmt: skip

@@ -25,7 +25,8 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="build, run, probe and analyse every variant into the data file",
         description="Builds every variant through the Docker engine, runs and probes it, analyses its "
         "image and writes the figures with their provenance to the data file (atomically). Skips the "
-        "work when the inputs hash matches the recorded data, unless --force.",
+        "work when the inputs hash matches the recorded data, unless --force; without --force (and "
+        "--only), a variant whose own inputs did not change is carried over from that data unmeasured.",
     )
     measure.add_argument(
         "--only",
@@ -49,7 +50,9 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         metavar="PATH",
         help="the project file, or its folder (default: ./labreport.toml, else this repository's)",
     )
-    measure.add_argument("--force", action="store_true", help="re-measure even when the data is current")
+    measure.add_argument(
+        "--force", action="store_true", help="re-measure everything, even when the data is current"
+    )
     measure.add_argument(
         "--no-publish",
         dest="publish",

@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 from .project import Project
-from .variants import PROJECT, PROJECT_PATH, REPO_ROOT, ROOT
+from .variants import BY_NAME, PROJECT, PROJECT_PATH, REPO_ROOT, ROOT
 
 # The tool's own inputs, under its repository: its requirements, the contract and the measuring wing.
 # The report wing and the entry points (cli/) are left out: they only read the data or start the
@@ -35,13 +35,17 @@ def project_patterns(project: Project = PROJECT, project_file: str = PROJECT_PAT
     )
 
 
-def _inputs(root: Path | None, tool_root: Path | None) -> dict[Path, str]:
+def _inputs(
+    root: Path | None, tool_root: Path | None, patterns: tuple[str, ...] | None = None
+) -> dict[Path, str]:
     """Each input file with the name the hash gives it (relative to its root). With no root, the
-    project's folder and the tool's repository; with one, both under it (a test's fake repository)."""
+    project's folder and the tool's repository; with one, both under it (a test's fake repository).
+    `patterns` narrows the project's files (one variant's); the tool's are always in."""
     project_root = ROOT if root is None else root
     tools_root = (REPO_ROOT if root is None else root) if tool_root is None else tool_root
     found: dict[Path, str] = {}
-    for base, patterns in ((tools_root, TOOL_PATTERNS), (project_root, project_patterns())):
+    chosen = project_patterns() if patterns is None else patterns
+    for base, patterns in ((tools_root, TOOL_PATTERNS), (project_root, chosen)):
         for pattern in patterns:
             for path in base.glob(pattern):
                 if path.is_file():
@@ -49,16 +53,41 @@ def _inputs(root: Path | None, tool_root: Path | None) -> dict[Path, str]:
     return found
 
 
+def _digest(files: dict[Path, str], *texts: str) -> str:
+    digest = hashlib.sha256()
+    for text in texts:
+        digest.update(text.encode() + b"\0")
+    for path, name in sorted(files.items(), key=lambda item: (item[1], item[0])):
+        digest.update(name.encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def variant_inputs_hashes(
+    root: Path | None = None, tool_root: Path | None = None, project: Project = PROJECT
+) -> dict[str, str]:
+    """Each variant's own inputs hash (the cache-mount one's too), by name: the measuring code, the
+    service's entry and source, the build context's .dockerignore, the variant's project entry and
+    its Dockerfile, and the primary's Dockerfile for one that copies from its builder stage. Editing
+    one variant's Dockerfile or entry changes its hash alone; the source or the tool, every one."""
+    source = posixpath.normpath(project.service.source)
+    shared = (".dockerignore", "*" if source == "." else f"{source}/*")
+    service = project.service.model_dump_json()
+    hashes: dict[str, str] = {}
+    for entry in project.variant:
+        known = BY_NAME.get(entry.name)
+        builder = (project.primary.dockerfile,) if known is not None and known.uses_builder_image else ()
+        files = _inputs(root, tool_root, (*shared, entry.dockerfile, *builder))
+        hashes[entry.name] = _digest(files, service, entry.model_dump_json())
+    return hashes
+
+
 def input_files(root: Path | None = None, tool_root: Path | None = None) -> list[Path]:
     return sorted(_inputs(root, tool_root))
 
 
 def inputs_hash(root: Path | None = None, tool_root: Path | None = None) -> str:
-    digest = hashlib.sha256()
-    for path, name in sorted(_inputs(root, tool_root).items(), key=lambda item: (item[1], item[0])):
-        digest.update(name.encode() + b"\0")
-        digest.update(path.read_bytes() + b"\0")
-    return digest.hexdigest()[:16]
+    return _digest(_inputs(root, tool_root))
 
 
 def git_output(root: Path, *args: str) -> str:

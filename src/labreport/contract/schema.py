@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from . import paths
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Literal[1] = 1
 #: The project's data file (data/ beside its labreport.toml); the JSON Schema is the tool's own.
 DATA_FILE = paths.data_folder() / "measurements.json"
 SCHEMA_FILE = paths.REPO_ROOT / "data" / "measurements.schema.json"
@@ -54,6 +54,18 @@ class CachedAnalysis(Model):
     pointers: list[str]  # JSON Pointers to the records of this file that the cache gave (/images/3)
 
 
+class CarriedOver(Model):
+    """Records a run took from the previous data file instead of measuring them again, because the
+    inputs they rest on (`Provenance.variant_inputs`) hash as they did then: one variant's
+    (`what` is its name) or the primary's build timings (`what` is "timings")."""
+
+    what: str
+    inputs_hash: str  # the unchanged hash of what they rest on
+    measured_at: datetime  # when they were measured: the run that measured them, not the previous one
+    git_commit: str  # the commit that run measured
+    pointers: list[str]  # JSON Pointers to the records of this file it gave (/probes/2)
+
+
 class Provenance(Model):
     measured_at: datetime
     git_commit: str
@@ -82,6 +94,13 @@ class Provenance(Model):
     # Which figures came from the analysis cache rather than from this run; empty when none did,
     # and in data measured before the cache existed.
     cached_analyses: list[CachedAnalysis] = []
+    # Each variant's inputs hash (its Dockerfile, its project entry, the service and its source,
+    # the build context's .dockerignore, its bases' image IDs, the measuring code, the repeats), and
+    # "timings" for the primary's build timings: what decides, in the next run without --force,
+    # whether its records are carried over. Empty in data measured before it existed.
+    variant_inputs: dict[str, str] = {}
+    # What this run carried over from an earlier one, unmeasured; empty when it measured everything.
+    carried_over: list[CarriedOver] = []
 
 
 class Spread(Model):

@@ -11,7 +11,7 @@ import shutil
 import statistics
 import struct
 import tarfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -82,13 +82,30 @@ def gzip_size(stream: IO[bytes]) -> int:
     return counter.count
 
 
-def compressed_layer_sizes(archive_path: Path) -> list[int]:
-    """What a pull downloads: each layer of a `docker save` archive gzipped at level 6."""
+def compressed_layer_sizes(
+    archive_path: Path,
+    known: Callable[[str], int | None] = lambda diff_id: None,
+    learned: Callable[[str, int], object] = lambda diff_id, size: None,
+) -> list[int]:
+    """What a pull downloads: each layer of a `docker save` archive gzipped at level 6. A layer is
+    named by its diff ID (the sha256 of its uncompressed tar, from the image's config), so one that
+    `known` has a size for (the same layer in an image analysed before: a base's, under a variant)
+    is not gzipped again; `learned` is told the size of each that is."""
     sizes: list[int] = []
     with tarfile.open(archive_path) as archive:
         manifest = json.load(_member(archive, "manifest.json"))
-        for name in manifest[0]["Layers"]:
-            sizes.append(gzip_size(_member(archive, name)))
+        names = manifest[0]["Layers"]
+        config = json.load(_member(archive, manifest[0]["Config"]))
+        diff_ids = (config.get("rootfs") or {}).get("diff_ids") or []
+        if len(diff_ids) != len(names):  # not an archive that names its layers' content: gzip all
+            diff_ids = [""] * len(names)
+        for name, diff_id in zip(names, diff_ids, strict=True):
+            size = known(diff_id) if diff_id else None
+            if size is None:
+                size = gzip_size(_member(archive, name))
+                if diff_id:
+                    learned(diff_id, size)
+            sizes.append(size)
     return sizes
 
 

@@ -17,6 +17,7 @@ else is re-analysed and the entry rewritten; an entry that cannot be read says s
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -41,6 +42,7 @@ ENVIRONMENT = "LABREPORT_ANALYSIS_CACHE"
 ANALYSIS_VERSION = 1
 _IMAGE_ID = re.compile(r"^([a-z0-9]+):([0-9a-f]{32,128})$")
 _ENTRY = re.compile(r"^[a-z0-9]+-[0-9a-f]{32,128}\.json$")
+LAYERS = "layers"  # the folder of the layers' gzipped sizes, inside the cache's
 _IGNORE = "# the analysis cache (labreport measure); `labreport clean` clears it\n*\n"
 
 
@@ -93,6 +95,13 @@ class AnalysisCache:
     def tools(self) -> dict[str, str]:
         return {**self._versions(), "analysis": f"{ANALYSIS_VERSION}+{shape(Entry)}"}
 
+    @cached_property
+    def layers(self) -> LayerSizes:
+        """Each layer's gzipped size by its diff ID, for the images not analysed before that share
+        layers with one that was (a variant on its base, an edited variant on its old self)."""
+        version = f"zlib {self.tools.get('zlib', 'unknown')}, level 6, analysis {ANALYSIS_VERSION}"
+        return LayerSizes(self.folder / LAYERS, version)
+
     def read(self, info: ImageInfo, *, deep: bool, name: str) -> Entry | None:
         """The entry for `info`'s image when it can be trusted and holds what is needed (`deep`:
         packages, files and efficiency too, not only sizes); None means analyse it. `name` is what
@@ -136,6 +145,36 @@ class AnalysisCache:
             self._say(f"{name}: could not cache its analysis in {self.folder} ({error}); not kept")
 
 
+class LayerSizes:
+    """One small JSON file per layer, `<algorithm>-<hex>.json` by its diff ID (the sha256 of the
+    layer's uncompressed tar: the same ID is the same bytes, so the same gzipped size at the same
+    zlib and level). An entry made by another `version`, naming another layer or unreadable is a
+    miss, never trusted; one that cannot be written costs the next image time, not figures."""
+
+    def __init__(self, folder: Path, version: str) -> None:
+        self.folder = folder
+        self.version = version
+
+    def read(self, diff_id: str) -> int | None:
+        path = entry_path(self.folder, diff_id)
+        try:
+            raw = json.loads(path.read_bytes()) if path is not None and path.exists() else None
+        except (OSError, ValueError):
+            return None
+        if not isinstance(raw, dict) or raw.get("diff_id") != diff_id or raw.get("version") != self.version:
+            return None
+        size = raw.get("gzip_size")
+        return size if type(size) is int and size >= 0 else None
+
+    def write(self, diff_id: str, size: int) -> None:
+        path = entry_path(self.folder, diff_id)
+        if path is None:
+            return
+        record = {"diff_id": diff_id, "version": self.version, "gzip_size": size}
+        with contextlib.suppress(OSError):
+            write_atomically(path, json.dumps(record) + "\n")
+
+
 def _disagreement(entry: Entry, info: ImageInfo) -> str:
     """Why the entry cannot be `info`'s image's, or "" when it can."""
     named = {entry.image_id, entry.image.image_id}
@@ -155,6 +194,13 @@ def clear(folder: Path) -> int:
     are left alone."""
     if not folder.is_dir():
         return 0
+    layers = folder / LAYERS
+    if layers.is_dir():
+        for path in layers.iterdir():
+            if _ENTRY.match(path.name) or (path.name.startswith(".") and ".json." in path.name):
+                path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # not empty: files that are not ours stay
+            layers.rmdir()
     removed = 0
     for path in folder.iterdir():
         if _ENTRY.match(path.name):

@@ -30,7 +30,7 @@ from ..contract.variants import BUILDER_REF, BUILDER_TARGET, BY_NAME, IMAGE, PRI
 from . import analysis, cache, probe, registry, tools
 from .buildlog import Build, ImageInfo
 from .context import edited_context
-from .record import Run, timing
+from .record import Pushed, Run, timing
 
 Step = Callable[[], None]
 
@@ -148,7 +148,11 @@ def analyse(run: Run, ref: str, role: Role, variant: str | None, *, image_id: st
         archive = Path(scratch) / "image.tar"
         run.engine.save_image(image_id, archive)
         with tools.TIMER.measure():
-            compressed_layers = analysis.compressed_layer_sizes(archive)
+            if run.cache is None:
+                compressed_layers = analysis.compressed_layer_sizes(archive)
+            else:  # a layer an image analysed before also has (its base's) is not gzipped again
+                known = run.cache.layers
+                compressed_layers = analysis.compressed_layer_sizes(archive, known.read, known.write)
             layers = _layers_with_compressed(info, analysis.history_has_layer(archive), compressed_layers)
         image = ImageSize(ref=ref, role=role, variant=named, image_id=info.id, size=info.size,
                           compressed_size=sum(compressed_layers), layers=layers)  # fmt: skip
@@ -219,23 +223,42 @@ def probe_variant(run: Run, variant: Variant) -> None:
 
 
 def publish(run: Run, variants: list[Variant]) -> None:
-    names = [variant.name for variant in variants if variant.published and variant.name in run.built]
-    with registry.local_registry() as address, registry.fresh_daemon() as node:
-        for name in names:
-            target = f"{address}/{IMAGE}:{name}"
-            digest = run.engine.push(run.built[name].image_id, target)
-            compressed = registry.manifest_size(address, IMAGE, name)
-            pulls = [node.timed_pull(target) for _ in range(run.options.repeat)]
+    """Pushes each published variant built in this run to a local registry, then times its pulls."""
+    with registry.local_registry() as address:
+        for variant in variants:
+            if variant.published and variant.name in run.built:
+                push(run, variant, address)
+        time_pulls(run, address)
+
+
+def push(run: Run, variant: Variant, address: str) -> None:
+    """Pushes the variant's image to the registry at `address` (and Docker Hub, with credentials):
+    nothing is timed, so `run.measure` does it in the background, beside the builds."""
+    name = variant.name
+    target = f"{address}/{IMAGE}:{name}"
+    digest = run.engine.push(run.built[name].image_id, target)
+    compressed = registry.manifest_size(address, IMAGE, name)
+    run.pushed.append(Pushed(variant=name, target=target, digest=digest, compressed_size=compressed,
+                             docker_hub=_docker_hub(run, name)))  # fmt: skip
+
+
+def time_pulls(run: Run, address: str) -> None:
+    """Each pushed image pulled `repeat` times into a fresh daemon, alone on the machine."""
+    if not run.pushed:
+        return
+    with registry.fresh_daemon() as node:
+        for pushed in run.pushed:
+            pulls = [node.timed_pull(pushed.target) for _ in range(run.options.repeat)]
             run.engine.timer.seconds += node.timer.seconds
             node.timer.seconds = 0.0
             run.publish.append(
                 Publish(
-                    variant=name,
-                    pushed_ref=target.split("/", 1)[1],
-                    digest=digest,
-                    compressed_size=compressed,
+                    variant=pushed.variant,
+                    pushed_ref=pushed.target.split("/", 1)[1],
+                    digest=pushed.digest,
+                    compressed_size=pushed.compressed_size,
                     pull_seconds=analysis.spread(pulls),
-                    docker_hub=_docker_hub(run, name),
+                    docker_hub=pushed.docker_hub,
                 )
             )
 

@@ -60,8 +60,9 @@ class Progress:
 
     def say(self, message: str) -> None:
         line = f"[{time.monotonic() - self.started:7.1f}s] {message}"
-        if self._bar is not None:
-            self._bar.console.print(line, markup=False, highlight=False, soft_wrap=True)
+        bar = self._bar  # read once: the background's analyses say things while a phase ends
+        if bar is not None:
+            bar.console.print(line, markup=False, highlight=False, soft_wrap=True)
         else:
             print(line, file=self.stream, flush=True)
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
+from ..contract.pointer import pointer, tokens
 from ..contract.schema import (
     BaseImage,
     Binary,
@@ -17,6 +18,7 @@ from ..contract.schema import (
     BuildKind,
     BuildTiming,
     CachedAnalysis,
+    CarriedOver,
     Efficiency,
     Failure,
     ImageSize,
@@ -35,6 +37,19 @@ from .progress import Progress
 
 T = TypeVar("T")
 P = ParamSpec("P")
+# The record lists of a `Run` that JSON Pointers in its provenance name, as the data file calls them.
+RECORDS = ("images", "builds", "binaries", "probes", "surfaces", "efficiency", "lint", "publish")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Pushed:
+    """A variant's image in the local registry, its pulls not yet timed (`phases.push`)."""
+
+    variant: str
+    target: str  # registry/repository:tag
+    digest: str
+    compressed_size: int  # the manifest's: config and compressed layers
+    docker_hub: str | None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -72,6 +87,36 @@ class Run:
     publish: list[Publish] = field(default_factory=list)
     cache: AnalysisCache | None = None
     cached: list[CachedAnalysis] = field(default_factory=list)  # what the cache gave, for the provenance
+    # Each variant's inputs hash and the timings' (`carry.py`), and what was carried over unmeasured.
+    variant_inputs: dict[str, str] = field(default_factory=dict)
+    carried: list[CarriedOver] = field(default_factory=list)
+    pushed: list[Pushed] = field(default_factory=list)  # pushed, for the publish phase to time pulls
+
+    def part(self) -> Run:
+        """A run of its own records for one piece of work done apart (in a worker thread, or carried
+        over), on the same engine, options, cache, bases and builds; `absorb` puts its records back
+        in the order the work is listed, whichever finished first, so the data does not depend on
+        the threads' timing."""
+        return Run(
+            engine=self.engine, options=self.options, cache=self.cache, bases=self.bases, built=self.built
+        )
+
+    def absorb(self, part: Run) -> None:
+        """Appends `part`'s records after this run's, moving the pointers its provenance holds."""
+        offsets = {name: len(getattr(self, name)) for name in RECORDS}
+
+        def moved(text: str) -> str:
+            name, index, *rest = tokens(text)
+            return pointer(name, int(index) + offsets[name], *rest)
+
+        for name in RECORDS:
+            getattr(self, name).extend(getattr(part, name))
+        self.failures.extend(part.failures)
+        self.pushed.extend(part.pushed)
+        self.cached += [item.model_copy(update={"pointers": [moved(p) for p in item.pointers]})
+                        for item in part.cached]  # fmt: skip
+        self.carried += [item.model_copy(update={"pointers": [moved(p) for p in item.pointers]})
+                         for item in part.carried]  # fmt: skip
 
     def attempt(
         self, phase: str, variant: str | None, action: Callable[P, T], *args: P.args, **kwargs: P.kwargs

@@ -11,18 +11,21 @@ import json
 import os
 import platform
 import time
+from concurrent.futures import Future
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
-from ..contract.inputs import git_dirty, git_output, inputs_hash
+from ..contract.inputs import git_dirty, git_output, inputs_hash, variant_inputs_hashes
 from ..contract.schema import (
+    SCHEMA_VERSION,
     EngineFacts,
     Measurements,
     Provenance,
 )
 from ..contract.variants import BUILDER_REF, BY_NAME, PRIMARY, ROOT, VARIANTS
-from . import phases, rebuilds, standins, tools
+from . import carry, phases, rebuilds, registry, standins, tools
+from .background import Background
 from .cache import AnalysisCache
 from .engine import Engine, EngineError
 from .polling import poll
@@ -58,6 +61,9 @@ def measure(options: Options) -> Measurements | None:
     bases = sorted({base for variant in variants for base in variant.bases} | set(BY_NAME[PRIMARY].bases))
     dangling_before = set(engine.dangling_images())
     containers_before = engine.container_ids()
+    previous = carry.previous(options, progress.say)
+    background = Background(run)
+    registries = contextlib.ExitStack()  # the local registry, from the first push to the last pull
     try:
         with progress.phase("base images", total=len(bases)) as step:
             for ref in bases:
@@ -69,19 +75,61 @@ def measure(options: Options) -> Measurements | None:
                 if base is not None:
                     run.bases[ref] = base
                 step()
-        with progress.phase("lint (hadolint)", total=len(variants)) as step:
-            for variant in variants:
-                run.attempt("lint", variant.name, phases.lint, run, variant)
+        run.variant_inputs = carry.inputs_by_variant(
+            variant_inputs_hashes(), run.bases, options.repeat, variants
+        )
+        carried = {variant.name: part for variant in variants
+                   if (part := carry.variant(run, previous, variant)) is not None}  # fmt: skip
+        if carried and previous is not None:
+            progress.say(f"carried over from {options.output} (inputs unchanged): {', '.join(carried)}")
+        measured = [variant for variant in variants if variant.name not in carried]
+        if analyses is not None:
+            analyses.tools  # noqa: B018 -- asked once here, before the workers share the answer
+        # Analyses time nothing: they run in the background from here until the timings.
+        base_parts = [
+            background.submit("sizes", ref, f"analyse {ref}", phases.analyse, ref, "base", None,
+                              image_id=base.image_id)
+            for ref, base in run.bases.items()
+        ]  # fmt: skip
+        parts: dict[str, list[Future[Run]]] = {variant.name: [] for variant in variants}
+        with progress.phase("lint (hadolint)", total=len(measured)) as step:
+            for variant in measured:
+                part = run.part()
+                part.attempt("lint", variant.name, phases.lint, part, variant)
+                parts[variant.name].append(_done(part))
                 step()
-        with progress.phase("binary built four ways", total=len(phases.BINARY_FLAVOURS)) as step:
-            run.attempt("binaries", None, phases.binaries, run, step)
-        with progress.phase("builds", total=1 + len(variants)) as step:
+        # go build four ways times nothing either: beside the image builds.
+        binaries = background.submit("binaries", None, "binary built four ways", phases.binaries, _no_steps)
+        builder_part: list[Future[Run]] = []
+        address = None
+        if options.publish and any(variant.published for variant in measured):
+            address = run.attempt("publish", None, registries.enter_context, registry.local_registry())
+        with progress.phase("builds", total=1 + len(measured)) as step:
             run.attempt("build", "builder", phases.build_builder, run)
+            if "builder" in run.built:  # a failed builder build leaves an older image under its tag
+                builder_id = run.built["builder"].image_id
+                builder_part.append(
+                    background.submit("sizes", BUILDER_REF, f"analyse {BUILDER_REF}", phases.analyse,
+                                      BUILDER_REF, "builder", "builder", image_id=builder_id)
+                )  # fmt: skip
             step()
-            for variant in variants:
+            for variant in measured:
                 run.attempt("build", variant.name, phases.build_variant, run, variant)
+                if variant.name in run.built:
+                    image_id = run.built[variant.name].image_id
+                    parts[variant.name].append(
+                        background.submit("sizes", variant.name, f"analyse {variant.name}", phases.analyse,
+                                          variant.ref, "variant", variant.name, image_id=image_id)
+                    )  # fmt: skip
+                    if address is not None and variant.published:  # while it has its tag (`push`)
+                        parts[variant.name].append(
+                            background.submit("publish", variant.name, f"push {variant.name}", phases.push,
+                                              variant, address)
+                        )  # fmt: skip
                 step()
-        if PRIMARY in run.built:
+        with progress.phase("the analyses still running (nothing is timed beside them)"):
+            background.wait()
+        if (PRIMARY in run.built or PRIMARY in carried) and not carry.timings(run, previous):
             with progress.phase(f"build timings ({options.repeat} repeats)", total=options.repeat) as step:
                 run.attempt("timings", PRIMARY, phases.timings, run, BY_NAME[PRIMARY], step)
             if engine.buildkit is not None:  # None only for a fake engine
@@ -90,41 +138,34 @@ def measure(options: Options) -> Measurements | None:
                     f"BuildKit timings and rebuild ({options.repeat} repeats)", total=total
                 ) as step:
                     run.attempt("buildkit", PRIMARY, rebuilds.buildkit_timings, run, step)
+        for variant in measured:
+            if variant.name in run.built:
+                with progress.phase(f"probe {variant.name}"):
+                    part = run.part()
+                    part.attempt("probe", variant.name, phases.probe_variant, part, variant)
+                    parts[variant.name].append(_done(part))
+        # In the order the variants are listed, whatever finished first.
         for variant in variants:
-            if variant.name not in run.built:
-                continue
-            image_id = run.built[variant.name].image_id
-            with progress.phase(f"analyse {variant.name}"):
-                run.attempt(
-                    "sizes", variant.name, phases.analyse, run, variant.ref, "variant", variant.name,
-                    image_id=image_id,
-                )  # fmt: skip
-            with progress.phase(f"probe {variant.name}"):
-                run.attempt("probe", variant.name, phases.probe_variant, run, variant)
-        with progress.phase("base and builder sizes", total=len(run.bases) + 1) as step:
-            for ref, base in run.bases.items():
-                run.attempt("sizes", ref, phases.analyse, run, ref, "base", None, image_id=base.image_id)
-                step()
-            if "builder" in run.built:  # a failed builder build leaves an older image under its tag
-                builder_id = run.built["builder"].image_id
-                run.attempt(
-                    "sizes", BUILDER_REF, phases.analyse, run, BUILDER_REF, "builder", "builder",
-                    image_id=builder_id,
-                )  # fmt: skip
-            step()
-        # Before publishing: a push tags the image and then removes that tag, which deletes an
-        # image that has no other.
+            if variant.name in carried:
+                parts[variant.name] = [_done(carried[variant.name])]
+        run.absorb(binaries.result())
+        for future in [*(f for v in variants for f in parts[v.name]), *base_parts, *builder_part]:
+            run.absorb(future.result())
         run.attempt("images", None, retag_measured, run)
-        if options.publish:
-            with progress.phase("publish to a local registry and time pulls"):
-                run.attempt("publish", None, phases.publish, run, variants)
+        if address is not None:
+            with progress.phase("time pulls from the local registry"):
+                run.attempt("publish", None, phases.time_pulls, run, address)
     except KeyboardInterrupt:
         # The daemon finishes a build's current step after the client has gone: wait for those
         # builds, so the images they leave are there for the clean-up below to remove.
         with contextlib.suppress(Exception):
+            background.close()
             settle(engine, containers_before)
         raise
     finally:
+        background.close()
+        with contextlib.suppress(Exception):
+            registries.close()
         # Whatever happened above (a failure, Ctrl-C), nothing this run started stays behind.
         with contextlib.suppress(Exception):
             engine.remove_leftovers()
@@ -132,6 +173,17 @@ def measure(options: Options) -> Measurements | None:
             engine.remove_images(set(engine.dangling_images()) - dangling_before)
     run.attempt("images", None, measured_images_remain, run)
     return _assemble(run, current_hash, time.monotonic() - started)
+
+
+def _no_steps() -> None:
+    """The step counter of work in the background, which shows no bar."""
+
+
+def _done(part: Run) -> Future[Run]:
+    """A part done in the main thread, listed beside the background's."""
+    future: Future[Run] = Future()
+    future.set_result(part)
+    return future
 
 
 def retag_measured(run: Run) -> None:
@@ -198,7 +250,7 @@ def _cpu_model(cpuinfo: Path = Path("/proc/cpuinfo")) -> str | None:
 def _assemble(run: Run, current_hash: str, seconds: float) -> Measurements:
     facts = run.engine.facts()
     return Measurements(
-        schema_version=1,
+        schema_version=SCHEMA_VERSION,
         provenance=Provenance(
             measured_at=datetime.now(UTC).replace(microsecond=0),
             git_commit=git_output(ROOT, "rev-parse", "HEAD").strip() or "unknown",
@@ -214,6 +266,8 @@ def _assemble(run: Run, current_hash: str, seconds: float) -> Measurements:
             cpu_count=os.cpu_count() or 0,
             cpu_model=_cpu_model(),
             cached_analyses=run.cached,
+            variant_inputs=run.variant_inputs,
+            carried_over=run.carried,
             python_version=platform.python_version(),
             go_version=standins.go_version(),
             bases=list(run.bases.values()),

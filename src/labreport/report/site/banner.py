@@ -14,6 +14,7 @@ import re
 from datetime import UTC, datetime
 from urllib.parse import quote
 
+from labreport.contract.schema import CarriedOver
 from labreport.contract.status import MeasureStatus
 from labreport.contract.variants import REPO_ROOT, ROOT
 from labreport.report.derive import standins
@@ -63,6 +64,9 @@ def _provenance(build: Build, page_uri: str) -> str:
         f"The data file this site was built from: [measurements.json]({data_link}), "
         f"sha256 {code(data_sha256())}.",
     ]
+    carried = carried_over_line(origin.carried_over)
+    if carried:
+        body += ["", carried]
     if replaced:
         body.append("")
         body.append(
@@ -77,6 +81,20 @@ def _provenance(build: Build, page_uri: str) -> str:
             for b in replaced
         ]
     return f'??? abstract "{title}"\n' + "".join(f"    {line}\n" if line else "\n" for line in body) + "\n"
+
+
+def carried_over_line(carried: list[CarriedOver]) -> str:
+    """One line naming what the run carried over unmeasured, grouped by the run that measured it;
+    "" when it measured everything."""
+    runs: dict[tuple[datetime, str], list[str]] = {}
+    for item in carried:
+        runs.setdefault((item.measured_at, item.git_commit), []).append(item.what)
+    groups = [
+        f"{', '.join(code(name) for name in names)} from the run of {moment:%Y-%m-%d %H:%M} UTC "
+        f"(commit {code(commit[:12])})"
+        for (moment, commit), names in runs.items()
+    ]
+    return f"Carried over unmeasured, their inputs unchanged since: {'; '.join(groups)}." if groups else ""
 
 
 def _utc(moment: datetime) -> datetime:
