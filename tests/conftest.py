@@ -1,12 +1,16 @@
-"""Fakes shared by the fast tests: a Docker SDK client that records what the engine asks of it.
+"""Fakes shared by the fast tests: a Docker SDK client that records what the engine asks of it;
+and the committed data's site, built once a session for the browser tests that only read it.
 
 `fake_docker(...)` (a fixture) gives an `Engine` over a `FakeClient` holding one `FakeContainer`;
 the container's answers (exit code, logs, `docker top`, stats, health) are set when it is made, and
 `fail` names SDK calls that raise the SDK's own error, to show the engine translating it.
 
-No test reads, writes or clears the project's own analysis cache (measure/cache.py): each test,
-and each module- or session-wide measurement, gets an empty one of its own, so a fake image ID
-never meets an entry a real run left, and a real-engine test analyses what it measures.
+No test reads, writes or clears the project's own analysis cache (measure/cache.py): each test
+gets an empty one of its own, and the session's longer measurements (module-wide ones, and serve's
+background run) share one that is empty when the session starts. The first real run analyses each
+image it measures; a later one is given those analyses of the same image IDs, as a CI cache would
+give them (an entry is checked against the engine before it is used, cache.py). A fake image ID
+never meets an entry a real run left.
 """
 
 from __future__ import annotations
@@ -22,16 +26,19 @@ import pytest
 
 from labreport.measure import cache
 from labreport.measure.engine import Engine
+from site_fixtures import committed_site
 
 _ids = itertools.count(1)
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _session_analysis_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    # For the measurements module-scoped fixtures make, before any test's own folder is set.
+def session_analysis_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The session's shared analysis cache folder: in force for the measurements module-scoped
+    fixtures make (they run before any test's own folder is set); a test hands it on by name."""
+    folder = tmp_path_factory.mktemp("analysis-cache")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(cache.ENVIRONMENT, str(tmp_path_factory.mktemp("analysis-cache")))
-        yield
+        patch.setenv(cache.ENVIRONMENT, str(folder))
+        yield folder
 
 
 @pytest.fixture(autouse=True)
@@ -40,6 +47,14 @@ def analysis_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     folder = tmp_path_factory.mktemp("test-analysis-cache") / "analysis-cache"
     monkeypatch.setenv(cache.ENVIRONMENT, str(folder))
     return folder
+
+
+@pytest.fixture(scope="session")
+def served_committed_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """(base URL, folder) of the site built from the committed measurements: one build, shared by
+    tests/test_browser.py and tests/test_evidence_browser.py, which look and never write."""
+    with committed_site(tmp_path_factory.mktemp("committed-site")) as served:
+        yield served
 
 
 class FakeContainer:

@@ -1,15 +1,20 @@
-"""Building the site in a scratch directory, from a chosen data file, the way CI builds it; and a copy
-of mkdocs.yml that builds from anywhere, which the site benchmark (scripts/bench_site.py) uses too."""
+"""Building the site in a scratch directory, from a chosen data file, the way CI builds it; a copy
+of mkdocs.yml that builds from anywhere, which the site benchmark (scripts/bench_site.py) uses too;
+and the committed data's site, built once and served, which the browser tests share (conftest.py)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import yaml
 
+from chromium import served
+from labreport.contract import schema
 from labreport.report.site import mkdocs_config
 
 REPO = Path(__file__).resolve().parents[1]
@@ -58,6 +63,16 @@ def build_site(
         timeout=300,
         check=False,
     )
+
+
+@contextlib.contextmanager
+def committed_site(root: Path) -> Iterator[tuple[str, Path]]:
+    """The site people read, built into `root` from the committed measurements and served on
+    loopback: (its base URL, its folder). Read-only for the tests that look at it."""
+    result = build_site(schema.DATA_FILE, root / "site")
+    assert result.returncode == 0, result.stderr
+    with served(root / "site") as base:
+        yield base, root / "site"
 
 
 def visible(markup: str) -> str:

@@ -26,6 +26,7 @@ from labreport.cli.serve import options_from, port_in_use
 from labreport.contract.inputs import inputs_hash
 from labreport.contract.schema import DATA_FILE
 from labreport.contract.status import STATUS_FILE, read_status
+from labreport.measure.cache import ENVIRONMENT as ANALYSES
 from labreport.measure.lock import LockHeld, lock_path, measurement_lock
 
 REPO = Path(__file__).resolve().parents[1]
@@ -313,14 +314,18 @@ def stale_copy(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def serving(stale_copy: Path, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], int]]:
+def serving(
+    stale_copy: Path, tmp_path: Path, session_analysis_cache: Path
+) -> Iterator[tuple[subprocess.Popen[str], int]]:
+    """serve on the stale copy; its background run shares the session's analyses (conftest.py)."""
     port = _free_port()
     log = tmp_path / "serve.log"
     with log.open("w") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "labreport", "serve", "--port", str(port), "--data", str(stale_copy),
              "--measure-args", SMALL_RUN],
-            cwd=REPO, env={**os.environ, "SERVE_MEASURE": "1"}, stdout=output,
+            cwd=REPO, env={**os.environ, "SERVE_MEASURE": "1", ANALYSES: str(session_analysis_cache)},
+            stdout=output,
             stderr=subprocess.STDOUT, text=True)  # fmt: skip
     try:
         yield process, port

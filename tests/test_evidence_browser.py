@@ -13,15 +13,12 @@ import json
 import os
 import re
 import tomllib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from chromium import CHROMIUM, launch, served
-from labreport.contract import schema
-from site_fixtures import build_site
+from chromium import CHROMIUM, launch
 
 pytestmark = pytest.mark.site
 
@@ -197,16 +194,12 @@ def owned_problem(each: dict[str, Any], budgets: list[dict[str, Any]]) -> str | 
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[str]]]:
-    root = tmp_path_factory.mktemp("evidence")
-    result = build_site(schema.DATA_FILE, root / "site")
-    assert result.returncode == 0, result.stderr
-    urls = sorted(
-        "/" + str(path.parent.relative_to(root / "site")).replace(".", "") + "/"
-        for path in (root / "site").glob("**/index.html")
-    )
-    with served(root / "site") as base:
-        yield base, [url.replace("//", "/") for url in urls]
+def site(served_committed_site: tuple[str, Path]) -> tuple[str, list[str]]:
+    """The committed data's site (built once a session, conftest.py) and the URL of each page."""
+    base, folder = served_committed_site
+    pages = folder.glob("**/index.html")
+    urls = sorted("/" + str(path.parent.relative_to(folder)).replace(".", "") + "/" for path in pages)
+    return base, [url.replace("//", "/") for url in urls]
 
 
 @needs_chromium
