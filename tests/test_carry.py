@@ -134,6 +134,20 @@ def test_force_the_repeats_or_a_missing_image_measure_everything_again(
     assert first.provenance.variant_inputs != after.provenance.variant_inputs  # the repeats are in it
 
 
+def test_a_variant_the_project_file_does_not_list_is_measured_every_time(
+    fake_run: Callable[..., FakeEngineClient], tmp_path: Path, inputs: dict[str, str]
+) -> None:
+    """A variant with no inputs hash of its own (one a test adds beside the project's) has nothing
+    to compare: it is never carried over, while the listed ones still are."""
+    fake_run()
+    output = tmp_path / "m.json"
+    del inputs["cgo"]
+    first = _measure(output, force=True)
+    assert "cgo" not in first.provenance.variant_inputs
+    again = _measure(output)
+    assert {item.what for item in again.provenance.carried_over} == {"alpine", carry.TIMINGS}
+
+
 def test_no_carrying_from_a_data_file_that_does_not_load(
     fake_run: Callable[..., FakeEngineClient], tmp_path: Path, inputs: dict[str, str]
 ) -> None:

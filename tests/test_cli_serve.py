@@ -1,7 +1,8 @@
 """`labreport serve`: serves at once, re-measures in the background, reloads, stops cleanly.
 
-The fast tests cover the port check, the switch and the lock; the real-engine tests start the
-whole thing (mkdocs serve + a background measurement of the primary variant) on a copy of the data.
+The fast tests cover the port check and the switch (the lock: tests/test_lock.py); the real-engine
+tests start the whole thing (mkdocs serve + a background measurement of the primary variant) on a
+copy of the data.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from labreport.contract.inputs import inputs_hash
 from labreport.contract.schema import DATA_FILE
 from labreport.contract.status import STATUS_FILE, read_status
 from labreport.measure.cache import ENVIRONMENT as ANALYSES
-from labreport.measure.lock import LockHeld, lock_path, measurement_lock
 
 REPO = Path(__file__).resolve().parents[1]
 SMALL_RUN = "--only alpine --no-publish --repeat 1"
@@ -99,51 +99,6 @@ def test_another_project_serves_its_own_pages(tmp_path: Path, monkeypatch: pytes
     monkeypatch.setattr(serve_command, "ROOT", tmp_path)
     with serve_command._site_config() as (config, cwd):
         assert (config, cwd) == (own, tmp_path)
-
-
-def test_the_lock_admits_one_holder_and_names_it(tmp_path: Path) -> None:
-    path = tmp_path / "engine.lock"
-    with measurement_lock(path), pytest.raises(LockHeld, match=f"pid {os.getpid()}"), measurement_lock(path):
-        pass
-    with measurement_lock(path):  # released: free again
-        pass
-
-
-def test_a_second_measurement_exits_5_and_says_who_holds_the_lock(tmp_path: Path) -> None:
-    """Two concurrent measurements on one engine: the second stops before touching anything. The
-    engine's address is a private one, so a real measurement running elsewhere does not interfere."""
-    address = f"unix://{tmp_path}/docker.sock"
-    output = tmp_path / "m.json"
-    with measurement_lock(lock_path(address)):
-        result = _labreport("measure", "--force", "--output", str(output), "--only", "alpine",
-                            env={**os.environ, "DOCKER_HOST": address})  # fmt: skip
-    assert result.returncode == 5, result.stderr
-    assert f"pid {os.getpid()}" in result.stderr
-    assert not output.exists()
-
-
-def test_a_dead_holder_frees_the_lock(tmp_path: Path) -> None:
-    path = tmp_path / "engine.lock"
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys, time\nfrom labreport.measure.lock import measurement_lock\n"
-            f"with measurement_lock(__import__('pathlib').Path({str(path)!r})):\n"
-            "    print('held', flush=True); time.sleep(60)",
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-        with pytest.raises(LockHeld), measurement_lock(path):
-            pass
-    finally:
-        holder.kill()
-        holder.wait()
-    with measurement_lock(path):
-        pass
 
 
 # -- stopping, with stand-in children ---------------------------------------------------------

@@ -43,8 +43,8 @@ BROKEN = Variant(
 SLEEPER = Variant(
     name="sleeper", dockerfile=f"{DATA}/sleeper.Dockerfile", build_base="alpine:3.19",
     runtime_base="alpine:3.19", flavour="stripped_trimpath", from_builder_stage=False,
-    published=False, starts=True, summary="starts, never answers, never healthy",
-)  # fmt: skip
+    published=True, starts=True, summary="starts, never answers, never healthy",
+)  # fmt: skip  (published: a run starts its registry only for a variant it pushes)
 PROBE_SECONDS = 3.0
 PREVIOUS = "previous data\n"
 
@@ -179,7 +179,13 @@ def test_a_second_engine_that_cannot_start_fails_publish(
 ) -> None:
     monkeypatch.setattr(shutil, "which", _hide("dockerd"))
     measurement = record.Run(engine=engine, options=record.Options(only=[], output=tmp_path / "m.json"))
-    measurement.attempt("publish", None, phases.publish, measurement, [])
+    # An image in the registry waits for its pulls: the daemon they need is the one that cannot start.
+    measurement.pushed.append(
+        record.Pushed(
+            variant="alpine", target="127.0.0.1:1/x:alpine", digest="", compressed_size=0, docker_hub=None
+        )
+    )
+    measurement.attempt("publish", None, phases.time_pulls, measurement, "127.0.0.1:1")
     (failure,) = measurement.failures
     assert failure.phase == "publish" and "dockerd is missing" in failure.error
     assert shutil.which("dockerd") is None  # what registry.fresh_daemon looked up

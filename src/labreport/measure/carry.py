@@ -61,6 +61,8 @@ def inputs_by_variant(
     too, for one that copies from its builder stage) and the repeats."""
     hashes: dict[str, str] = {}
     for variant in variants:
+        if variant.name not in files:  # not in the project file (a test's own): never carried over
+            continue
         refs = set(variant.bases) | (set(BY_NAME[PRIMARY].bases) if variant.uses_builder_image else set())
         ids = [f"{ref}={bases[ref].image_id if ref in bases else 'missing'}" for ref in sorted(refs)]
         hashes[variant.name] = _hash(files[variant.name], *ids, f"repeat={repeat}")
@@ -78,7 +80,8 @@ def _origin(data: Measurements, what: str) -> tuple[datetime, str]:
 
 
 def _unchanged(run: Run, data: Measurements | None, what: str) -> bool:
-    return data is not None and data.provenance.variant_inputs.get(what) == run.variant_inputs.get(what)
+    now = run.variant_inputs.get(what)
+    return data is not None and now is not None and data.provenance.variant_inputs.get(what) == now
 
 
 def variant(run: Run, data: Measurements | None, chosen: Variant) -> Run | None:
