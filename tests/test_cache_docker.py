@@ -4,6 +4,7 @@ docker CLI. Marked `docker`; CI runs it."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import tarfile
 import time
@@ -13,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from labreport.measure import buildkit, cache, phases, tools
+from labreport.measure import buildkit, cache, phases, registry, tools
 from labreport.measure.engine import Engine
 from labreport.measure.record import Options, Run
 
@@ -111,3 +112,29 @@ def test_a_real_image_analysed_twice_comes_from_the_cache_the_second_time(
     assert engine.image(TAG) is None
     entry = cache.entry_path(analysis_cache, image_id)
     assert entry is not None and entry.exists()
+
+
+def test_a_push_to_a_registry_on_kept_storage_uploads_only_what_it_does_not_hold(
+    tmp_path: Path, analysis_cache: Path
+) -> None:
+    """The registry's blobs kept in the analysis cache (cache.AnalysisCache.registry): a second
+    push of the same image, to a registry on another port, uploads no blob (the registry's own
+    access log, the witness) and gives the same manifest, so the same compressed size."""
+    engine = Engine.connect()
+    storage = cache.AnalysisCache(analysis_cache, tools.analysis_versions, print).registry
+    logs, sizes = [tmp_path / "first.log", tmp_path / "second.log"], []
+    try:
+        image_id = engine.build(_context(tmp_path / "context"), tag=TAG).image_id
+        for log in logs:
+            with registry.local_registry(access_log=log, storage=storage) as address:
+                engine.push(image_id, f"{address}/labreport-scratch:cache-test")
+                sizes.append(registry.manifest_size(address, "labreport-scratch", "cache-test"))
+    finally:
+        engine.remove_image(TAG)
+    upload = re.compile(r'"(?:POST|PATCH|PUT) /v2/[^ ]+/blobs/uploads/')
+    uploads = [len(upload.findall(log.read_text())) for log in logs]
+    assert uploads[0] >= 2 and uploads[1] == 0, uploads  # two layers and a config, then nothing
+    assert sizes[0] == sizes[1] > 0
+    assert any(storage.rglob("data")), "the blobs are under the analysis cache"
+    cache.clear(analysis_cache)
+    assert not storage.exists()

@@ -40,11 +40,12 @@ BROKEN = Variant(
     runtime_base=None, flavour="stripped_trimpath", from_builder_stage=False, published=False,
     starts=True, summary="fails in Go's parser",
 )  # fmt: skip
+# Published: a run starts its registry only for a variant it pushes (the registry test below).
 SLEEPER = Variant(
     name="sleeper", dockerfile=f"{DATA}/sleeper.Dockerfile", build_base="alpine:3.19",
     runtime_base="alpine:3.19", flavour="stripped_trimpath", from_builder_stage=False,
     published=True, starts=True, summary="starts, never answers, never healthy",
-)  # fmt: skip  (published: a run starts its registry only for a variant it pushes)
+)  # fmt: skip
 PROBE_SECONDS = 3.0
 PREVIOUS = "previous data\n"
 

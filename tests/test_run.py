@@ -199,23 +199,26 @@ def test_an_image_the_data_names_that_is_gone_is_a_failure() -> None:
     assert run.failures == []
 
 
-def test_pushes_go_beside_the_builds_and_the_timed_pulls_come_after_every_build(
-    fake_run: Callable[..., FakeEngineClient], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def _fake_publish(
+    monkeypatch: pytest.MonkeyPatch, client: FakeEngineClient, events: list[str], *, pulls: bool = True
 ) -> None:
-    """Issue 22: a push times nothing, so it runs in the background once its variant is built; the
-    pulls are timed, so they wait until every build, timing and probe is done."""
-    client = fake_run()
-    events: list[str] = []
+    """A registry, a fresh daemon and pushes that record what they were asked, in `events`; the
+    registry leaves a blob in the storage it is given; `pulls=False`: every pull fails."""
 
     @contextlib.contextmanager
-    def local_registry() -> Iterator[str]:
+    def local_registry(access_log: Path | None = None, storage: Path | None = None) -> Iterator[str]:
         events.append("registry up")
+        if storage is not None:
+            storage.mkdir(parents=True, exist_ok=True)
+            (storage / "blob").write_text("pushed\n")
         yield "127.0.0.1:5999"
         events.append("registry down")
 
     @contextlib.contextmanager
     def fresh_daemon() -> Iterator[object]:
         def timed_pull(ref: str) -> float:
+            if not pulls:
+                raise RuntimeError(f"pull of {ref}: digest mismatch")
             events.append(f"pull {ref} after {len(client.api.builds)} builds")
             return 0.5
 
@@ -229,6 +232,16 @@ def test_pushes_go_beside_the_builds_and_the_timed_pulls_come_after_every_build(
     monkeypatch.setattr(registry, "fresh_daemon", fresh_daemon)
     monkeypatch.setattr(registry, "manifest_size", lambda *where: 4_000)
     monkeypatch.setattr(Engine, "push", push)
+
+
+def test_pushes_go_beside_the_builds_and_the_timed_pulls_come_after_every_build(
+    fake_run: Callable[..., FakeEngineClient], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 22: a push times nothing, so it runs in the background once its variant is built; the
+    pulls are timed, so they wait until every build, timing and probe is done."""
+    client = fake_run()
+    events: list[str] = []
+    _fake_publish(monkeypatch, client, events)
     options = Options(only=["alpine", "cgo"], repeat=2, force=True, output=tmp_path / "m.json",
                       progress=Progress(live=False, stream=io.StringIO()))  # fmt: skip
     data = run_module.measure(options)
@@ -244,3 +257,24 @@ def test_pushes_go_beside_the_builds_and_the_timed_pulls_come_after_every_build(
     assert (published.variant, published.compressed_size, published.pull_seconds.samples) == (
         "alpine", 4_000, [0.5, 0.5],
     )  # fmt: skip
+
+
+def test_the_registry_keeps_its_blobs_in_the_analysis_cache_until_a_publish_fails(
+    fake_run: Callable[..., FakeEngineClient],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    analysis_cache: Path,
+) -> None:
+    """What a run pushed stays for the next one's push to find (no gzip, no upload); after a failed
+    publish it is removed, never trusted: a blob it holds may be what failed."""
+    client = fake_run()
+    options = Options(only=["alpine"], repeat=1, force=True, output=tmp_path / "m.json",
+                      progress=Progress(live=False, stream=io.StringIO()))  # fmt: skip
+    _fake_publish(monkeypatch, client, [])
+    data = run_module.measure(options)
+    assert data is not None and data.failures == []
+    assert (analysis_cache / "registry" / "blob").is_file()
+    _fake_publish(monkeypatch, client, [], pulls=False)
+    data = run_module.measure(options)
+    assert data is not None and [failure.phase for failure in data.failures] == ["publish"]
+    assert not (analysis_cache / "registry").exists()

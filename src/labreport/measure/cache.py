@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from functools import cached_property
@@ -43,6 +44,7 @@ ANALYSIS_VERSION = 1
 _IMAGE_ID = re.compile(r"^([a-z0-9]+):([0-9a-f]{32,128})$")
 _ENTRY = re.compile(r"^[a-z0-9]+-[0-9a-f]{32,128}\.json$")
 LAYERS = "layers"  # the folder of the layers' gzipped sizes, inside the cache's
+REGISTRY = "registry"  # the local registry's blobs, kept between runs (registry.local_registry)
 _IGNORE = "# the analysis cache (labreport measure); `labreport clean` clears it\n*\n"
 
 
@@ -94,6 +96,12 @@ class AnalysisCache:
     @cached_property
     def tools(self) -> dict[str, str]:
         return {**self._versions(), "analysis": f"{ANALYSIS_VERSION}+{shape(Entry)}"}
+
+    @property
+    def registry(self) -> Path:
+        """Where the local registry keeps its blobs between runs: what a push finds there already
+        it does not gzip and upload again. Only docker-registry writes in it."""
+        return self.folder / REGISTRY
 
     @cached_property
     def layers(self) -> LayerSizes:
@@ -194,6 +202,7 @@ def clear(folder: Path) -> int:
     are left alone."""
     if not folder.is_dir():
         return 0
+    shutil.rmtree(folder / REGISTRY, ignore_errors=True)  # all of it the registry's
     layers = folder / LAYERS
     if layers.is_dir():
         for path in layers.iterdir():

@@ -29,11 +29,14 @@ def _wait_until(check: Callable[[], object], what: str, seconds: float = 30.0) -
 
 
 @contextlib.contextmanager
-def local_registry(access_log: Path | None = None) -> Iterator[str]:
+def local_registry(access_log: Path | None = None, storage: Path | None = None) -> Iterator[str]:
     """Debian's docker-registry on 127.0.0.1, with no auth; yields its host:port, then stops it.
 
     `access_log`: where the registry writes a line per request it answers (it prints them on its
-    standard output), so a test can count which blobs a pull really downloaded."""
+    standard output), so a test can count which blobs a pull really downloaded. `storage`: a folder
+    its blobs outlive it in (the analysis cache's), so that the next run's push of a layer pushed
+    before is a HEAD request, not a gzip and an upload; a pull into a fresh daemon still downloads
+    every blob. None: a folder of its own, removed with it."""
     binary = shutil.which("docker-registry")
     if binary is None:
         raise RuntimeError("docker-registry is missing: apt-get install docker-registry")
@@ -45,7 +48,7 @@ def local_registry(access_log: Path | None = None) -> Iterator[str]:
         config = Path(scratch) / "config.yml"
         config.write_text(
             "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n"
-            f"    rootdirectory: {scratch}/data\nhttp:\n  addr: 127.0.0.1:{port}\n"
+            f"    rootdirectory: {storage or Path(scratch) / 'data'}\nhttp:\n  addr: 127.0.0.1:{port}\n"
         )
         output = logs.enter_context(access_log.open("ab")) if access_log else subprocess.DEVNULL
         process = subprocess.Popen([binary, "serve", str(config)], stdout=output, stderr=subprocess.DEVNULL)

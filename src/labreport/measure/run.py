@@ -10,6 +10,7 @@ import contextlib
 import json
 import os
 import platform
+import shutil
 import time
 from concurrent.futures import Future
 from datetime import UTC, datetime
@@ -57,6 +58,9 @@ def measure(options: Options) -> Measurements | None:
     folder = options.analysis_cache
     analyses = None if folder is None else AnalysisCache(folder, tools.analysis_versions, progress.say)
     run = Run(engine=engine, options=options, cache=analyses)
+    # The registry keeps its blobs beside the analyses: a layer pushed by an earlier run is not
+    # gzipped and uploaded again (nor is anything read from there: pulls go to a fresh daemon).
+    storage = None if analyses is None else analyses.registry
     variants = [BY_NAME[name] for name in options.only] if options.only else list(VARIANTS)
     bases = sorted({base for variant in variants for base in variant.bases} | set(BY_NAME[PRIMARY].bases))
     dangling_before = set(engine.dangling_images())
@@ -103,7 +107,8 @@ def measure(options: Options) -> Measurements | None:
         builder_part: list[Future[Run]] = []
         address = None
         if options.publish and any(variant.published for variant in measured):
-            address = run.attempt("publish", None, registries.enter_context, registry.local_registry())
+            started_registry = registry.local_registry(storage=storage)
+            address = run.attempt("publish", None, registries.enter_context, started_registry)
         with progress.phase("builds", total=1 + len(measured)) as step:
             run.attempt("build", "builder", phases.build_builder, run)
             if "builder" in run.built:  # a failed builder build leaves an older image under its tag
@@ -166,6 +171,9 @@ def measure(options: Options) -> Measurements | None:
         background.close()
         with contextlib.suppress(Exception):
             registries.close()
+        if storage is not None and any(failure.phase == "publish" for failure in run.failures):
+            # Never trusted after a failure: a blob it holds may be why; the next run pushes afresh.
+            shutil.rmtree(storage, ignore_errors=True)
         # Whatever happened above (a failure, Ctrl-C), nothing this run started stays behind.
         with contextlib.suppress(Exception):
             engine.remove_leftovers()
