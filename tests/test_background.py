@@ -9,8 +9,10 @@ import time
 from pathlib import Path
 from typing import Any, cast
 
+import pytest
+
 from labreport.contract.schema import Lint
-from labreport.measure import record
+from labreport.measure import analysis, record, stopping, tools
 from labreport.measure.background import Background
 from labreport.measure.progress import Progress
 
@@ -77,3 +79,45 @@ def test_a_failure_is_recorded_in_its_part_and_close_drops_what_had_not_started(
     assert (failure.phase, failure.variant, failure.error) == ("sizes", "alpine", "dive: no such image")
     assert held.done() and dropped.cancelled() and started == ["x"]
     assert run.failures == []  # nothing reaches the run until its part is absorbed
+
+
+def test_a_stop_ends_a_running_tool_and_a_gzip_at_once_and_no_tool_starts_after_it() -> None:
+    """The main thread is told to stop (Ctrl-C, SIGTERM); the workers' tool and layer are cut
+    short, rather than the run waiting out a dive of the SDK before it cleans up."""
+    run = _run()
+    background = Background(run)
+    stopping.begin()
+
+    class Huge(io.RawIOBase):  # 20 GB of layer: a minute of deflate, unless a stop ends it
+        reads = 20_000
+
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buffer: Any) -> int:
+            self.reads -= 1
+            if self.reads < 0:
+                return 0
+            buffer[:] = b"\0" * len(buffer)
+            return len(buffer)
+
+    def sleeps(part: record.Run) -> None:
+        tools.run(["sleep", "60"], echo=False)
+
+    def gzips(part: record.Run) -> None:
+        analysis.gzip_size(io.BufferedReader(Huge(), 1 << 20))
+
+    futures = [background.submit("sizes", "a", "a", sleeps), background.submit("sizes", "b", "b", gzips)]
+    time.sleep(0.5)
+    began = time.monotonic()
+    stopping.stop()
+    background.close()
+    try:
+        assert time.monotonic() - began < 5
+        for future in futures:  # each ended by the stop, not recorded as a failure of its own
+            assert isinstance(future.exception(), stopping.Stopped)
+        with pytest.raises(stopping.Stopped):
+            tools.run(["true"], echo=False)
+    finally:
+        stopping.begin()
+    assert tools.run(["true"], echo=False).returncode == 0  # the next run starts tools again

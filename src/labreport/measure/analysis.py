@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import shutil
 import statistics
 import struct
 import tarfile
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..contract.schema import Linking, LintFinding, Spread
+from . import stopping
 
 # -- timings -------------------------------------------------------------------------------
 
@@ -78,7 +78,9 @@ class _Counter:
 def gzip_size(stream: IO[bytes]) -> int:
     counter = _Counter()
     with gzip.GzipFile(fileobj=counter, mode="wb", compresslevel=6, mtime=0) as zipped:
-        shutil.copyfileobj(stream, zipped, 1 << 20)
+        while chunk := stream.read(1 << 20):
+            stopping.check()  # a layer of the SDK is seconds of deflate
+            zipped.write(chunk)
     return counter.count
 
 

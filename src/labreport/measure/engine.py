@@ -24,6 +24,7 @@ import docker
 import docker.errors
 import requests
 
+from . import stopping
 from .buildkit import BuildKit
 from .buildlog import (
     Build,
@@ -302,13 +303,13 @@ class Engine:
     def save_image(self, ref: str, destination: Path) -> None:
         """`docker save`: the archive the size, package and efficiency analyses read."""
         with self._calling(), destination.open("wb") as archive:
-            for chunk in self.client.images.get(ref).save(named=True):
+            for chunk in stopping.checked(self.client.images.get(ref).save(named=True)):
                 archive.write(chunk)
 
     def export_files(self, ref: str) -> list[tarfile.TarInfo]:
         """The merged file list of an image (via a created, never started, container)."""
         with self.container(ref, start=False) as container, tempfile.TemporaryFile() as exported:
-            for chunk in container.export():
+            for chunk in stopping.checked(container.export()):
                 exported.write(chunk)
             exported.seek(0)
             with tarfile.open(fileobj=exported) as archive:

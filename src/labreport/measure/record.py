@@ -29,7 +29,7 @@ from ..contract.schema import (
     StepTiming,
     Surface,
 )
-from . import analysis
+from . import analysis, stopping
 from .buildlog import Build, BuildFailed
 from .cache import AnalysisCache, directory
 from .engine import Engine
@@ -124,6 +124,8 @@ class Run:
         """Runs one piece of work; a failure is recorded, not raised, so the others go on."""
         try:
             return action(*args, **kwargs)
+        except stopping.Stopped:
+            raise  # not a failure of this work: the run is interrupted, and says so once
         except (RuntimeError, OSError, ValueError, KeyError) as error:  # EngineError is a RuntimeError
             message = " ".join(str(error).split()) or type(error).__name__
             tail = list(error.output_tail) if isinstance(error, BuildFailed) else []

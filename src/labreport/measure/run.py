@@ -25,7 +25,7 @@ from ..contract.schema import (
     Provenance,
 )
 from ..contract.variants import BUILDER_REF, BY_NAME, PRIMARY, ROOT, VARIANTS
-from . import carry, phases, rebuilds, registry, standins, tools
+from . import carry, phases, rebuilds, registry, standins, stopping, tools
 from .background import Background
 from .cache import AnalysisCache
 from .engine import Engine, EngineError
@@ -54,6 +54,7 @@ def measure(options: Options) -> Measurements | None:
         progress.say(f"{options.output} is current (inputs {current_hash}); --force re-measures")
         return None
     started = time.monotonic()
+    stopping.begin()
     engine = Engine.connect()
     folder = options.analysis_cache
     analyses = None if folder is None else AnalysisCache(folder, tools.analysis_versions, progress.say)
@@ -162,7 +163,9 @@ def measure(options: Options) -> Measurements | None:
                 run.attempt("publish", None, phases.time_pulls, run, address)
     except KeyboardInterrupt:
         # The daemon finishes a build's current step after the client has gone: wait for those
-        # builds, so the images they leave are there for the clean-up below to remove.
+        # builds, so the images they leave are there for the clean-up below to remove. The
+        # background's analyses are stopped, not waited for.
+        stopping.stop()
         with contextlib.suppress(Exception):
             background.close()
             settle(engine, containers_before)

@@ -14,6 +14,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
+from . import stopping
 from .timing import Timer
 
 BIN = Path(sys.executable).parent
@@ -43,9 +44,16 @@ def run(
     if echo:
         print(f"    $ {' '.join(command)}", file=sys.stderr, flush=True)
     with TIMER.measure():
-        result = subprocess.run(
-            command, cwd=cwd, env={**os.environ, **(env or {})}, text=True, capture_output=True, check=False
-        )
+        child = stopping.start(
+            command, cwd=cwd, env={**os.environ, **(env or {})}, text=True,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )  # fmt: skip
+        try:
+            stdout, stderr = child.communicate()
+        finally:
+            stopping.ended(child)
+    stopping.check()  # a tool terminated by a stop: say so, not that it failed
+    result = subprocess.CompletedProcess(command, child.returncode, stdout, stderr)
     if check and result.returncode != 0:
         last = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
         raise RuntimeError(f"{Path(command[0]).name} exited {result.returncode}: {last[0]}")
