@@ -2,12 +2,13 @@
 SHELL := /bin/bash
 VENV ?= .venv
 PORT ?= 8000
+TEST_WORKERS ?= 2
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help setup serve report measure history-merge site picture bench test test-fast mutation lint clean
+.PHONY: help setup serve report measure history-merge site picture bench test go-test standins test-fast mutation lint clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -43,12 +44,20 @@ bench: setup ## print the benchmarks: pipeline overhead, measurement time (cold,
 	$(PY) scripts/bench_speed.py $(if $(AGAINST),--against $(AGAINST))
 	$(PY) scripts/bench_site.py
 
+# Lint and the Go tests keep the cores busy while the stand-ins mostly wait on disk and network:
+# side by side. Then pytest on two workers: the real-engine tests in file order on one, the rest
+# on the other (tests/conftest.py).
 test: setup ## everything CI runs: lint, Go tests, Python unit, real-Docker and site tests
 	scripts/prereqs.sh --browser
-	$(MAKE) lint
+	$(MAKE) --jobs=3 --output-sync=target lint go-test standins
+	$(BIN)/pytest --numprocesses=$(TEST_WORKERS)
+
+go-test: setup ## the Go tests of the service (with the race detector) and of the example
 	cd app && go test ./... && CGO_ENABLED=1 go test -race ./...
 	cd examples/quote-service && go test ./...
-	$(BIN)/pytest
+
+standins: setup ## build (or reuse) the stand-in base images of every variant
+	$(PY) -m labreport standins --quiet
 
 test-fast: setup ## unit tests only: no Docker engine, no browser
 	$(BIN)/pytest -m "not docker and not site"

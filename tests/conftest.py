@@ -15,7 +15,11 @@ never meets an entry a real run left.
 
 from __future__ import annotations
 
+import fcntl
 import itertools
+import subprocess
+import sys
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +33,74 @@ from labreport.measure.engine import Engine
 from site_fixtures import committed_site
 
 _ids = itertools.count(1)
+
+
+#: The modules that read the committed site `served_committed_site` builds once per worker.
+SHARED_SITE = ("test_browser.py", "test_evidence_browser.py")
+#: The real-engine module whose measurement runs on a second engine of its own: beside the first
+#: engine's tests, not after them (it only pushes the bases from the first engine).
+SECOND_ENGINE = "test_mirror_docker.py"
+#: The rooms that start first, one per worker, in this order; the rest fill in after them.
+FIRST_ROOMS = ("engine", "second-engine")
+
+
+def _room(nodeid: str) -> str:
+    """The xdist work unit a test belongs to: every real-engine test (its module is named
+    `*_docker.py`) in one, in file order, since measurements take the engine's lock, time builds
+    alone and check that nothing is left on the engine; the second engine's rehearsal in one; the
+    committed site's readers in one; any other module in its own."""
+    path = nodeid.split("::")[0]
+    name = Path(path).name
+    if name == SECOND_ENGINE:
+        return "second-engine"
+    if name.endswith("docker.py"):
+        return "engine"
+    return "committed-site" if name in SHARED_SITE else path
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """`make test` runs two workers: the engine's tests on one, the rest beside them on the other.
+    (xdist's own `loadgroup` marks do not reach its scheduler under pytest 9, so the unit is
+    told by the test's file.) Units go out in collection order, which puts FIRST_ROOMS first."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByRoom(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return _room(nodeid)
+
+    config.option.loadscopereorder = False
+    return ByRoom(config, log)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The rooms are told by file name (`_room`): a real-engine test elsewhere would run beside
+    another measurement, and a reader of the committed site elsewhere would build it again.
+    The longest rooms go first, so that nothing waits for them at the end."""
+    for item in items:
+        room = _room(item.nodeid)
+        if item.get_closest_marker("docker") and room not in FIRST_ROOMS:
+            raise pytest.UsageError(f"{item.nodeid} is marked docker: move it to a tests/*_docker.py module")
+        if "served_committed_site" in getattr(item, "fixturenames", ()) and room != "committed-site":
+            raise pytest.UsageError(f"{item.nodeid} reads the committed site: list its module in SHARED_SITE")
+    rank = {room: number for number, room in enumerate(FIRST_ROOMS)}
+    items.sort(key=lambda item: rank.get(_room(item.nodeid), len(FIRST_ROOMS)))
+
+
+@pytest.fixture(scope="session")
+def base_images_built() -> None:
+    """Every base image of the project, built once: both workers' real-engine rooms start with
+    them, and two builds of one stand-in at a time would leave one image dangling. `make test`
+    builds them before pytest starts; here each is then only looked up."""
+    with open(Path(tempfile.gettempdir()) / "labreport-tests-standins.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        subprocess.run([sys.executable, "-m", "labreport", "standins", "--quiet"], check=True, timeout=1800)
+
+
+@pytest.fixture(autouse=True)
+def _stand_ins_before_the_engine(request: pytest.FixtureRequest) -> None:
+    if request.node.get_closest_marker("docker") is not None:
+        request.getfixturevalue("base_images_built")
 
 
 @pytest.fixture(autouse=True, scope="session")

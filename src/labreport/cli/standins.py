@@ -11,18 +11,21 @@ from .outcomes import SUCCESS
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    subparsers.add_parser(
+    parser = subparsers.add_parser(
         "standins",
         help="build (or reuse) the stand-in base images for every variant",
         description="Pulls each base image, or, where no registry answers, builds a "
         "labelled stand-in from its recipe. An existing stand-in with the same recipe is "
         "reused.",
     )
+    parser.add_argument(
+        "--quiet", action="store_true", help="one line per base image, not the output of its build"
+    )
 
 
 def run(arguments: argparse.Namespace) -> int:
     engine = Engine.connect()
     for ref in sorted({base for variant in VARIANTS for base in variant.bases}):
-        base = standins.ensure_base(engine, ref)
+        base = standins.ensure_base(engine, ref, echo=(lambda text: None) if arguments.quiet else print)
         print(f"{ref}: {base.source} {base.image_id[:19]}")
     return SUCCESS.code
