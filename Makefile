@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help setup serve report measure history-merge site picture bench test go-test standins test-fast mutation lint clean
+.PHONY: help setup serve report measure history-merge site picture bench test pytest go-test standins test-fast mutation lint clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -50,6 +50,9 @@ bench: setup ## print the benchmarks: pipeline overhead, measurement time (cold,
 test: setup ## everything CI runs: lint, Go tests, Python unit, real-Docker and site tests
 	scripts/prereqs.sh --browser
 	$(MAKE) --jobs=3 --output-sync=target lint go-test standins
+	$(MAKE) pytest
+
+pytest: setup ## the Python tests alone (unit, real-engine, site), on TEST_WORKERS (2) workers
 	$(BIN)/pytest --numprocesses=$(TEST_WORKERS)
 
 go-test: setup ## the Go tests of the service (with the race detector) and of the example

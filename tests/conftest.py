@@ -40,8 +40,9 @@ SHARED_SITE = ("test_browser.py", "test_evidence_browser.py")
 #: The real-engine module whose measurement runs on a second engine of its own: beside the first
 #: engine's tests, not after them (it only pushes the bases from the first engine).
 SECOND_ENGINE = "test_mirror_docker.py"
-#: The rooms that start first, one per worker, in this order; the rest fill in after them.
-FIRST_ROOMS = ("engine", "second-engine")
+#: Where each room comes in the run (others: 1): the first engine's tests start at once, on one
+#: worker, and are the longest; the second engine's come last on the other, after the fast ones.
+ORDER = {"engine": 0, "second-engine": 2}
 
 
 def _room(nodeid: str) -> str:
@@ -62,7 +63,7 @@ def _room(nodeid: str) -> str:
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """`make test` runs two workers: the engine's tests on one, the rest beside them on the other.
     (xdist's own `loadgroup` marks do not reach its scheduler under pytest 9, so the unit is
-    told by the test's file.) Units go out in collection order, which puts FIRST_ROOMS first."""
+    told by the test's file.) Units go out in collection order, which ORDER sets."""
     from xdist.scheduler import LoadScopeScheduling
 
     class ByRoom(LoadScopeScheduling):
@@ -76,22 +77,21 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The rooms are told by file name (`_room`): a real-engine test elsewhere would run beside
     another measurement, and a reader of the committed site elsewhere would build it again.
-    The longest rooms go first, so that nothing waits for them at the end."""
+    The rooms go in ORDER."""
     for item in items:
         room = _room(item.nodeid)
-        if item.get_closest_marker("docker") and room not in FIRST_ROOMS:
+        if item.get_closest_marker("docker") and room not in ORDER:
             raise pytest.UsageError(f"{item.nodeid} is marked docker: move it to a tests/*_docker.py module")
         if "served_committed_site" in getattr(item, "fixturenames", ()) and room != "committed-site":
             raise pytest.UsageError(f"{item.nodeid} reads the committed site: list its module in SHARED_SITE")
-    rank = {room: number for number, room in enumerate(FIRST_ROOMS)}
-    items.sort(key=lambda item: rank.get(_room(item.nodeid), len(FIRST_ROOMS)))
+    items.sort(key=lambda item: ORDER.get(_room(item.nodeid), 1))
 
 
 @pytest.fixture(scope="session")
 def base_images_built() -> None:
-    """Every base image of the project, built once: both workers' real-engine rooms start with
-    them, and two builds of one stand-in at a time would leave one image dangling. `make test`
-    builds them before pytest starts; here each is then only looked up."""
+    """Every base image of the project, built once, before a worker's first real-engine test: two
+    builds of one stand-in at a time (one per worker) would leave an image dangling, so the second
+    worker waits for the first and then finds them built. (`make test` builds them before pytest.)"""
     with open(Path(tempfile.gettempdir()) / "labreport-tests-standins.lock", "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
         subprocess.run([sys.executable, "-m", "labreport", "standins", "--quiet"], check=True, timeout=1800)

@@ -8,7 +8,8 @@ second engine (`registry.fresh_daemon`, with the registry as its mirror) starts 
 run's data file is a fixture in a temporary directory, never the site's data. Marked `docker`.
 
 Lean: the measurement runs in this process with the phases that do not touch the bases left out
-(the binary flavours, the legacy builder's timings, the probe: `test_docker.py` measures them).
+(the binary flavours, the legacy builder's timings, the probe, the cache-mount Dockerfile's BuildKit
+timings: `test_docker.py` measures them).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ import requests
 from labreport import cli
 from labreport.contract import schema, status
 from labreport.contract.variants import BY_NAME, PRIMARY
-from labreport.measure import phases, registry, standins
+from labreport.measure import phases, rebuilds, registry, standins
 from labreport.measure.engine import Engine
 from labreport.measure.lock import lock_path
 from labreport.report.claims import claimsfile
@@ -127,6 +128,7 @@ def _lean(patch: pytest.MonkeyPatch, mid_run: Callable[[], None]) -> Iterator[No
     patch.setattr(phases, "binaries", lambda run, step: None)
     patch.setattr(phases, "timings", lambda run, variant, step: mid_run())
     patch.setattr(phases, "probe_variant", lambda run, variant: None)
+    patch.setattr(rebuilds, "CACHE_MOUNT_DOCKERFILE", None)  # two more builds, no base pulled
     # cli.main routes SIGTERM to KeyboardInterrupt; pytest's own handler comes back afterwards.
     patch.setattr(signal, "signal", lambda signum, handler: None)
     yield
