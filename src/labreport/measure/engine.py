@@ -383,13 +383,13 @@ class Engine:
                 raw.remove(force=True)
 
     def container_ids(self) -> set[str]:
-        with self._calling():
-            return {str(container.id) for container in self.client.containers.list(all=True)}
+        with self._calling():  # sparse: no inspect, which fails on a build step's container gone meanwhile
+            return {str(container.id) for container in self.client.containers.list(all=True, sparse=True)}
 
     def remove_leftovers(self) -> None:
         """Removes containers a killed run could not clean up."""
         with self._calling():
-            for container in self.client.containers.list(all=True, filters={"label": LABEL}):
+            for container in self.client.containers.list(all=True, sparse=True, filters={"label": LABEL}):
                 with contextlib.suppress(docker.errors.NotFound):
                     container.remove(force=True)
 
