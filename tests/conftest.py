@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import fcntl
 import itertools
+import os
 import subprocess
 import sys
 import tempfile
@@ -106,8 +107,13 @@ def _stand_ins_before_the_engine(request: pytest.FixtureRequest) -> None:
 @pytest.fixture(autouse=True, scope="session")
 def session_analysis_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The session's shared analysis cache folder: in force for the measurements module-scoped
-    fixtures make (they run before any test's own folder is set); a test hands it on by name."""
-    folder = tmp_path_factory.mktemp("analysis-cache")
+    fixtures make (they run before any test's own folder is set); a test hands it on by name.
+    Both xdist workers share it (their temporary folders sit side by side in the session's): the
+    second engine's run pulls the very bases the first engine's runs analysed. Entries are
+    written atomically, so two workers analysing one image at once both write a whole entry."""
+    session = tmp_path_factory.getbasetemp()
+    folder = (session.parent if os.environ.get("PYTEST_XDIST_WORKER") else session) / "analysis-cache"
+    folder.mkdir(exist_ok=True)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(cache.ENVIRONMENT, str(folder))
         yield folder

@@ -196,3 +196,39 @@ def test_a_base_of_no_known_family_offline_is_one_line() -> None:
     with pytest.raises(standins.NoRecipe) as raised:
         standins.ensure_base(cast(Any, _OfflineEngine()), "nginx:1.27", echo=lambda text: None)
     assert str(raised.value) == "base nginx:1.27 needs the network: no stand-in recipe for its family"
+
+
+def test_threads_asking_for_one_base_build_it_once_and_others_side_by_side(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`labreport standins` asks for every base at once: one reference is built by one thread at a
+    time (two builds would leave one image dangling), different ones are not held up."""
+    import threading
+    import time
+
+    inside: dict[str, int] = {}
+    most: dict[str, int] = {}
+    both = threading.Barrier(2, timeout=5)  # raises unless two references build at once
+    guard = threading.Lock()
+
+    def build(engine: object, ref: str, echo: object) -> BaseImage:
+        with guard:
+            first = ref not in most
+            inside[ref] = inside.get(ref, 0) + 1
+            most[ref] = max(most.get(ref, 0), inside[ref])
+        if first:  # the first build of each reference meets the other's
+            both.wait()
+        time.sleep(0.05)
+        with guard:
+            inside[ref] -= 1
+        return BaseImage(requested=ref, source="standin", image_id=f"sha256:{ref}")
+
+    monkeypatch.setattr(standins, "_ensure_base", build)
+    refs = ["golang:1.25", "alpine:3.19", "golang:1.25", "golang:1.25"]
+    threads = [threading.Thread(target=standins.ensure_base, args=(None, ref)) for ref in refs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert most == {"golang:1.25": 1, "alpine:3.19": 1}
+    assert not both.broken

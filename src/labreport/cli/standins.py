@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+from concurrent.futures import ThreadPoolExecutor
 
+from ..contract.schema import BaseImage
 from ..contract.variants import VARIANTS
 from ..measure import standins
 from ..measure.engine import Engine
@@ -25,7 +27,14 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 def run(arguments: argparse.Namespace) -> int:
     engine = Engine.connect()
-    for ref in sorted({base for variant in VARIANTS for base in variant.bases}):
-        base = standins.ensure_base(engine, ref, echo=(lambda text: None) if arguments.quiet else print)
-        print(f"{ref}: {base.source} {base.image_id[:19]}")
+    refs = sorted({base for variant in VARIANTS for base in variant.bases})
+
+    def ensure(ref: str) -> BaseImage:
+        # Side by side: one recipe downloads packages while another compiles.
+        echo = (lambda text: None) if arguments.quiet else (lambda text: print(f"{ref}: {text}"))
+        return standins.ensure_base(engine, ref, echo=echo)
+
+    with ThreadPoolExecutor(max_workers=len(refs) or 1) as pool:
+        for ref, base in zip(refs, pool.map(ensure, refs), strict=True):
+            print(f"{ref}: {base.source} {base.image_id[:19]}")
     return SUCCESS.code

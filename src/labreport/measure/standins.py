@@ -13,6 +13,7 @@ import re
 import shutil
 import tarfile
 import tempfile
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -166,8 +167,20 @@ def recipe_version(ref: str) -> str:
     return digest.hexdigest()[:16]
 
 
+_building: dict[str, threading.Lock] = {}
+_building_guard = threading.Lock()
+
+
 def ensure_base(engine: Engine, ref: str, echo: Echo = print) -> BaseImage:
-    """The real image if present or pullable, else a current stand-in, built if needed."""
+    """The real image if present or pullable, else a current stand-in, built if needed. Threads
+    may ask at once (`labreport standins` does): each reference is built once, the others wait."""
+    with _building_guard:
+        lock = _building.setdefault(ref, threading.Lock())
+    with lock:  # the recipes' needs have no cycle: a build waits only for the bases below it
+        return _ensure_base(engine, ref, echo)
+
+
+def _ensure_base(engine: Engine, ref: str, echo: Echo) -> BaseImage:
     recipe = recipe_for(ref)
     version = recipe_version(ref) if recipe is not None else None
     info = engine.image(ref)

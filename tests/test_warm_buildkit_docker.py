@@ -1,5 +1,7 @@
 """Through the real engine: one BuildKit build of the primary Dockerfile, the second of two, so it
-comes from the cache. Marked `docker`; CI runs it."""
+comes from the cache. Marked `docker`; CI runs it. Named to run after test_docker.py (the engine's
+tests go in file order, tests/conftest.py): its measurement leaves both builds' steps in BuildKit's
+cache, so neither compiles the service here; run alone, the first build is a cold one."""
 
 from __future__ import annotations
 
