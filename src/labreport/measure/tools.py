@@ -61,10 +61,14 @@ def run(
 
 
 def go_build(app: Path, output: Path, *, flags: list[str], cgo: bool) -> None:
+    # go's work folder beside the output, so that it goes with the caller's scratch folder: a go
+    # build terminated by a stop (or Ctrl-C) leaves its go-build* folder behind in $TMPDIR.
+    work = output.parent / "go-work"
+    work.mkdir(exist_ok=True)
     run(
         [tool("go"), "build", *flags, "-o", str(output), "."],
         cwd=app,
-        env={"CGO_ENABLED": "1" if cgo else "0", "GOFLAGS": "-buildvcs=false"},
+        env={"CGO_ENABLED": "1" if cgo else "0", "GOFLAGS": "-buildvcs=false", "GOTMPDIR": str(work)},
     )
 
 
