@@ -20,7 +20,6 @@ import itertools
 import os
 import subprocess
 import sys
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,19 +87,29 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: ORDER.get(_room(item.nodeid), 1))
 
 
+def _session_folder(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
+    """A folder of the whole session's: under xdist, the one the workers' temporary folders sit
+    in, so that both share it."""
+    basetemp = tmp_path_factory.getbasetemp()
+    folder = (basetemp.parent if os.environ.get("PYTEST_XDIST_WORKER") else basetemp) / name
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
 @pytest.fixture(scope="session")
-def base_images_built() -> None:
+def base_images_built(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Every base image of the project, built once, before a worker's first real-engine test: two
     builds of one stand-in at a time (one per worker) would leave an image dangling, so the second
     worker waits for the first and then finds them built. (`make test` builds them before pytest.)"""
-    with open(Path(tempfile.gettempdir()) / "labreport-tests-standins.lock", "a") as lock:
+    with open(_session_folder(tmp_path_factory, "locks") / "standins.lock", "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
         subprocess.run([sys.executable, "-m", "labreport", "standins", "--quiet"], check=True, timeout=1800)
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture(autouse=True, scope="module")
 def _stand_ins_before_the_engine(request: pytest.FixtureRequest) -> None:
-    if request.node.get_closest_marker("docker") is not None:
+    """Module-wide, so that it comes before a real-engine module's own fixtures (its measurement)."""
+    if _room(str(request.node.nodeid)) in ORDER:
         request.getfixturevalue("base_images_built")
 
 
@@ -111,9 +120,7 @@ def session_analysis_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator
     Both xdist workers share it (their temporary folders sit side by side in the session's): the
     second engine's run pulls the very bases the first engine's runs analysed. Entries are
     written atomically, so two workers analysing one image at once both write a whole entry."""
-    session = tmp_path_factory.getbasetemp()
-    folder = (session.parent if os.environ.get("PYTEST_XDIST_WORKER") else session) / "analysis-cache"
-    folder.mkdir(exist_ok=True)
+    folder = _session_folder(tmp_path_factory, "analysis-cache")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(cache.ENVIRONMENT, str(folder))
         yield folder

@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import re
 import shutil
+import threading
+import time
 from pathlib import Path
 from typing import Any, cast
 
@@ -203,9 +205,6 @@ def test_threads_asking_for_one_base_build_it_once_and_others_side_by_side(
 ) -> None:
     """`labreport standins` asks for every base at once: one reference is built by one thread at a
     time (two builds would leave one image dangling), different ones are not held up."""
-    import threading
-    import time
-
     inside: dict[str, int] = {}
     most: dict[str, int] = {}
     both = threading.Barrier(2, timeout=5)  # raises unless two references build at once
