@@ -283,6 +283,12 @@ def test_what_rests_on_a_stand_in_base_by_role() -> None:
         ("FROM golang:1.25-alpine AS builder", ("go", "build"), False),
         ("ARG BUILDER_IMAGE=golang:1.25-alpine", ("go", "build"), False),
         ("RUN go mod download", ("go", "build"), False),
+        # a word a log cut short is a stump: any word starting so, and nothing else
+        ("RUN CGO_ENABLED=0 go build -o /out/app .", ("go", "build…"), True),
+        ("RUN CGO_ENABLED=0 go build -o /out/app .", ("go", "b…"), True),
+        ("RUN go mod download", ("go", "build…"), False),
+        ("RUN go mod download", ("go", "b…"), False),
+        ("RUN rebuild-index", ("build…",), False),
         (
             "COPY --from=builder /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/",
             ("COPY", "ca-certificates"),

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from labreport.drafting.instructions import matches, tidy, words
+from labreport.drafting.instructions import tidy, words
+from labreport.report.derive import holds
 
 
 @pytest.mark.parametrize(
@@ -33,9 +34,10 @@ def test_tidy_gives_the_dockerfile_form(printed: str, dockerfile: str) -> None:
         ("RUN apk --no-cache add ca-certificates tzdata", "apk add ca-certificates"),
         ("RUN addgroup -S app && adduser -S app -G app", "addgroup app adduser"),
         ("RUN chown -R app:app /srv", "chown"),
-        # `docker history` cuts at a width, not a word: the stump names nothing ("go b…" is no "b")
-        ("RUN CGO_ENABLED=0 go build...", "go"),
-        ("RUN /bin/sh -c CGO_ENABLED=0 GOOS=linux go b…", "go"),
+        # `docker history` and pasted logs cut at a width, not a word: the stump keeps the mark
+        ("RUN CGO_ENABLED=0 go build...", "go build…"),
+        ("RUN /bin/sh -c CGO_ENABLED=0 GOOS=linux go b…", "go b…"),
+        ("RUN CGO_ENABLED=0 GOOS=linux...", ""),
         ("COPY --from=build /out/server /usr/local/bin/server", "COPY server"),
         ("COPY --from=build /out/server", "COPY server"),
         ("COPY go.mod go.sum ./", "COPY go.mod go.sum"),
@@ -48,10 +50,20 @@ def test_the_words_that_name_an_instruction(instruction: str, named: str) -> Non
     assert words(instruction) == named
 
 
-def test_a_claim_s_words_are_found_among_a_measured_layer_s() -> None:
+def test_a_drafted_claim_s_words_find_the_layer_or_step_they_were_drafted_from() -> None:
+    """What the drafter writes is what `derive.holds` reads: each word of `words` in the measured
+    instruction, a cut word's stump at a word's start; never a step only sharing its "go"."""
+    steps = ["RUN go mod download", "RUN CGO_ENABLED=0 go build -o /out/server ."]
+
+    def found(printed: str) -> list[str]:
+        return [each for each in steps if holds(each, tuple(words(printed).split()))]
+
+    assert found("RUN CGO_ENABLED=0 go build...") == [steps[1]]
+    assert found("RUN /bin/sh -c CGO_ENABLED=0 GOOS=linux go b…") == [steps[1]]
+    assert found("RUN go mod download") == [steps[0]]
+    assert not holds("FROM golang:1.25-alpine AS builder", tuple(words("RUN go b…").split()))
     created_by = "RUN /bin/sh -c addgroup -S app && adduser -S app -G app # buildkit"
-    assert matches("adduser", created_by)
-    assert matches("ADDUSER app", created_by)
-    assert not matches("chown", created_by)
-    assert matches("COPY server", "COPY /out/server /server # buildkit")
-    assert not matches("go build", "RUN /bin/sh -c go mod download")
+    assert holds(created_by, tuple(words("RUN addgroup -S app && adduser -S app -G app").split()))
+    assert not holds(created_by, ("chown",))
+    copied = tuple(words("COPY --from=build /out/server /").split())
+    assert holds("COPY /out/server /server # buildkit", copied)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from ..report.derive import CUT
+
 _LABEL = re.compile(r"^(?:CACHED\s+)?\[[^\]]*\d+/\d+\]\s*")
 _ARGS_PREFIX = re.compile(r"^\|\d+(?:\s+\S+=\S*)*\s+")  # legacy build args: "|2 A=b C=d /bin/sh -c"
 _SHELL = re.compile(r"^(?:RUN\s+)?/bin/(?:ba)?sh -c\s+(?:#\(nop\)\s+)?")
@@ -33,16 +35,18 @@ def tidy(instruction: str) -> str:
 
 
 def _plain(token: str) -> str | None:
-    """A token that names something, not a flag, a path, an assignment, a number or the stump
-    `docker history` cut short ("go b…": the word is not "b")."""
-    if _TRUNCATED.search(token):
-        return None
+    """A token that names something, not a flag, a path, an assignment or a number. A word a log or
+    `docker history` cut short keeps its stump and the mark (`go build...` names "go build…", `go b…`
+    "go b…"): the claim's step is the one with a word that starts so (`derive.holds`), not the first
+    with a "go" in it, which is `go mod download`."""
+    cut = _TRUNCATED.search(token)
+    token = token[: cut.start()] if cut else token
     token = token.strip("'\"")
     if not token or token.startswith("-") or token.isdigit():
         return None
     if any(mark in token for mark in "/=:.\"'$<>()[]{}") or not re.match(r"^[A-Za-z]", token):
         return None
-    return token
+    return f"{token}{CUT}" if cut else token
 
 
 def words(instruction: str) -> str:
@@ -67,9 +71,3 @@ def words(instruction: str) -> str:
     if keyword == "FROM":
         return " ".join(["FROM", *rest.split()[:1]])
     return " ".join(text.split()[:3])
-
-
-def matches(wanted: str, instruction: str) -> bool:
-    """Whether every word of `wanted` is among the words of `instruction` (case aside)."""
-    have = set(re.split(r"[\s/=:]+", tidy(instruction).lower()))
-    return all(word in have for word in wanted.lower().split())

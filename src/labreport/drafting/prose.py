@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..report.derive import CUT
 from .claim import UNMATCHED, DraftedClaim
 from .context import FINAL, ReportImages, by_family, families, mentioned
 from .instructions import words as instruction_words
@@ -146,7 +147,7 @@ def _layer(words: str, setting: Setting) -> str | None:
     normal = words.lower().replace("-", " ")
     for instruction in setting.layers:
         distinctive = [
-            word for word in instruction_words(instruction).lower().split() if word not in _GENERIC
+            word for word in _spoken(instruction_words(instruction)).lower().split() if word not in _GENERIC
         ]
         if distinctive and any(
             re.search(rf"\b{re.escape(w.replace('-', ' '))}\b", normal) for w in distinctive
@@ -276,9 +277,15 @@ def _seconds(
         step = instruction_words(instruction)
         # the step the figure is the time of is named before it; a step named after ("because the
         # go mod download layer came from the cache") is a reason, not the subject
-        if step and (_has(re.escape(step), before) or (_has(r"compil", before) and "build" in step.split())):
+        said = _spoken(step)
+        if step and (_has(re.escape(said), before) or (_has(r"compil", before) and "build" in said.split())):
             return _claim(line, found, "step-time", f"{kind} build, step {step}", kind=kind, instruction=step)
     return _claim(line, found, "build-total", f"{kind} build, total", kind=kind)
+
+
+def _spoken(named: str) -> str:
+    """An instruction's words as prose says them: "go build…" from a cut log line is "go build"."""
+    return named.replace(CUT, "")
 
 
 def _kind(words: str) -> str | None:

@@ -162,9 +162,19 @@ def holds(instruction: str, words: tuple[str, ...]) -> bool:
     """Whether every word (or phrase) is in the instruction as a whole word, case aside: "go" is
     not the start of "golang" nor "build" of "builder", so `go build` as two words finds the
     compile step, not `FROM golang:1.25-alpine AS builder`; a path or an extension may border it
-    ("ca-certificates" in `/etc/ssl/certs/ca-certificates.crt`)."""
+    ("ca-certificates" in `/etc/ssl/certs/ca-certificates.crt`). A word ending in "…" is the stump
+    of one a log cut short ("build…"): any word that starts so."""
     bare = _STAGE_LABEL.sub("", instruction)  # BuildKit's "[build 3/6] " names the stage, not the step
-    return all(re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", bare, re.IGNORECASE) for word in words)
+    return all(re.search(_whole(word), bare, re.IGNORECASE) for word in words)
+
+
+#: What a word a log cut short keeps at its end in a claim's `instruction` ("build…").
+CUT = "…"
+
+
+def _whole(word: str) -> str:
+    stump = word.removesuffix(CUT)
+    return rf"(?<![\w-]){re.escape(stump)}" + ("" if stump != word else r"(?![\w-])")
 
 
 def layer(item: ImageSize | None, *words: str) -> Layer | None:
