@@ -22,6 +22,17 @@ def test_the_lock_admits_one_holder_and_names_it(tmp_path: Path) -> None:
         pass
 
 
+def test_the_holder_removes_the_file_and_a_killed_holder_s_file_is_taken_over(tmp_path: Path) -> None:
+    path = tmp_path / "engine.lock"
+    with measurement_lock(path):
+        assert path.read_text().startswith(f"pid {os.getpid()}, started ")
+    assert not path.exists()  # nothing left in /tmp, whichever engine it was
+    path.write_text("pid 1, started 00:00:00, in /gone and more words than ours")  # SIGKILL leaves it
+    with measurement_lock(path):
+        assert path.read_text().startswith(f"pid {os.getpid()}, started ") and "/gone" not in path.read_text()
+    assert not path.exists()
+
+
 def test_a_second_measurement_exits_5_and_says_who_holds_the_lock(tmp_path: Path) -> None:
     """Two concurrent measurements on one engine: the second stops before touching anything. The
     engine's address is a private one, so a real measurement running elsewhere does not interfere."""
@@ -37,6 +48,7 @@ def test_a_second_measurement_exits_5_and_says_who_holds_the_lock(tmp_path: Path
     assert result.returncode == 5, result.stderr
     assert f"pid {os.getpid()}" in result.stderr
     assert not output.exists()
+    assert not lock_path(address).exists()
 
 
 def test_a_dead_holder_frees_the_lock(tmp_path: Path) -> None:

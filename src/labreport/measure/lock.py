@@ -3,7 +3,7 @@ other's images.
 
 The lock is an advisory `flock` on a file named after the engine's address, so it covers every
 clone on this machine that talks to that engine, and the kernel releases it when its holder dies:
-a killed run never leaves a stale lock behind.
+a killed run never leaves a stale lock behind (its file, which the next run takes over).
 """
 
 from __future__ import annotations
@@ -30,25 +30,40 @@ def lock_path(engine_address: str | None = None) -> Path:
 
 @contextlib.contextmanager
 def measurement_lock(path: Path | None = None) -> Iterator[None]:
-    """Holds the engine's measurement lock for the block; raises `LockHeld` at once if taken."""
+    """Holds the engine's measurement lock for the block; raises `LockHeld` at once if taken.
+
+    The holder removes the file as it lets go, so no run leaves one behind (a test's engine at a
+    private address would leave one each). A file removed between our open and our lock is not the
+    lock any more: the one at the path is taken instead.
+    """
     path = path or lock_path()
-    with path.open("a+", encoding="utf-8") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+    while True:
+        with path.open("a+", encoding="utf-8") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.seek(0)
+                holder = handle.read().strip() or "an unknown process"
+                raise LockHeld(
+                    f"another measurement is running on this engine ({holder}); "
+                    f"wait for it, or stop it (lock: {path})"
+                ) from None
+            if not _is_at(handle.fileno(), path):
+                continue  # its holder removed it as we opened it
             handle.seek(0)
-            holder = handle.read().strip() or "an unknown process"
-            raise LockHeld(
-                f"another measurement is running on this engine ({holder}); "
-                f"wait for it, or stop it (lock: {path})"
-            ) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()}, started {time.strftime('%H:%M:%S')}, in {Path.cwd()}")
-        handle.flush()
-        try:
-            yield
-        finally:
-            handle.seek(0)
-            handle.truncate()
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.truncate()  # a killed holder's words
+            handle.write(f"pid {os.getpid()}, started {time.strftime('%H:%M:%S')}, in {Path.cwd()}")
+            handle.flush()
+            try:
+                yield
+            finally:
+                path.unlink(missing_ok=True)  # while still held: whoever opens it next checks `_is_at`
+                fcntl.flock(handle, fcntl.LOCK_UN)
+            return
+
+
+def _is_at(descriptor: int, path: Path) -> bool:
+    try:
+        return os.stat(path).st_ino == os.fstat(descriptor).st_ino
+    except FileNotFoundError:
+        return False
