@@ -173,8 +173,9 @@ CUT = "…"
 
 
 def _whole(word: str) -> str:
-    stump = word.removesuffix(CUT)
-    return rf"(?<![\w-]){re.escape(stump)}" + ("" if stump != word else r"(?![\w-])")
+    """The pattern of a whole word, or of a word's start when it ends in `CUT`."""
+    end = "" if word.endswith(CUT) else r"(?![\w-])"
+    return rf"(?<![\w-]){re.escape(word.removesuffix(CUT))}{end}"
 
 
 def layer(item: ImageSize | None, *words: str) -> Layer | None:
