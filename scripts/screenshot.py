@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parents[1]
 # The site's test helpers serve the scripts too (a copy of mkdocs.yml, a browser on a built site):
 # they live beside the tests, outside the package, as nothing the package runs needs them.
 sys.path.insert(0, str(REPO / "tests"))
-from chromium import launch, served  # noqa: E402
+from chromium import launch, served, visit  # noqa: E402
 
 OUTPUT = REPO / "docs" / "assets" / "site-home.png"
 
@@ -40,7 +40,7 @@ def main() -> int:
         with served(Path(scratch)) as base, sync_playwright() as playwright:
             browser = launch(playwright)
             page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(f"{base}/", wait_until="networkidle")
+            visit(page, f"{base}/")
             page.screenshot(path=str(OUTPUT))
             browser.close()
     print(f"wrote {OUTPUT.relative_to(REPO)}")

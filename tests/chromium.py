@@ -33,6 +33,11 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+#: Chromium drops every request in flight when an address appears on or leaves any interface, as
+#: one does whenever the publish phase's second engine brings up its bridge on the other worker.
+#: That says nothing about the site, so `visit` opens such a page again.
+NETWORK_CHANGED = "net::ERR_NETWORK_CHANGED"
+LOADS = 4
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -58,3 +63,34 @@ def launch(playwright: Any) -> Any:
     if not CHROMIUM.exists():
         raise RuntimeError(f"{CHROMIUM} is missing: run scripts/prereqs.sh --browser")
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+
+
+def visit(page: Any, url: str, problems: list[str] | None = None, wait_until: str = "networkidle") -> int:
+    """Opens `url` until one load loses no request to a change of the host's network; returns how
+    many loads that took. What a lost load added to `problems` goes with it: the next load sees
+    the page again, a broken asset included."""
+    from playwright.sync_api import Error
+
+    lost: list[str] = []
+    for load in range(1, LOADS + 1):
+        before = len(problems) if problems is not None else 0
+        lost.clear()
+
+        def dropped(request: Any) -> None:
+            if request.failure == NETWORK_CHANGED:
+                lost.append(request.url)
+
+        page.on("requestfailed", dropped)
+        try:
+            page.goto(url, wait_until=wait_until)
+        except Error as error:
+            if NETWORK_CHANGED not in str(error):
+                raise
+            lost.append(url)
+        finally:
+            page.remove_listener("requestfailed", dropped)
+        if not lost:
+            return load
+        if problems is not None:
+            del problems[before:]
+    raise RuntimeError(f"{url}: the host's network changed during each of {LOADS} loads, last losing {lost}")

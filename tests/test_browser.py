@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from chromium import CHROMIUM, launch
+from chromium import CHROMIUM, launch, visit
 from labreport.contract import schema
 from site_fixtures import REPO
 
@@ -141,7 +141,7 @@ def test_every_page_at_both_widths_in_both_palettes(served_site: tuple[str, Path
                         if scheme == "slate" and viewport is NARROW and url not in SHOWN:
                             continue
                         where = f"{url} {scheme} {viewport['width']}px"
-                        page.goto(base + url, wait_until="networkidle")
+                        visit(page, base + url, problems)
                         assert (
                             page.evaluate("document.body.getAttribute('data-md-color-scheme')") == scheme
                         ), url
@@ -178,7 +178,7 @@ def test_every_page_at_both_widths_in_both_palettes(served_site: tuple[str, Path
                             page.screenshot(path=str(shot), full_page=True)
                     if viewport is NARROW:
                         for src, shown in sorted(narrow_figures):
-                            page.goto(src)
+                            visit(page, src, problems, wait_until="load")
                             size, natural = page.evaluate(SMALLEST_TEXT)
                             rendered = size * shown / natural
                             smallest = min(smallest, rendered)
@@ -209,7 +209,7 @@ def test_the_data_is_in_the_readers_hands(served_site: tuple[str, Path]) -> None
             keep_on_host(context, base, problems)
             page = context.new_page()
             watch(page, problems)
-            page.goto(base + "/", wait_until="networkidle")
+            visit(page, base + "/", problems)
             link = page.locator("a[href$='measurements.json']").first
             published = page.request.get(link.evaluate("a => a.href")).body()
             assert published == schema.DATA_FILE.read_bytes()
@@ -218,7 +218,7 @@ def test_the_data_is_in_the_readers_hands(served_site: tuple[str, Path]) -> None
             assert commit is not None and commit.endswith(json.loads(published)["provenance"]["git_commit"])
             tables = 0
             for url in ("/sizes/", "/build/", "/testing/", "/security/", "/publishing/", "/ledger/"):
-                page.goto(base + url, wait_until="networkidle")
+                visit(page, base + url, problems)
                 for href in page.locator("a[href$='.csv']").evaluate_all("links => links.map(a => a.href)"):
                     rows = list(csv.reader(io.StringIO(page.request.get(href).text())))
                     assert len(rows) >= 2 and all(len(row) == len(rows[0]) for row in rows), href

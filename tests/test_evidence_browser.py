@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from chromium import CHROMIUM, launch
+from chromium import CHROMIUM, launch, visit
 
 pytestmark = pytest.mark.site
 
@@ -219,7 +219,7 @@ def test_every_number_resolves_in_the_published_data(site: tuple[str, list[str]]
             claims_file = tomllib.loads(page.request.get(base + "/data/claims.toml").text())
             claims = {entry["key"]: entry for entry in claims_file["claim"]}
             for url in urls:
-                page.goto(base + url, wait_until="load")
+                visit(page, base + url, wait_until="load")
                 found = page.evaluate(COLLECT)
                 for each, document in (
                     *((each, published) for each in found["evidence"]),
@@ -351,7 +351,7 @@ def test_the_popover_opens_by_keyboard_and_by_tap(site: tuple[str, list[str]], t
                 context = browser.new_context(viewport=WIDE)
                 _palette(context, scheme)
                 page = context.new_page()
-                page.goto(base + "/sizes/", wait_until="networkidle")
+                visit(page, base + "/sizes/")
                 first = page.locator("table .evidence-value").first
                 before = first.bounding_box()
                 for _ in range(400):
@@ -374,7 +374,7 @@ def test_the_popover_opens_by_keyboard_and_by_tap(site: tuple[str, list[str]], t
                 phone = browser.new_context(viewport=NARROW, has_touch=True, is_mobile=True)
                 _palette(phone, scheme)
                 page = phone.new_page()
-                page.goto(base + "/", wait_until="networkidle")
+                visit(page, base + "/")
                 target = page.locator("article .evidence-value").first
                 target.scroll_into_view_if_needed()
                 target.tap()
@@ -386,7 +386,7 @@ def test_the_popover_opens_by_keyboard_and_by_tap(site: tuple[str, list[str]], t
                 page.touchscreen.tap(*page.evaluate(ELSEWHERE))  # a tap elsewhere closes it
                 assert _open(page).count() == 0
                 for url in ("/sizes/", "/ledger/"):  # commands, pointers, the claims file's lines
-                    page.goto(base + url, wait_until="networkidle")
+                    visit(page, base + url)
                     broken = page.evaluate(BROKEN_WORDS)
                     problems += [f"{name} 390 px {url}: a word broken mid-line: {each}" for each in broken]
                 phone.close()
