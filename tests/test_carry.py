@@ -12,6 +12,7 @@ import pytest
 from fake_engine import FakeEngineClient
 from fake_run import fake_run as fake_run  # the fixture, used by name below
 from labreport.contract import schema
+from labreport.contract.inputs import running_inputs_hashes
 from labreport.contract.pointer import resolve
 from labreport.contract.schema import BaseImage, Measurements
 from labreport.contract.variants import BY_NAME
@@ -29,6 +30,12 @@ def inputs(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     hashes = {"alpine": "a" * 16, "cgo": "c" * 16, "cache-mount": "m" * 16}
     counter = iter(range(1000))
     monkeypatch.setattr(run_module, "variant_inputs_hashes", lambda: dict(hashes))
+    running = running_inputs_hashes()  # a variant taken out of `hashes` is unlisted here too
+    monkeypatch.setattr(
+        run_module,
+        "running_inputs_hashes",
+        lambda: {name: running[name] for name in hashes if name in running},
+    )
     monkeypatch.setattr(run_module, "inputs_hash", lambda: f"{next(counter):016x}")
     monkeypatch.setattr(run_module, "VARIANTS", tuple(BY_NAME[name] for name in MEASURED))
     return hashes
@@ -64,13 +71,15 @@ def test_a_changed_dockerfile_re_measures_that_variant_alone(
         *MEASURED, carry.TIMINGS,
     }  # fmt: skip
     builds_before, probes_before = len(client.api.builds), len(client.containers.created)
-    inputs["cgo"] = "d" * 16  # cgo's Dockerfile "changed"
+    inputs["cgo"] = "d" * 16  # cgo's Dockerfile "changed", and its image with it:
+    del client.api.done[("variants/cgo.Dockerfile", None)]  # the fake's build cache misses
     second = _measure(output)
     assert second.failures == []
     new_builds = client.api.builds[builds_before:]
-    # The builder stage (a whole-run figure) and cgo; neither alpine nor its timings (no --no-cache).
+    # cgo (first: it builds its own binary) and the builder stage (a whole-run figure); neither
+    # alpine nor its timings (no --no-cache).
     assert [(build["dockerfile"], build["target"]) for build in new_builds] == [
-        ("Dockerfile", "builder"), ("variants/cgo.Dockerfile", None),
+        ("variants/cgo.Dockerfile", None), ("Dockerfile", "builder"),
     ]  # fmt: skip
     assert not any(build["nocache"] for build in new_builds)
     assert _of(second, "alpine") == _of(first, "alpine")
@@ -202,3 +211,76 @@ def test_a_carried_variant_brings_every_per_variant_record(
     carried = {item.what: item for item in _measure(output).provenance.carried_over}
     lists = {at.split("/")[1] for at in carried["alpine"].pointers}
     assert lists == set(carry.PER_VARIANT) - {"publish"}  # this run publishes nothing
+
+
+def test_a_build_that_gives_the_same_image_again_takes_its_probe_from_the_run_that_made_it(
+    fake_run: Callable[..., FakeEngineClient], tmp_path: Path, inputs: dict[str, str]
+) -> None:
+    """A comment in the source changes every variant's inputs, yet a -trimpath binary and every
+    layer after it stay as they were: the same image ID, whose probe still holds."""
+    client = fake_run()
+    output = tmp_path / "m.json"
+    first = _measure(output, force=True)
+    assert set(first.provenance.image_inputs) == set(MEASURED)
+    started = len(client.containers.created)
+    inputs["cgo"] = "d" * 16  # cgo's inputs changed; the fake's build cache still gives its image
+    second = _measure(output)
+    assert second.failures == []
+    assert len(client.containers.created) == started  # alpine carried whole, cgo's probe by image
+    assert second.provenance.image_inputs == first.provenance.image_inputs
+    carried = {item.what: item for item in second.provenance.carried_over}
+    assert set(carried) == {"alpine", "cgo probe", carry.TIMINGS}
+    probe = carried["cgo probe"]
+    assert probe.inputs_hash == first.provenance.image_inputs["cgo"]
+    assert (probe.measured_at, probe.git_commit) == (
+        first.provenance.measured_at,
+        first.provenance.git_commit,
+    )
+    document = second.model_dump(mode="json")
+    assert [resolve(document, at) for at in probe.pointers] == [
+        item.model_dump(mode="json") for item in first.probes if item.variant == "cgo"
+    ]
+    assert second.lint == first.lint and second.images == first.images
+
+    inputs["cgo"] = "e" * 16  # carried by image twice: still the first run's probe
+    third = _measure(output)
+    again = {item.what: item for item in third.provenance.carried_over}["cgo probe"]
+    assert again.measured_at == first.provenance.measured_at
+
+
+def test_another_image_or_other_measuring_code_probes_again(
+    fake_run: Callable[..., FakeEngineClient],
+    tmp_path: Path,
+    inputs: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    client = fake_run()
+    output = tmp_path / "m.json"
+    first = _measure(output, force=True)
+    inputs["cgo"] = "d" * 16
+    del client.api.done[("variants/cgo.Dockerfile", None)]  # a new cgo image
+    started = len(client.containers.created)
+    second = _measure(output)
+    assert len(client.containers.created) > started
+    assert second.provenance.image_inputs["cgo"] != first.provenance.image_inputs["cgo"]
+    assert "cgo probe" not in {item.what for item in second.provenance.carried_over}
+
+    running = running_inputs_hashes()
+    monkeypatch.setattr(run_module, "running_inputs_hashes", lambda: running | {"cgo": "f" * 16})
+    inputs["cgo"] = "e" * 16  # the same image as the second run's, probed by other code
+    third = _measure(output)
+    assert "cgo probe" not in {item.what for item in third.provenance.carried_over}
+    assert len(client.containers.created) > started + 1
+
+
+def test_an_image_inputs_hash_rests_on_the_image_the_running_inputs_and_the_repeats() -> None:
+    running = {"alpine": "1" * 16, "cgo": "2" * 16}
+    images = {"alpine": "sha256:" + "a" * 64, "cgo": "sha256:" + "c" * 64, "builder": "sha256:" + "b" * 64}
+    before = carry.inputs_by_image(running, images, 3)
+    assert set(before) == {"alpine", "cgo"}  # the builder stage is no variant
+    other_image = carry.inputs_by_image(running, images | {"cgo": "sha256:" + "d" * 64}, 3)
+    assert {name for name in before if before[name] != other_image[name]} == {"cgo"}
+    other_code = carry.inputs_by_image(running | {"alpine": "3" * 16}, images, 3)
+    assert {name for name in before if before[name] != other_code[name]} == {"alpine"}
+    repeats = carry.inputs_by_image(running, images, 1)
+    assert all(before[name] != repeats[name] for name in before)

@@ -82,6 +82,17 @@ def variant_inputs_hashes(
     return hashes
 
 
+def running_inputs_hashes(
+    root: Path | None = None, tool_root: Path | None = None, project: Project = PROJECT
+) -> dict[str, str]:
+    """What each variant's probe rests on besides its image, by name: the measuring code, the
+    service's entry (its port, endpoints and spec) and the variant's project entry. With the image's
+    ID (`measure.carry.inputs_by_image`) it says whether a probe of an earlier run still holds."""
+    service = project.service.model_dump_json()
+    tool = _inputs(root, tool_root, ())
+    return {entry.name: _digest(tool, service, entry.model_dump_json()) for entry in project.variant}
+
+
 def input_files(root: Path | None = None, tool_root: Path | None = None) -> list[Path]:
     return sorted(_inputs(root, tool_root))
 

@@ -57,7 +57,8 @@ class CachedAnalysis(Model):
 class CarriedOver(Model):
     """Records a run took from the previous data file instead of measuring them again, because the
     inputs they rest on (`Provenance.variant_inputs`) hash as they did then: one variant's
-    (`what` is its name) or the primary's build timings (`what` is "timings")."""
+    (`what` is its name), the primary's build timings (`what` is "timings") or, where a variant's
+    build gave the same image as then (`Provenance.image_inputs`), its probe ("<variant> probe")."""
 
     what: str
     inputs_hash: str  # the unchanged hash of what they rest on
@@ -99,6 +100,11 @@ class Provenance(Model):
     # "timings" for the primary's build timings: what decides, in the next run without --force,
     # whether its records are carried over. Empty in data measured before it existed.
     variant_inputs: dict[str, str] = {}
+    # Each variant's image inputs hash: the ID of the image this run built for it (or carried over),
+    # the measuring code, the service's and the variant's project entries and the repeats. A run
+    # whose build gives the same image again (a source edit that leaves the binary as it was) takes
+    # that variant's probe from the run that made it. Empty in data measured before it existed.
+    image_inputs: dict[str, str] = {}
     # What this run carried over from an earlier one, unmeasured; empty when it measured everything.
     carried_over: list[CarriedOver] = []
 

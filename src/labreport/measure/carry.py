@@ -9,6 +9,13 @@ names is still on the engine, instead of building, analysing and probing it agai
 build timings likewise, under "timings" (the primary's hash with the cache-mount Dockerfile's).
 Whole-run figures (the binaries, the builder stage, the bases) are measured again, from the
 analysis cache where it can. The provenance names what was carried over and from which run.
+
+A variant whose inputs did change is built again, and its build may give the very image the
+previous run probed: a comment in the service's source leaves a -trimpath binary with an empty
+build ID byte for byte as it was, and the legacy builder then reuses every layer after it. Its
+image inputs hash (`inputs_by_image`: that image ID with the measuring code, the service's and the
+variant's entries and the repeats) says so, and `probe` takes the probe from that run; the image's
+analyses come from the analysis cache, by the same ID. Its lint and publish are measured again.
 """
 
 from __future__ import annotations
@@ -71,10 +78,18 @@ def inputs_by_variant(
     return hashes
 
 
-def _origin(data: Measurements, what: str) -> tuple[datetime, str]:
-    """When and at which commit `what` was measured: carried over twice, it is the first run's."""
+def inputs_by_image(running: Mapping[str, str], images: Mapping[str, str], repeat: int) -> dict[str, str]:
+    """Each variant's image inputs hash: `running` (by variant, from `running_inputs_hashes`) with
+    the ID of the image this run has for it (`images`, by variant) and the repeats."""
+    return {name: _hash(running[name], f"image={image_id}", f"repeat={repeat}")
+            for name, image_id in images.items() if name in running}  # fmt: skip
+
+
+def _origin(data: Measurements, *whats: str) -> tuple[datetime, str]:
+    """When and at which commit `what` was measured: carried over twice, it is the first run's (the
+    first of `whats` the previous run carried over: a probe carried with its whole variant too)."""
     for item in data.provenance.carried_over:
-        if item.what == what:
+        if item.what in whats:
             return item.measured_at, item.git_commit
     return data.provenance.measured_at, data.provenance.git_commit
 
@@ -143,3 +158,44 @@ def timings(run: Run, data: Measurements | None) -> bool:
                     git_commit=commit, pointers=pointers)
     )  # fmt: skip
     return True
+
+
+def probe(run: Run, data: Measurements | None, chosen: Variant) -> Run | None:
+    """The variant's probe from `data` as a part of `run` when this run's build gave the image that
+    data probed, with the same measuring code, entries and repeats (the image inputs hash); None
+    when it must be probed: another image, no probe there, or a failure of that variant there."""
+    now = run.image_inputs.get(chosen.name)
+    if data is None or now is None or data.provenance.image_inputs.get(chosen.name) != now:
+        return None
+    if any(failure.variant == chosen.name for failure in data.failures):
+        return None
+    probes = [item for item in data.probes if item.variant == chosen.name]
+    if len(probes) != 1:
+        return None
+    part = run.part()
+    part.probes.extend(probes)
+    what = f"{chosen.name} probe"
+    measured_at, commit = _origin(data, what, chosen.name)
+    part.carried.append(
+        CarriedOver(what=what, inputs_hash=now, measured_at=measured_at, git_commit=commit,
+                    pointers=[pointer("probes", 0)])
+    )  # fmt: skip
+    return part
+
+
+def same_images(
+    run: Run,
+    data: Measurements | None,
+    running: Mapping[str, str],
+    carried: Mapping[str, Run],
+    measured: Iterable[Variant],
+) -> dict[str, Run]:
+    """Puts each variant's image inputs hash on `run` (of the image it built, or carried over whole:
+    `running` by variant, from `running_inputs_hashes`); returns the probes `probe` takes from
+    `data`, by variant, for the variants built again."""
+    images = {name: part.images[0].image_id for name, part in carried.items() if part.images}
+    images |= {variant.name: run.built[variant.name].image_id for variant in measured
+               if variant.name in run.built}  # fmt: skip
+    run.image_inputs = inputs_by_image(running, images, run.options.repeat)
+    return {variant.name: part for variant in measured
+            if variant.name in run.built and (part := probe(run, data, variant)) is not None}  # fmt: skip

@@ -89,6 +89,7 @@ class Run:
     cached: list[CachedAnalysis] = field(default_factory=list)  # what the cache gave, for the provenance
     # Each variant's inputs hash and the timings' (`carry.py`), and what was carried over unmeasured.
     variant_inputs: dict[str, str] = field(default_factory=dict)
+    image_inputs: dict[str, str] = field(default_factory=dict)  # by the image built: `carry.probe`
     carried: list[CarriedOver] = field(default_factory=list)
     pushed: list[Pushed] = field(default_factory=list)  # pushed, for the publish phase to time pulls
 

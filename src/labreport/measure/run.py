@@ -17,14 +17,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
-from ..contract.inputs import git_dirty, git_output, inputs_hash, variant_inputs_hashes
+from ..contract.inputs import (
+    git_dirty,
+    git_output,
+    inputs_hash,
+    running_inputs_hashes,
+    variant_inputs_hashes,
+)
 from ..contract.schema import (
     SCHEMA_VERSION,
     EngineFacts,
     Measurements,
     Provenance,
 )
-from ..contract.variants import BUILDER_REF, BY_NAME, PRIMARY, ROOT, VARIANTS
+from ..contract.variants import BUILDER_REF, BY_NAME, PRIMARY, ROOT, VARIANTS, Variant
 from . import carry, phases, rebuilds, registry, standins, stopping, tools
 from .background import Background
 from .cache import AnalysisCache
@@ -110,7 +116,30 @@ def measure(options: Options) -> Measurements | None:
         if options.publish and any(variant.published for variant in measured):
             started_registry = registry.local_registry(storage=storage)
             address = run.attempt("publish", None, registries.enter_context, started_registry)
+
+        def build(variant: Variant) -> None:
+            run.attempt("build", variant.name, phases.build_variant, run, variant)
+            if variant.name in run.built:
+                image_id = run.built[variant.name].image_id
+                parts[variant.name].append(
+                    background.submit("sizes", variant.name, f"analyse {variant.name}", phases.analyse,
+                                      variant.ref, "variant", variant.name, image_id=image_id)
+                )  # fmt: skip
+                if address is not None and variant.published:  # while it has its tag (`push`)
+                    parts[variant.name].append(
+                        background.submit("publish", variant.name, f"push {variant.name}", phases.push,
+                                          variant, address)
+                    )  # fmt: skip
+
+        # The variants that compile in an image of their own go first: a whole SDK in the image
+        # makes theirs the longest analyses, which then overlap the builds after them, not trail.
+        apart = [
+            variant for variant in measured if variant.name != PRIMARY and not variant.uses_builder_image
+        ]
         with progress.phase("builds", total=1 + len(measured)) as step:
+            for variant in apart:
+                build(variant)
+                step()
             run.attempt("build", "builder", phases.build_builder, run)
             if "builder" in run.built:  # a failed builder build leaves an older image under its tag
                 builder_id = run.built["builder"].image_id
@@ -120,19 +149,9 @@ def measure(options: Options) -> Measurements | None:
                 )  # fmt: skip
             step()
             for variant in measured:
-                run.attempt("build", variant.name, phases.build_variant, run, variant)
-                if variant.name in run.built:
-                    image_id = run.built[variant.name].image_id
-                    parts[variant.name].append(
-                        background.submit("sizes", variant.name, f"analyse {variant.name}", phases.analyse,
-                                          variant.ref, "variant", variant.name, image_id=image_id)
-                    )  # fmt: skip
-                    if address is not None and variant.published:  # while it has its tag (`push`)
-                        parts[variant.name].append(
-                            background.submit("publish", variant.name, f"push {variant.name}", phases.push,
-                                              variant, address)
-                        )  # fmt: skip
-                step()
+                if variant not in apart:
+                    build(variant)
+                    step()
         with progress.phase("the analyses still running (nothing is timed beside them)"):
             background.wait()
         if (PRIMARY in run.built or PRIMARY in carried) and not carry.timings(run, previous):
@@ -144,8 +163,13 @@ def measure(options: Options) -> Measurements | None:
                     f"BuildKit timings and rebuild ({options.repeat} repeats)", total=total
                 ) as step:
                     run.attempt("buildkit", PRIMARY, rebuilds.buildkit_timings, run, step)
+        same = carry.same_images(run, previous, running_inputs_hashes(), carried, measured)
+        if same:
+            progress.say(f"the same images as in {options.output}, probes carried over: {', '.join(same)}")
         for variant in measured:
-            if variant.name in run.built:
+            if variant.name in same:
+                parts[variant.name].append(_done(same[variant.name]))
+            elif variant.name in run.built:
                 with progress.phase(f"probe {variant.name}"):
                     part = run.part()
                     part.attempt("probe", variant.name, phases.probe_variant, part, variant)
@@ -278,6 +302,7 @@ def _assemble(run: Run, current_hash: str, seconds: float) -> Measurements:
             cpu_model=_cpu_model(),
             cached_analyses=run.cached,
             variant_inputs=run.variant_inputs,
+            image_inputs=run.image_inputs,
             carried_over=run.carried,
             python_version=platform.python_version(),
             go_version=standins.go_version(),
