@@ -157,7 +157,9 @@ def test_buildkit_timings_cache_mounts_and_the_rebuild(every_variant: schema.Mea
         totals["cache-mount", "buildkit", "code_change"] < 0.5 * totals["alpine", "buildkit", "code_change"]
     )
     assert every_variant.provenance.docker_cli_version
-    assert every_variant.buildkit_cold_log[0].startswith("#1 ")
+    # BuildKit's plain log, step by step; its first two steps run at once, so either prints first.
+    assert every_variant.buildkit_cold_log[0].split()[0] in ("#1", "#2")
+    assert any(line.startswith("#1 ") for line in every_variant.buildkit_cold_log)
     rebuild = every_variant.rebuild
     assert rebuild is not None and len(rebuild.builds) == 2
     first, second = rebuild.builds
