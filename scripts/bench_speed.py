@@ -232,11 +232,11 @@ def main() -> int:
         expected = {variant.name for variant in VARIANTS} - {edited_variant()} | {"timings"}
         # A comment in a Dockerfile adds no step: the edited variant's build gives its image again,
         # whose probe it keeps (`carry.probe`); everything else of it is measured again.
-        edited = ours["Dockerfile change"].data
-        same = edited.provenance.image_inputs.get(edited_variant()) == ours[
-            "one-line change"
-        ].data.provenance.image_inputs.get(edited_variant())
-        expected |= {f"{edited_variant()} probe"} if same else set()
+        edited = edited_variant()
+        before, after = (
+            ours[label].data.provenance.image_inputs for label in ("one-line change", "Dockerfile change")
+        )
+        expected |= {f"{edited} probe"} if before.get(edited) == after.get(edited) else set()
         print(f"Dockerfile change: carried over {sorted(carried)}; expected {sorted(expected)}: "
               f"{'as expected' if carried == expected else 'NOT as expected'}")  # fmt: skip
         met = all(TARGETS[o.label] is None or o.wall <= (TARGETS[o.label] or 0) for o in ours.values())

@@ -83,44 +83,46 @@ def _failures(page: Any, problems: list[str]) -> None:
     page.on("requestfailed", lambda request: problems.append(f"{request.url} {request.failure}"))
 
 
-def test_a_load_that_lost_a_request_to_a_network_change_is_made_again(server: tuple[_Server, str]) -> None:
+@pytest.fixture
+def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
-    httpd, url = server
     with sync_playwright() as playwright:
-        browser = launch(playwright)
+        opened = launch(playwright)
         try:
-            page = browser.new_page()
-            # The witness: a plain load does lose its script when the network changes under it.
-            seen: list[str] = []
-            _failures(page, seen)
-            httpd.changes_left = 1
-            page.goto(url, wait_until="networkidle")
-            assert any(NETWORK_CHANGED in each for each in seen), seen
-            assert page.evaluate("window.loaded") < SCRIPTS
-
-            problems: list[str] = []
-            page = browser.new_page()
-            _failures(page, problems)
-            httpd.changes_left = 1
-            assert visit(page, url, problems) == 2
-            assert page.evaluate("window.loaded") == SCRIPTS
-            assert problems == []  # the lost load's failure went with it
+            yield opened
         finally:
-            browser.close()
+            opened.close()
 
 
-def test_a_network_that_never_settles_is_an_error_naming_the_page(server: tuple[_Server, str]) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_a_load_that_lost_a_request_to_a_network_change_is_made_again(
+    server: tuple[_Server, str], browser: Any
+) -> None:
     httpd, url = server
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        try:
-            page = browser.new_page()
-            httpd.changes_left = 99
-            changed = f"{url}: the host's network changed during each of {LOADS} loads"
-            with pytest.raises(RuntimeError, match=changed):
-                visit(page, url)
-        finally:
-            browser.close()
+    page = browser.new_page()
+    # The witness: a plain load does lose its script when the network changes under it.
+    seen: list[str] = []
+    _failures(page, seen)
+    httpd.changes_left = 1
+    page.goto(url, wait_until="networkidle")
+    assert any(NETWORK_CHANGED in each for each in seen), seen
+    assert page.evaluate("window.loaded") < SCRIPTS
+
+    problems: list[str] = []
+    page = browser.new_page()
+    _failures(page, problems)
+    httpd.changes_left = 1
+    assert visit(page, url, problems) == 2
+    assert page.evaluate("window.loaded") == SCRIPTS
+    assert problems == []  # the lost load's failure went with it
+
+
+def test_a_network_that_never_settles_is_an_error_naming_the_page(
+    server: tuple[_Server, str], browser: Any
+) -> None:
+    httpd, url = server
+    page = browser.new_page()
+    httpd.changes_left = 99
+    changed = f"{url}: the host's network changed during each of {LOADS} loads"
+    with pytest.raises(RuntimeError, match=changed):
+        visit(page, url)
