@@ -112,7 +112,9 @@ def test_a_load_that_lost_a_request_to_a_network_change_is_made_again(
     page = browser.new_page()
     _failures(page, problems)
     httpd.changes_left = 1
-    assert visit(page, url, problems) == 2
+    # At least the one load made again; a change on the host meanwhile (the other worker's second
+    # engine bringing up its bridge, as in CI) costs another, which is what `visit` is for.
+    assert visit(page, url, problems) >= 2
     assert page.evaluate("window.loaded") == SCRIPTS
     assert problems == []  # the lost load's failure went with it
 

@@ -22,6 +22,7 @@ import pytest
 
 from labreport.contract.schema import DATA_FILE
 from labreport.contract.status import STATUS_FILE, read_status
+from labreport.contract.variants import BUILDER_REF
 
 REPO = Path(__file__).resolve().parents[1]
 FORCED_RUN = ("--force", "--only", "alpine", "--no-publish", "--repeat", "1")
@@ -97,6 +98,10 @@ def _without_sigint() -> None:
 def test_measure_started_as_serve_starts_it_stops_on_sigterm_and_leaves_nothing(tmp_path: Path) -> None:
     """Its own session, SIGINT ignored as in an `&` job, SIGTERM while a build step is in flight,
     and a second SIGTERM while it cleans up."""
+    # Without the builder stage's image the builder build compiles for real: a step is in flight
+    # (its container, unlabelled) when SIGTERM comes, and the daemon is still removing it when
+    # the run cleans up, whatever the tests before left in the build cache.
+    subprocess.run(["docker", "rmi", "-f", BUILDER_REF], capture_output=True, check=False)
     containers, dangling = _engine_state()
     output, status_file = tmp_path / "m.json", tmp_path / "status.json"
     command = ["measure", "--plain", "--output", str(output), "--status-file", str(status_file), *FORCED_RUN]
@@ -107,7 +112,8 @@ def test_measure_started_as_serve_starts_it_stops_on_sigterm_and_leaves_nothing(
         )  # fmt: skip
     try:
         _wait_for(lambda: _in_phase(status_file, "builds"), 300, "the measurement reached its builds")
-        time.sleep(3)  # a step under way, which the daemon finishes after its client has gone
+        _wait_for(lambda: _docker_ids("ps", "-a") - containers, 60, "a build step's container appeared")
+        time.sleep(3)  # the step under way, which the daemon ends after its client has gone
         began = time.monotonic()
         measurement.send_signal(signal.SIGTERM)
         time.sleep(0.5)
@@ -123,6 +129,7 @@ def test_measure_started_as_serve_starts_it_stops_on_sigterm_and_leaves_nothing(
                 measurement.kill()
         print((tmp_path / "measure.log").read_text())
     print(f"measure stopped {took:.1f} s after SIGTERM")
+    assert "clean-up:" not in (tmp_path / "measure.log").read_text()  # each step of it ran
     assert code == 130
     assert took < STOP_SECONDS
     assert not output.exists()
@@ -131,6 +138,8 @@ def test_measure_started_as_serve_starts_it_stops_on_sigterm_and_leaves_nothing(
     after_containers, after_dangling = _engine_state()
     assert after_containers - containers == set()
     assert after_dangling - dangling == set()
+    time.sleep(3)  # and nothing the daemon was still finishing shows up after the run has gone
+    assert _engine_state() == (after_containers, after_dangling)
 
 
 def test_serve_as_a_background_job_stops_on_sigterm_within_20_s_and_keeps_the_data(tmp_path: Path) -> None:

@@ -135,11 +135,8 @@ class Engine:
     @classmethod
     def connect(cls, base_url: str | None = None) -> Engine:
         try:
-            client = (
-                docker.DockerClient(base_url=base_url, timeout=600)
-                if base_url
-                else docker.from_env(timeout=600)
-            )
+            client = (docker.DockerClient(base_url=base_url, timeout=600) if base_url
+                      else docker.from_env(timeout=600))  # fmt: skip
             client.ping()
         except (docker.errors.DockerException, requests.RequestException) as error:
             address = base_url or os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
@@ -177,12 +174,8 @@ class Engine:
                 return None
             history = image.history()
         config = image.attrs.get("Config") or {}
-        layers = tuple(
-            Layer(
-                instruction=tidy_instruction(str(entry.get("CreatedBy", ""))), size=int(entry.get("Size", 0))
-            )
-            for entry in reversed(history)
-        )
+        layers = tuple(Layer(instruction=tidy_instruction(str(entry.get("CreatedBy", ""))),
+                             size=int(entry.get("Size", 0))) for entry in reversed(history))  # fmt: skip
         return ImageInfo(
             ref=ref,
             id=str(image.id),
@@ -387,11 +380,15 @@ class Engine:
             return {str(container.id) for container in self.client.containers.list(all=True, sparse=True)}
 
     def remove_leftovers(self) -> None:
-        """Removes containers a killed run could not clean up."""
+        """Removes containers a killed run could not clean up. One the daemon is removing already
+        (409: a build step its client left, with forcerm) goes by itself, and `settle` waits."""
         with self._calling():
             for container in self.client.containers.list(all=True, sparse=True, filters={"label": LABEL}):
-                with contextlib.suppress(docker.errors.NotFound):
+                try:
                     container.remove(force=True)
+                except docker.errors.APIError as error:  # NotFound: gone already
+                    if not isinstance(error, docker.errors.NotFound) and error.status_code != 409:
+                        raise
 
 
 def free_port() -> int:

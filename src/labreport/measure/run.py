@@ -12,6 +12,7 @@ import os
 import platform
 import shutil
 import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from datetime import UTC, datetime
 from pathlib import Path
@@ -190,24 +191,35 @@ def measure(options: Options) -> Measurements | None:
         # builds, so the images they leave are there for the clean-up below to remove. The
         # background's analyses are stopped, not waited for.
         stopping.stop()
-        with contextlib.suppress(Exception):
+        with _reported(progress.say, "stopping the analyses"):
             background.close()
+        with _reported(progress.say, "waiting for the engine's builds to end"):
             settle(engine, containers_before)
         raise
     finally:
         background.close()
-        with contextlib.suppress(Exception):
+        with _reported(progress.say, "stopping the local registry"):
             registries.close()
         if storage is not None and any(failure.phase == "publish" for failure in run.failures):
             # Never trusted after a failure: a blob it holds may be why; the next run pushes afresh.
             shutil.rmtree(storage, ignore_errors=True)
         # Whatever happened above (a failure, Ctrl-C), nothing this run started stays behind.
-        with contextlib.suppress(Exception):
+        with _reported(progress.say, "removing this run's containers"):
             engine.remove_leftovers()
-        with contextlib.suppress(Exception):
+        with _reported(progress.say, "removing this run's dangling images"):
             engine.remove_images(set(engine.dangling_images()) - dangling_before)
     run.attempt("images", None, measured_images_remain, run)
     return _assemble(run, current_hash, time.monotonic() - started)
+
+
+@contextlib.contextmanager
+def _reported(say: Callable[[str], object], doing: str) -> Iterator[None]:
+    """A step of the clean-up: its failure is said in one line and does not stop the steps after
+    it (the run's own outcome, or its Ctrl-C, is what the caller sees)."""
+    try:
+        yield
+    except Exception as error:
+        say(f"clean-up: {doing} failed: {error}")
 
 
 def _no_steps() -> None:
