@@ -218,31 +218,20 @@ def main() -> int:
     arguments = parser.parse_args()
     full = not arguments.one_line
     with tempfile.TemporaryDirectory(prefix="bench-speed-") as scratch:
+
+        def runs(source: Path, folder: Path, *, dockerfile: bool) -> dict[str, Outcome]:
+            return series(source, Path(scratch), folder, arguments.repeat, dockerfile=dockerfile,
+                          seed=arguments.cache, cold_run=full)  # fmt: skip
+
         folder = arguments.keep or Path(scratch) / "ours"
         folder.mkdir(parents=True, exist_ok=True)
-        ours = series(
-            REPO_ROOT,
-            Path(scratch),
-            folder,
-            arguments.repeat,
-            dockerfile=full,
-            seed=arguments.cache,
-            cold_run=full,
-        )
+        ours = runs(REPO_ROOT, folder, dockerfile=full)
         today: dict[str, Outcome] = {}
         if arguments.against:
             base = folder / "against"
             base.mkdir(exist_ok=True)
             checkout = copy_tree(REPO_ROOT, Path(scratch) / "against-source", arguments.against)
-            today = series(
-                checkout,
-                Path(scratch),
-                base,
-                arguments.repeat,
-                dockerfile=False,
-                seed=arguments.cache,
-                cold_run=full,
-            )
+            today = runs(checkout, base, dockerfile=False)
         print("-- all together --")
         for outcome in ours.values():
             show(outcome, today.get(outcome.label))
